@@ -1,0 +1,44 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from questions import permissions
+from questions.models import Question
+
+from . import services
+from .forms import AnswerForm
+from .models import Answer
+
+
+@require_POST
+@login_required
+def post_answer(request, pk):
+    question = get_object_or_404(Question.objects.visible(), pk=pk)
+    if not permissions.can_answer(request.user, question):
+        raise PermissionDenied(_("You cannot answer this question."))
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        context = {"form": form, "question": question}
+        return render(request, "answers/answer_form.html", context, status=400)
+    answer = services.post_answer(
+        author=request.user, question=question, body=form.cleaned_data["body"]
+    )
+    messages.success(request, _("Your answer is posted."))
+    return redirect(answer)
+
+
+@require_POST
+@login_required
+def accept(request, pk):
+    answer = get_object_or_404(Answer.objects.select_related("question"), pk=pk)
+    if not permissions.can_accept(request.user, answer):
+        raise PermissionDenied(_("Only the person who asked can accept an answer."))
+    accepted = services.accept_answer(answer=answer)
+    if accepted:
+        messages.success(request, _("You accepted this answer."))
+    else:
+        messages.info(request, _("The answer is no longer accepted."))
+    return redirect(answer)

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from questions import views as question_views
+from questions.feeds import LatestQuestionsFeed
+from questions.sitemaps import QuestionSitemap
+
+from . import views
+
+admin.site.site_header = _("jokesite moderation")
+admin.site.site_title = _("jokesite moderation")
+admin.site.index_title = _("Moderation console")
+
+urlpatterns = [
+    path("", question_views.home, name="home"),
+    path("", include("questions.urls")),
+    path("", include("answers.urls")),
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("feeds/questions/", LatestQuestionsFeed(), name="feed_questions"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"questions": QuestionSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+]

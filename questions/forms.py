@@ -1,0 +1,148 @@
+from django import forms
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import (
+    BODY_MAX,
+    BODY_MIN,
+    COMMENT_MAX,
+    COMMENT_MIN,
+    TAG_MAX_LENGTH,
+    TAGS_MAX,
+    TAGS_MIN,
+    TITLE_MAX,
+    TITLE_MIN,
+    Category,
+    FlagReason,
+)
+
+
+def _collapse(value: str) -> str:
+    return " ".join(value.split())
+
+
+class BodyForm(forms.Form):
+    """A Markdown body; lengths are counted in characters, so Chinese text works."""
+
+    body = forms.CharField(
+        label=_("Body"),
+        min_length=BODY_MIN,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: **bold**, *italic*, `code`, [links](https://example.com)."),
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if len(body.strip()) < BODY_MIN:
+            raise forms.ValidationError(
+                _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"
+            )
+        return body
+
+
+class QuestionForm(BodyForm):
+    title = forms.CharField(
+        label=_("Title"),
+        min_length=TITLE_MIN,
+        max_length=TITLE_MAX,
+        help_text=_("Be specific, as if you were asking another person."),
+    )
+    body = BodyForm.base_fields["body"]
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=250,
+        help_text=_("1 to 5 tags, separated by spaces, for example: payments banks."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("(none)"),
+        to_field_name="slug",
+    )
+
+    field_order = ["title", "body", "tags", "category"]
+
+    def clean_title(self):
+        title = _collapse(self.cleaned_data["title"])
+        if len(title) < TITLE_MIN:
+            raise forms.ValidationError(
+                _("Write a title of at least %(n)d characters.") % {"n": TITLE_MIN},
+                code="min_length",
+            )
+        return title
+
+    def clean_tags(self):
+        names = services.normalize_tags(self.cleaned_data["tags"])
+        if len(names) < TAGS_MIN:
+            raise forms.ValidationError(_("Add at least one tag."), code="required")
+        if len(names) > TAGS_MAX:
+            raise forms.ValidationError(
+                ngettext("Use at most %(n)d tag.", "Use at most %(n)d tags.", TAGS_MAX)
+                % {"n": TAGS_MAX},
+                code="too_many",
+            )
+        for name in names:
+            if len(name) > TAG_MAX_LENGTH:
+                raise forms.ValidationError(
+                    _("The tag “%(tag)s…” is longer than %(n)d characters.")
+                    % {"tag": name[:20], "n": TAG_MAX_LENGTH},
+                    code="too_long",
+                )
+            if not services.TAG_RE.match(name):
+                raise forms.ValidationError(
+                    _("The tag “%(tag)s” may only contain letters, digits and + # . - _")
+                    % {"tag": name},
+                    code="invalid",
+                )
+        return names
+
+
+class EditSummaryMixin(forms.Form):
+    summary = forms.CharField(
+        label=_("Edit summary"),
+        max_length=200,
+        required=False,
+        help_text=_("Briefly say what you changed."),
+    )
+
+
+class EditQuestionForm(QuestionForm, EditSummaryMixin):
+    pass
+
+
+class EditBodyForm(BodyForm, EditSummaryMixin):
+    pass
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[MinLengthValidator(COMMENT_MIN), MaxLengthValidator(COMMENT_MAX)],
+        strip=True,
+    )
+
+
+class VoteForm(forms.Form):
+    value = forms.TypedChoiceField(choices=[("1", "1"), ("-1", "-1"), ("0", "0")], coerce=int)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=FlagReason, widget=forms.RadioSelect)
+    details = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is “something else”."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("details", "").strip():
+            self.add_error("details", _("Tell the moderators what is wrong."))
+        return cleaned

@@ -1,0 +1,216 @@
+"""Every write to questions and the shared post machinery. Services take keyword-only, typed
+arguments, trust what the view checked, and never see `request` or HTML.
+
+Lock order, to stay free of deadlocks: the question row, then the answer row, then users.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from .models import Comment, Flag, FlagStatus, Question, Revision, Tag
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .models import Category, Post
+
+# Stack Overflow's reputation rules.
+REP_UPVOTE_RECEIVED = 10
+REP_DOWNVOTE_RECEIVED = -2
+REP_DOWNVOTE_ANSWER_GIVEN = -1
+REP_ANSWER_ACCEPTED = 15
+REP_ACCEPTER = 2
+
+TAG_RE = re.compile(r"^[\w][\w+#.\-]*$")
+
+
+def normalize_tags(raw: str) -> list[str]:
+    """Split space- or comma-separated tag text into unique, lower-case names (order kept)."""
+    names: list[str] = []
+    for name in re.split(r"[\s,，、]+", raw or ""):
+        name = name.strip().lower()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def change_reputation(user_id: int, delta: int) -> None:
+    """Add `delta` to a user's reputation atomically; it never drops below 1."""
+    if delta:
+        get_user_model().objects.filter(pk=user_id).update(
+            reputation=Greatest(F("reputation") + delta, Value(1))
+        )
+
+
+def _lock(post: Post) -> Post:
+    return type(post).objects.select_for_update().get(pk=post.pk)
+
+
+def _set_tags(question: Question, names: list[str]) -> None:
+    tags = []
+    for name in names:
+        tag, _ = Tag.objects.get_or_create(name=name)
+        tags.append(tag)
+    question.tags.set(tags)
+
+
+def add_revision(*, post: Post, editor: User, summary: str = "") -> Revision:
+    last = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return post.revisions.create(
+        number=last + 1,
+        editor=editor,
+        title=getattr(post, "title", ""),
+        body=post.body,
+        tags=" ".join(post.tag_names()) if isinstance(post, Question) else "",
+        summary=summary,
+    )
+
+
+@transaction.atomic
+def ask_question(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    tags: list[str],
+    category: Category | None = None,
+) -> Question:
+    """Create a question with its tags and its first revision."""
+    question = Question(author=author, title=title, body=body, category=category)
+    question.save()
+    _set_tags(question, tags)
+    add_revision(post=question, editor=author)
+    return question
+
+
+@transaction.atomic
+def edit_post(
+    *,
+    editor: User,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    tags: list[str] | None = None,
+    category: Category | None = None,
+    summary: str = "",
+) -> Post:
+    """Change a post and keep the new version as a revision. An edit that changes nothing
+    saves nothing."""
+    post = _lock(post)
+    is_question = isinstance(post, Question)
+    unchanged = post.body == body and (
+        not is_question
+        or (post.title == title and post.tag_names() == tags and post.category == category)
+    )
+    if unchanged:
+        return post
+    now = timezone.now()
+    post.body = body
+    post.edited_at = now
+    if is_question:
+        post.title = title
+        post.category = category
+        post.last_activity_at = now
+        post.save()
+        _set_tags(post, tags)
+    else:
+        post.save()
+        Question.objects.filter(pk=post.question_id).update(last_activity_at=now)
+    add_revision(post=post, editor=editor, summary=summary)
+    return post
+
+
+@transaction.atomic
+def delete_post(*, actor: User, post: Post) -> Post:
+    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark."""
+    post = _lock(post)
+    if post.is_deleted:
+        return post
+    post.deleted_at = timezone.now()
+    post.deleted_by = actor
+    fields = ["deleted_at", "deleted_by"]
+    if not isinstance(post, Question):
+        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
+        if post.is_accepted:
+            post.is_accepted = False
+            post.accepted_at = None
+            fields += ["is_accepted", "accepted_at"]
+    post.save(update_fields=fields)
+    return post
+
+
+@transaction.atomic
+def restore_post(*, post: Post) -> Post:
+    """Undo a soft delete."""
+    post = _lock(post)
+    if not post.is_deleted:
+        return post
+    post.deleted_at = None
+    post.deleted_by = None
+    post.save(update_fields=["deleted_at", "deleted_by"])
+    if not isinstance(post, Question):
+        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
+    return post
+
+
+def _reputation_for(post: Post, value: int) -> tuple[int, int]:
+    """(author's change, voter's change) that one vote of `value` is worth."""
+    if value == 1:
+        return REP_UPVOTE_RECEIVED, 0
+    if value == -1:
+        voter_cost = 0 if isinstance(post, Question) else REP_DOWNVOTE_ANSWER_GIVEN
+        return REP_DOWNVOTE_RECEIVED, voter_cost
+    return 0, 0
+
+
+@transaction.atomic
+def cast_vote(*, voter: User, post: Post, value: int) -> int:
+    """Set voter's vote on a post (0 retracts it) and return the new score.
+
+    Locks the post row first, so concurrent votes on one post are applied in turn; the unique
+    constraint per (voter, post) is the last line against a double count.
+    """
+    post = _lock(post)
+    old = post.votes.filter(voter=voter).values_list("value", flat=True).first() or 0
+    if value == old:
+        return post.score
+    if value:
+        post.votes.update_or_create(voter=voter, defaults={"value": value})
+    else:
+        post.votes.filter(voter=voter).delete()
+    type(post).objects.filter(pk=post.pk).update(score=F("score") + value - old)
+    old_author, old_voter = _reputation_for(post, old)
+    new_author, new_voter = _reputation_for(post, value)
+    change_reputation(post.author_id, new_author - old_author)
+    change_reputation(voter.pk, new_voter - old_voter)
+    post.refresh_from_db(fields=["score"])
+    return post.score
+
+
+@transaction.atomic
+def add_comment(*, author: User, post: Post, body: str) -> Comment:
+    post = _lock(post)
+    comment = post.comments.create(author=author, body=body)
+    type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def flag_post(*, flagger: User, post: Post, reason: str, details: str = "") -> Flag:
+    """Queue a post for moderators. A second flag by the same member while the first is open
+    updates that one instead of adding another."""
+    post = _lock(post)
+    flag, _ = post.flags.update_or_create(
+        flagger=flagger,
+        status=FlagStatus.OPEN,
+        defaults={"reason": reason, "details": details},
+    )
+    return flag

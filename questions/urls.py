@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+from .models import Question
+
+app_name = "questions"
+post = {"model": Question}
+
+urlpatterns = [
+    path("questions/", views.question_list, name="list"),
+    path("questions/ask/", views.ask, name="ask"),
+    path("questions/<int:pk>/", views.question_detail, name="detail_short"),
+    path("questions/<int:pk>/vote/", views.vote, post, name="vote"),
+    path("questions/<int:pk>/comment/", views.comment, post, name="comment"),
+    path("questions/<int:pk>/edit/", views.edit, post, name="edit"),
+    path("questions/<int:pk>/delete/", views.delete, post, name="delete"),
+    path("questions/<int:pk>/flag/", views.flag, post, name="flag"),
+    path("questions/<int:pk>/revisions/", views.revisions, post, name="revisions"),
+    # After the actions: a slug never shadows them (Question.save avoids their names).
+    path("questions/<int:pk>/<str:slug>/", views.question_detail, name="detail"),
+    path("tags/", views.tag_list, name="tags"),
+    path("tags/<str:name>/", views.tag_detail, name="tag"),
+    path("categories/<str:slug>/", views.category_detail, name="category"),
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,373 @@
+"""Pages and actions for questions, and the shared actions any post has (vote, comment, edit,
+delete, flag, revisions): one function each, the model passed in by each app's `urls.py`."""
+
+import difflib
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions, services
+from .forms import (
+    BodyForm,
+    CommentForm,
+    EditQuestionForm,
+    FlagForm,
+    QuestionForm,
+    VoteForm,
+)
+from .models import Category, Question, Tag
+
+PAGE_SIZE = 20
+SORTS = {
+    "active": ("-last_activity_at", "-id"),
+    "newest": ("-created_at", "-id"),
+    "votes": ("-score", "-id"),
+    "unanswered": ("-created_at", "-id"),
+}
+
+
+def wants_json(request) -> bool:
+    preferred = request.get_preferred_type(["text/html", "application/json"])
+    return preferred == "application/json"
+
+
+def deny(privilege: str | None = None):
+    """A 403 that says why, in the words the disabled button uses."""
+    raise PermissionDenied(permissions.explain(privilege) if privilege else "")
+
+
+def question_listing(request, queryset, *, default_sort="active"):
+    """Sort and paginate a question queryset for a list page; returns template context."""
+    sort = request.GET.get("sort", default_sort)
+    if sort not in SORTS:
+        sort = default_sort
+    queryset = queryset.visible()
+    if sort == "unanswered":
+        from django.apps import apps
+
+        answer_model = apps.get_model("answers", "Answer")
+        answered = answer_model.objects.filter(
+            question=OuterRef("pk"), deleted_at__isnull=True
+        ).filter(Q(is_accepted=True) | Q(score__gt=0))
+        queryset = queryset.filter(~Exists(answered))
+    queryset = (
+        queryset.order_by(*SORTS[sort])
+        .select_related("author", "category")
+        .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
+
+
+@require_GET
+def question_list(request):
+    context = question_listing(request, Question.objects.all())
+    return render(request, "questions/question_list.html", context)
+
+
+@require_GET
+def tag_list(request):
+    tags = Tag.objects.order_by("name")
+    from django.db.models import Count
+
+    tags = tags.annotate(
+        question_count=Count("questions", filter=Q(questions__deleted_at__isnull=True))
+    ).order_by("-question_count", "name")
+    page = Paginator(tags, 60).get_page(request.GET.get("page"))
+    return render(request, "questions/tag_list.html", {"page_obj": page, "tags": page})
+
+
+@require_GET
+def tag_detail(request, name):
+    tag = get_object_or_404(Tag, name=name)
+    context = question_listing(request, tag.questions.all())
+    context["tag"] = tag
+    return render(request, "questions/tag_detail.html", context)
+
+
+@require_GET
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    context = question_listing(request, category.questions.all())
+    context["category"] = category
+    return render(request, "questions/category_detail.html", context)
+
+
+def _thread_answers(question, user):
+    answers = (
+        question.answers.select_related("author")
+        .with_comments()
+        .with_viewer_votes(user)
+        .order_by("-is_accepted", "-score", "created_at", "id")
+    )
+    if not permissions.is_moderator(user):
+        visible = Q(deleted_at__isnull=True)
+        if user.is_authenticated:
+            visible |= Q(author=user)
+        answers = answers.filter(visible)
+    return answers
+
+
+def qa_page_json_ld(request, question, answers) -> str:
+    """schema.org QAPage for a thread, escaped for a <script> element."""
+
+    def person(user):
+        return {"@type": "Person", "name": user.username}
+
+    def answer_ld(answer):
+        return {
+            "@type": "Answer",
+            "text": answer.body,
+            "dateCreated": answer.created_at.isoformat(),
+            "upvoteCount": answer.score,
+            "url": request.build_absolute_uri(answer.get_absolute_url()),
+            "author": person(answer.author),
+        }
+
+    visible = [a for a in answers if not a.is_deleted]
+    accepted = [a for a in visible if a.is_accepted]
+    main = {
+        "@type": "Question",
+        "name": question.title,
+        "text": question.body,
+        "answerCount": len(visible),
+        "upvoteCount": question.score,
+        "dateCreated": question.created_at.isoformat(),
+        "author": person(question.author),
+    }
+    if accepted:
+        main["acceptedAnswer"] = answer_ld(accepted[0])
+    suggested = [answer_ld(a) for a in visible if not a.is_accepted]
+    if suggested:
+        main["suggestedAnswer"] = suggested
+    data = {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": main}
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@require_GET
+def question_detail(request, pk, slug=None):
+    question = get_object_or_404(
+        Question.objects.select_related("author", "category")
+        .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+        .with_comments()
+        .with_viewer_votes(request.user),
+        pk=pk,
+    )
+    if not permissions.can_view(request.user, question):
+        raise Http404(_("This question was deleted."))
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    answers = list(_thread_answers(question, request.user))
+    for answer in answers:
+        answer.question = question  # the thread's question: no query per answer
+    context = {
+        "question": question,
+        "answers": answers,
+        "answer_form": BodyForm(),
+        "json_ld": qa_page_json_ld(request, question, answers),
+        "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
+    }
+    return render(request, "questions/question_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask(request):
+    if not permissions.can_ask(request.user):
+        deny()
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            question = services.ask_question(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                category=data["category"],
+            )
+            messages.success(request, _("Your question is posted."))
+            return redirect(question)
+        return render(request, "questions/question_form.html", {"form": form}, status=400)
+    return render(request, "questions/question_form.html", {"form": form})
+
+
+def _get_post(request, model, pk, *, for_update=True):
+    """The post addressed by the URL, or 404 when it does not exist or the viewer may not see
+    it."""
+    queryset = model.objects.select_related("author")
+    if model is not Question:
+        queryset = queryset.select_related("question", "question__author")
+    post = get_object_or_404(queryset, pk=pk)
+    if not permissions.can_view(request.user, post):
+        raise Http404
+    return post
+
+
+@require_POST
+@login_required
+def vote(request, pk, model):
+    post = _get_post(request, model, pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("A vote is 1, -1 or 0."))
+    value = form.cleaned_data["value"]
+    if not permissions.can_vote(request.user, post, value):
+        if permissions.is_author(request.user, post):
+            raise PermissionDenied(_("You cannot vote on your own post."))
+        if post.is_deleted:
+            raise PermissionDenied(_("This post was deleted."))
+        deny(permissions.vote_privilege(value))
+    score = services.cast_vote(voter=request.user, post=post, value=value)
+    if wants_json(request):
+        return JsonResponse({"score": score, "vote": value})
+    return redirect(post)
+
+
+@require_POST
+@login_required
+def comment(request, pk, model):
+    post = _get_post(request, model, pk)
+    if not permissions.can_comment(request.user, post):
+        deny("comment")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        context = {"form": form, "post": post}
+        return render(request, "questions/comment_form.html", context, status=400)
+    new = services.add_comment(author=request.user, post=post, body=form.cleaned_data["body"])
+    return redirect(f"{post.get_absolute_url().split('#')[0]}#comment-{new.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk, model, form_class=EditQuestionForm):
+    post = _get_post(request, model, pk)
+    if not permissions.can_edit(request.user, post):
+        raise PermissionDenied(_("Only the author and moderators can edit this post."))
+    initial = {"body": post.body}
+    if isinstance(post, Question):
+        initial.update(
+            title=post.title,
+            tags=" ".join(post.tag_names()),
+            category=post.category.slug if post.category else None,
+        )
+    form = form_class(request.POST or None, initial=initial)
+    template = f"{post._meta.app_label}/{post._meta.model_name}_form.html"
+    context = {"form": form, "post": post, "editing": True}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            services.edit_post(
+                editor=request.user,
+                post=post,
+                body=data["body"],
+                title=data.get("title"),
+                tags=data.get("tags"),
+                category=data.get("category"),
+                summary=data.get("summary", ""),
+            )
+            messages.success(request, _("Your edit is saved."))
+            return redirect(post)
+        return render(request, template, context, status=400)
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def delete(request, pk, model):
+    post = _get_post(request, model, pk)
+    if not permissions.can_delete(request.user, post):
+        raise PermissionDenied(_("Only the author and moderators can delete this post."))
+    services.delete_post(actor=request.user, post=post)
+    messages.success(request, _("The post is deleted."))
+    if isinstance(post, Question):
+        return redirect("home")
+    return redirect(post)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request, pk, model):
+    post = _get_post(request, model, pk)
+    if not permissions.can_flag(request.user, post):
+        if permissions.is_author(request.user, post):
+            raise PermissionDenied(_("You cannot flag your own post."))
+        deny("flag")
+    form = FlagForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.flag_post(
+                flagger=request.user,
+                post=post,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+            messages.success(request, _("Thank you. Moderators will look at this post."))
+            return redirect(post)
+        return render(request, "questions/flag_form.html", {"form": form, "post": post}, 400)
+    return render(request, "questions/flag_form.html", {"form": form, "post": post})
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Line diff as (kind, text) pairs, kind in ' ', '+', '-'."""
+    lines = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        if line[:1] in " +-":
+            lines.append((line[:1], line[2:]))
+    return lines
+
+
+@require_GET
+def revisions(request, pk, model):
+    post = _get_post(request, model, pk)
+    revs = list(post.revisions.select_related("editor").order_by("number"))
+    previous = None
+    for rev in revs:
+        old_title = previous.title if previous else ""
+        old_tags = previous.tags if previous else ""
+        rev.title_changed = bool(rev.title) and rev.title != old_title
+        rev.tags_changed = rev.tags != old_tags
+        rev.diff = _diff(previous.body if previous else "", rev.body)
+        previous = rev
+    revs.reverse()
+    context = {"post": post, "revisions": revs}
+    return render(request, "questions/revisions.html", context)
+
+
+@require_GET
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    questions = Question.objects.none()
+    if query:
+        terms = query.split()[:8]
+        condition = Q()
+        for term in terms:
+            condition &= (
+                Q(title__icontains=term)
+                | Q(body__icontains=term)
+                | Q(tags__name__iexact=term)
+                | Q(answers__body__icontains=term, answers__deleted_at__isnull=True)
+            )
+        matching = Question.objects.filter(condition).values("pk")
+        questions = Question.objects.filter(pk__in=matching)
+    context = question_listing(request, questions, default_sort="votes")
+    context["query"] = query
+    return render(request, "questions/search.html", context)
+
+
+def home(request):
+    return question_list(request)
+
+
+def login_url_for(request) -> str:
+    return f"{reverse('account_login')}?next={request.get_full_path()}"

@@ -1,0 +1,21 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    """MD5 hashing for speed, plain static storage (no manifest), a clean cache per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def launch_mode(settings):
+    """Every privilege short of moderation needs only 1 reputation."""
+    settings.JOKESITE_LAUNCH_MODE = True

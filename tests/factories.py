@@ -1,0 +1,80 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from answers.models import Answer
+from questions.models import Category, Comment, Question, Tag
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    reputation = 1
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Why does question number {n} exist at all?")
+    body = factory.Faker("paragraph", nb_sentences=5)
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        if create:
+            obj.tags.set(extracted if extracted is not None else [TagFactory()])
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    author = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    body = factory.Faker("paragraph", nb_sentences=5)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        answer = super()._create(model_class, *args, **kwargs)
+        type(answer.question).objects.filter(pk=answer.question_id).update(
+            answer_count=answer.question.answers.filter(deleted_at__isnull=True).count()
+        )
+        return answer
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    body = factory.Faker("sentence", nb_words=8)
