@@ -15,11 +15,11 @@ admin.site.index_title = _("Moderation console")
 
 urlpatterns = [
     path("", question_views.home, name="home"),
+    path("", include("answers.urls")),  # first: /questions/<id>/answer/ is not a slug
     path("", include("questions.urls")),
-    path("", include("answers.urls")),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("feeds/questions/", LatestQuestionsFeed(), name="feed_questions"),
     path(

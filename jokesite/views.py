@@ -1,7 +1,9 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 
 @never_cache
@@ -30,3 +32,8 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# Choosing a language only sets a cookie: no CSRF token is needed, so anonymous pages carry no
+# form token and set no cookie, and stay cacheable.
+set_language = csrf_exempt(django_set_language)

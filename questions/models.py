@@ -193,7 +193,7 @@ class Question(Post):
         return reverse("questions:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def get_answer_url(self):
-        return self._action_url("answer")
+        return reverse("answers:post", kwargs={"pk": self.pk})
 
     def tag_names(self) -> list[str]:
         """Names of the tags, from the prefetch cache when there is one."""
@@ -274,12 +274,12 @@ class Comment(models.Model):
         self.body_html = render_comment(self.body)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url().split('#')[0]}#comment-{self.pk}"
+
     @property
     def post(self):
         return self.question if self.question_id else self.answer
-
-    def get_absolute_url(self):
-        return f"{self.post.get_absolute_url().split('#')[0]}#comment-{self.pk}"
 
 
 class Revision(models.Model):

@@ -314,7 +314,7 @@ def flag(request, pk, model):
             )
             messages.success(request, _("Thank you. Moderators will look at this post."))
             return redirect(post)
-        return render(request, "questions/flag_form.html", {"form": form, "post": post}, 400)
+        return render(request, "questions/flag_form.html", {"form": form, "post": post}, status=400)
     return render(request, "questions/flag_form.html", {"form": form, "post": post})
 
 

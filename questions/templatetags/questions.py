@@ -1,0 +1,53 @@
+"""Template access to the permission rules: `{% if post|editable_by:user %}`."""
+
+from django import template
+
+from questions import permissions
+
+register = template.Library()
+
+
+@register.filter
+def editable_by(post, user):
+    return permissions.can_edit(user, post)
+
+
+@register.filter
+def deletable_by(post, user):
+    return permissions.can_delete(user, post)
+
+
+@register.filter
+def commentable_by(post, user):
+    return permissions.can_comment(user, post)
+
+
+@register.filter
+def flaggable_by(post, user):
+    return permissions.can_flag(user, post)
+
+
+@register.filter
+def acceptable_by(answer, user):
+    return permissions.can_accept(user, answer)
+
+
+@register.filter
+def can_vote_up(post, user):
+    return permissions.can_vote(user, post, 1)
+
+
+@register.filter
+def can_vote_down(post, user):
+    return permissions.can_vote(user, post, -1)
+
+
+@register.filter
+def is_author_of(user, post):
+    return permissions.is_author(user, post)
+
+
+@register.simple_tag
+def privilege_hint(privilege):
+    """Why a button is disabled: `You need 15 reputation to vote up.`"""
+    return permissions.explain(privilege)
