@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
 from . import permissions, services
 from .forms import (
@@ -68,13 +68,13 @@ def question_listing(request, queryset, *, default_sort="active"):
     return {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
 
 
-@require_GET
+@require_safe
 def question_list(request):
     context = question_listing(request, Question.objects.all())
     return render(request, "questions/question_list.html", context)
 
 
-@require_GET
+@require_safe
 def tag_list(request):
     tags = Tag.objects.order_by("name")
     from django.db.models import Count
@@ -86,7 +86,7 @@ def tag_list(request):
     return render(request, "questions/tag_list.html", {"page_obj": page, "tags": page})
 
 
-@require_GET
+@require_safe
 def tag_detail(request, name):
     tag = get_object_or_404(Tag, name=name)
     context = question_listing(request, tag.questions.all())
@@ -94,7 +94,7 @@ def tag_detail(request, name):
     return render(request, "questions/tag_detail.html", context)
 
 
-@require_GET
+@require_safe
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     context = question_listing(request, category.questions.all())
@@ -154,7 +154,7 @@ def qa_page_json_ld(request, question, answers) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@require_GET
+@require_safe
 def question_detail(request, pk, slug=None):
     question = get_object_or_404(
         Question.objects.select_related("author", "category")
@@ -327,7 +327,7 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
-@require_GET
+@require_safe
 def revisions(request, pk, model):
     post = _get_post(request, model, pk)
     revs = list(post.revisions.select_related("editor").order_by("number"))
@@ -344,7 +344,7 @@ def revisions(request, pk, model):
     return render(request, "questions/revisions.html", context)
 
 
-@require_GET
+@require_safe
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:200]
     questions = Question.objects.none()
