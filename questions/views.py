@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import permissions, services
 from .forms import (
@@ -25,6 +25,7 @@ from .forms import (
     VoteForm,
 )
 from .models import Category, Question, Tag
+from .ratelimits import limit
 
 PAGE_SIZE = 20
 SORTS = {
@@ -182,6 +183,7 @@ def question_detail(request, pk, slug=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("ask")
 def ask(request):
     if not permissions.can_ask(request.user):
         deny()
@@ -216,6 +218,7 @@ def _get_post(request, model, pk, *, for_update=True):
 
 @require_POST
 @login_required
+@limit("vote")
 def vote(request, pk, model):
     post = _get_post(request, model, pk)
     form = VoteForm(request.POST)
@@ -236,6 +239,7 @@ def vote(request, pk, model):
 
 @require_POST
 @login_required
+@limit("comment")
 def comment(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_comment(request.user, post):
@@ -250,6 +254,7 @@ def comment(request, pk, model):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("edit")
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = _get_post(request, model, pk)
     if not permissions.can_edit(request.user, post):
@@ -297,6 +302,7 @@ def delete(request, pk, model):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("flag")
 def flag(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_flag(request.user, post):
