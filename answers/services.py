@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from questions import search
 from questions.models import Question
 from questions.services import (
     REP_ACCEPTER,
@@ -33,6 +34,7 @@ def post_answer(*, author: User, question: Question, body: str) -> Answer:
     Question.objects.filter(pk=question.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
+    search.index_post(answer)
     return answer
 
 
@@ -57,6 +59,7 @@ def accept_answer(*, answer: Answer) -> bool:
     if answer.is_accepted:
         Answer.objects.filter(pk=answer.pk).update(is_accepted=False, accepted_at=None)
         _accept_reputation(answer, -1)
+        search.refresh_counts(answer)
         return False
     previous = (
         Answer.objects.select_for_update()
@@ -67,7 +70,9 @@ def accept_answer(*, answer: Answer) -> bool:
     if previous:
         Answer.objects.filter(pk=previous.pk).update(is_accepted=False, accepted_at=None)
         _accept_reputation(previous, -1)
+        search.refresh_counts(previous)
     Answer.objects.filter(pk=answer.pk).update(is_accepted=True, accepted_at=now)
     _accept_reputation(answer, 1)
+    search.refresh_counts(answer)
     Question.objects.filter(pk=question.pk).update(last_activity_at=now)
     return True

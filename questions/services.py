@@ -15,6 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from . import search
 from .models import Comment, Flag, FlagStatus, Question, Revision, Tag
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def ask_question(
     question.save()
     _set_tags(question, tags)
     add_revision(post=question, editor=author)
+    search.index_post(question)
     return question
 
 
@@ -125,6 +127,7 @@ def edit_post(
         post.save()
         Question.objects.filter(pk=post.question_id).update(last_activity_at=now)
     add_revision(post=post, editor=editor, summary=summary)
+    search.index_post(post)
     return post
 
 
@@ -144,6 +147,7 @@ def delete_post(*, actor: User, post: Post) -> Post:
             post.accepted_at = None
             fields += ["is_accepted", "accepted_at"]
     post.save(update_fields=fields)
+    search.index_post(post)
     return post
 
 
@@ -158,6 +162,7 @@ def restore_post(*, post: Post) -> Post:
     post.save(update_fields=["deleted_at", "deleted_by"])
     if not isinstance(post, Question):
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
+    search.index_post(post)
     return post
 
 
@@ -191,6 +196,7 @@ def cast_vote(*, voter: User, post: Post, value: int) -> int:
     new_author, new_voter = _reputation_for(post, value)
     change_reputation(post.author_id, new_author - old_author)
     change_reputation(voter.pk, new_voter - old_voter)
+    search.refresh_counts(post)
     post.refresh_from_db(fields=["score"])
     return post.score
 

@@ -1,17 +1,26 @@
 """Search in Chinese and English on stock PostgreSQL and on SQLite.
 
 - `text`: what a token is (CJK bigrams, folded accents) and the snippet highlighter;
-- `query`: the query language, parsed in pure Python.
+- `query`: the query language, parsed in pure Python;
+- `index`: keeping `SearchEntry` current (`index_post`, `refresh_counts`, `rebuild`);
+- `backends`: running a parsed query on PostgreSQL (tsvector) or SQLite (FTS5).
 """
 
+from .backends import SORTS, search
+from .index import index_post, rebuild, refresh_counts
 from .query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, parse_query
 from .text import highlight, highlight_pattern
 
 __all__ = [
     "MAX_QUERY_LENGTH",
     "MAX_TERMS",
+    "SORTS",
     "ParsedQuery",
+    "index_post",
+    "parse_query",
+    "rebuild",
+    "refresh_counts",
+    "search",
     "highlight",
     "highlight_pattern",
-    "parse_query",
 ]

@@ -1,9 +1,37 @@
-"""Search: the query language and CJK handling."""
+"""Search: the query language, CJK handling, ranking, and the index kept current by the write
+path. Every database test runs on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
 import pytest
+from django.core.management import call_command
 
+from answers.services import accept_answer, post_answer
 from questions import search
+from questions.models import SearchEntry
+from questions.search.backends import fts5_query
 from questions.search.text import Part, document, highlight, highlight_pattern, term_parts
+from questions.services import ask_question, cast_vote, delete_post, edit_post, restore_post
+from tests.factories import UserFactory
+
+FILLER = "Some ordinary words that every post here shares for padding."
+
+
+def ask(title, body=FILLER, tags=("general",), author=None):
+    return ask_question(author=author or UserFactory(), title=title, body=body, tags=list(tags))
+
+
+def answer(question, body, author=None):
+    return post_answer(author=author or UserFactory(), question=question, body=body)
+
+
+def found(q, **kwargs):
+    """(kind, post id) of every result, in order."""
+    entries = search.search(search.parse_query(q), **kwargs)
+    return [(e.kind, e.answer_id or e.question_id) for e in entries]
+
+
+def ids(q, **kwargs):
+    return [post_id for _, post_id in found(q, **kwargs)]
+
 
 # --- The query language (pure Python) -----------------------------------------------------
 
@@ -69,6 +97,14 @@ def test_full_width_latin_and_accents_are_normalised():
     assert term_parts("Ｃａｆé") == [Part("words", "Cafe")]
 
 
+def test_fts5_query_quotes_every_token():
+    parts = search.parse_query('AND OR NOT NEAR(a) title:x "say hi" 银 x* ab"cd').parts
+    assert fts5_query(parts) == (
+        '"AND" AND "OR" AND "NOT" AND "NEAR(a)" AND "title:x" AND "say hi" AND "银"* AND "x*"'
+        ' AND "ab""cd"'
+    )
+
+
 def test_highlight_escapes_everything_but_its_own_marks():
     pattern = highlight_pattern(search.parse_query("script 支付宝").parts)
     html = highlight('<script>alert("x")</script> 用支付宝 & <b>', pattern)
@@ -84,3 +120,207 @@ def test_highlight_cuts_a_window_around_the_first_match():
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>needle</mark>" in html
     assert len(html) < 140
+
+
+# --- Matching and ranking -----------------------------------------------------------------
+
+
+@pytest.fixture
+def cjk_posts(db):
+    """Simplified, traditional and mixed Chinese text."""
+    return {
+        "bank": ask("Opening an account 在银行开户", "我去银行办了一张银行卡。"),
+        "alipay": ask("Paying with Alipay 支付宝", "快捷支付和支付宝 are different. Alipay支付宝"),
+        "traditional": ask("Traditional text 傳統", "我在銀行工作,不用银子。"),
+        "alone": ask("A lone character here", "钱 and nothing else"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("银", {"bank", "traditional"}),  # 1 character: inside a run (银行) and 银子
+        ("行", {"bank", "traditional"}),  # 1 character at the end of a run (去银行, 銀行)
+        ("钱", {"alone"}),  # a run of one character
+        ("银行", {"bank"}),  # 2 characters: simplified only
+        ("銀行", {"traditional"}),  # traditional only
+        ("支付宝", {"alipay"}),  # 3 characters
+        ("快捷支付", {"alipay"}),  # 4 characters
+        ("银行卡", {"bank"}),
+        ("Alipay 支付宝", {"alipay"}),  # mixed
+        ("alipay支付宝", {"alipay"}),
+        ("支宝", set()),  # characters that are never adjacent
+        ("卡银", set()),
+    ],
+)
+def test_cjk_queries(cjk_posts, q, expected):
+    names = {post.pk: name for name, post in cjk_posts.items()}
+    assert {names[post_id] for post_id in ids(q)} == expected
+
+
+def test_title_match_ranks_above_body_match(db):
+    in_body = ask("Something about cooking dinner", "How do I prepare quinoa for guests?")
+    in_title = ask("Preparing quinoa for guests", FILLER)
+    for voter in UserFactory.create_batch(3):
+        cast_vote(voter=voter, post=in_body, value=1)  # a higher score does not beat the title
+    assert ids("quinoa") == [in_title.pk, in_body.pk]
+
+
+def test_tag_match_ranks_above_body_match(db):
+    in_body = ask("Question number one here", "Which grain is quinoa, really?")
+    in_tags = ask("Question number two here", FILLER, tags=["quinoa"])
+    assert ids("quinoa") == [in_tags.pk, in_body.pk]
+
+
+def test_score_breaks_ties(db):
+    low = ask("Identical question about kettles", FILLER)
+    high = ask("Identical question about kettles", FILLER)
+    newest = ask("Identical question about kettles", FILLER)
+    cast_vote(voter=UserFactory(), post=high, value=1)
+    assert ids("kettles") == [high.pk, newest.pk, low.pk]
+
+
+def test_accepted_answer_breaks_ties(db):
+    question = ask("Which teapot is best for oolong?")
+    first = answer(question, "A clay pot keeps the heat of oolong.")
+    second = answer(question, "A clay pot keeps the heat of oolong.")
+    accept_answer(answer=first)
+    assert ids("oolong is:answer") == [first.pk, second.pk]
+
+
+def test_stemmed_words_match(db):
+    question = ask("Running a payments service", FILLER)
+    assert ids("runs") == [question.pk]
+    assert ids("payment") == [question.pk]
+
+
+def test_exact_phrase_needs_the_words_in_order(db):
+    fast = ask("A fast payment method for shops", FILLER)
+    ask("Method of payment that is fast", FILLER)
+    assert ids('"fast payment method"') == [fast.pk]
+    assert len(ids("fast payment method")) == 2
+
+
+def test_tag_operator(db):
+    tagged = ask("Question about ledgers", tags=["accounting"])
+    ask("Another question about ledgers", tags=["general"])
+    reply = answer(tagged, "Ledgers need double entry.")
+    assert found("ledgers [accounting]") == [("question", tagged.pk), ("answer", reply.pk)]
+    assert found("[Accounting] is:answer") == [("answer", reply.pk)]
+    assert found("[nosuchtag]") == []
+
+
+def test_kind_operators(db):
+    question = ask("Where do herons nest?", "Herons nest high up.")
+    reply = answer(question, "Herons nest in colonies.")
+    assert found("herons is:question") == [("question", question.pk)]
+    assert found("herons is:answer") == [("answer", reply.pk)]
+
+
+def test_user_operator(db):
+    lin = UserFactory(username="curious_lin")
+    mine = ask("Lin asks about dumplings", author=lin)
+    ask("Someone else asks about dumplings")
+    reply = answer(mine, "Dumplings by Lin as well.", author=lin)
+    assert set(found("dumplings user:curious_lin")) == {
+        ("question", mine.pk),
+        ("answer", reply.pk),
+    }
+    assert found("user:Curious_Lin is:answer") == [("answer", reply.pk)]
+    assert found("dumplings user:nobody") == []
+
+
+def test_answers_operator(db):
+    unanswered = ask("Are there owls in the city?")
+    answered = ask("Are there owls in the forest?")
+    answer(answered, "Owls live in the forest, yes.")
+    assert found("owls answers:0") == [("question", unanswered.pk)]
+    assert found("owls answers:1") == [("question", answered.pk)]
+
+
+def test_score_operator(db):
+    popular = ask("Popular question about ferns")
+    ask("Plain question about ferns")
+    for voter in UserFactory.create_batch(3):
+        cast_vote(voter=voter, post=popular, value=1)
+    assert ids("ferns score:3") == [popular.pk]
+    assert ids("score:3") == [popular.pk]
+    assert len(ids("ferns score:-5")) == 2
+
+
+def test_sort_orders(db):
+    old = ask("Sorting question about lanterns")
+    new = ask("Sorting question about lanterns, newer")
+    cast_vote(voter=UserFactory(), post=old, value=1)
+    assert ids("lanterns", sort="newest") == [new.pk, old.pk]
+    assert ids("lanterns", sort="votes") == [old.pk, new.pk]
+
+
+# --- The index follows every write --------------------------------------------------------
+
+
+def test_edit_reindexes_the_post_and_its_answers_titles(db):
+    question = ask("Original title about pelicans", "Original body text about pelicans.")
+    reply = answer(question, "Pelicans eat fish.")
+    edit_post(
+        editor=question.author,
+        post=question,
+        title="Renamed title about cormorants",
+        body="New body text about cormorants.",
+        tags=["birds"],
+    )
+    assert found("cormorants") == [("question", question.pk)]
+    assert found("pelicans") == [("answer", reply.pk)]
+    entry = SearchEntry.objects.get(answer=reply)
+    assert (entry.title, entry.tags) == ("Renamed title about cormorants", "birds")
+    assert found("[birds] is:answer") == [("answer", reply.pk)]
+
+
+def test_deleted_posts_disappear_and_restored_ones_return(db):
+    question = ask("Question about lighthouses")
+    reply = answer(question, "Lighthouses have keepers.")
+    delete_post(actor=reply.author, post=reply)
+    assert found("lighthouses") == [("question", question.pk)]
+    assert found("lighthouses answers:0") == [("question", question.pk)]
+    delete_post(actor=question.author, post=question)
+    assert found("lighthouses") == []
+    restore_post(post=question)
+    assert found("lighthouses") == [("question", question.pk)]
+    restore_post(post=reply)
+    assert len(found("lighthouses")) == 2
+
+
+def test_answers_of_a_deleted_question_disappear(db):
+    question = ask("Question about glaciers")
+    reply = answer(question, "Glaciers move slowly.")
+    delete_post(actor=question.author, post=question)
+    assert found("glaciers") == []
+    restore_post(post=question)
+    assert set(found("glaciers")) == {("question", question.pk), ("answer", reply.pk)}
+
+
+def test_votes_and_accepts_update_the_entry(db):
+    question = ask("Question about compasses")
+    reply = answer(question, "Compasses point north.")
+    cast_vote(voter=UserFactory(), post=reply, value=1)
+    accept_answer(answer=reply)
+    entry = SearchEntry.objects.get(answer=reply)
+    assert (entry.score, entry.is_accepted) == (1, True)
+    assert SearchEntry.objects.get(question=question, answer=None).answer_count == 1
+    accept_answer(answer=reply)
+    assert SearchEntry.objects.get(answer=reply).is_accepted is False
+
+
+def test_rebuild_search_restores_a_lost_index(db):
+    question = ask("Question about windmills", "Windmills grind grain.")
+    reply = answer(question, "Windmills also pump water.")
+    SearchEntry.objects.all().delete()
+    assert found("windmills") == []
+    from io import StringIO
+
+    out = StringIO()
+    call_command("rebuild_search", batch_size=1, stdout=out)
+    assert set(found("windmills")) == {("question", question.pk), ("answer", reply.pk)}
+    assert "2/2 posts" in out.getvalue()
+    call_command("rebuild_search", stdout=StringIO())  # twice: still one entry per post
+    assert SearchEntry.objects.count() == 2

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from questions import search
 from questions.models import Category, Comment, Question, Revision
 from questions.services import add_comment, ask_question, cast_vote
 
@@ -120,6 +121,7 @@ class Command(BaseCommand):
     def _backdate(self, post, at) -> None:
         type(post).objects.filter(pk=post.pk).update(created_at=at)
         Revision.objects.filter(**{post.kind: post}, number=1).update(created_at=at)
+        search.index_post(post)  # search's "newest" order reads the entry's date
 
     def _react(self, post, spec: dict, users: dict, asked_at) -> None:
         """Cast the post's demo votes and add its demo comments."""

@@ -1,0 +1,229 @@
+"""Keeping SearchEntry (and its full text) current.
+
+The services call `index_post` after every write that changes what search shows (ask, answer,
+edit, delete, restore) and `refresh_counts` after votes and accepts, inside their transaction:
+a post is findable the moment it is saved, and a rolled-back write leaves no trace in search.
+`rebuild` is for `manage.py rebuild_search` and the migration that creates the index.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from collections.abc import Callable
+from functools import reduce
+
+from django.apps import apps as global_apps
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Value
+
+from .text import Document, document, html_to_text
+
+FTS_TABLE = "questions_searchentryfts"
+# PostgreSQL: 'english' without stop words (made by the migration) stems the words; 'simple'
+# indexes the CJK tokens as they are.
+WORDS_CONFIG, CJK_CONFIG = "jokesite_english", "simple"
+_EMPTY = Document("", "")
+
+
+def _models(apps=None):
+    apps = apps or global_apps
+    return (
+        apps.get_model("questions", "Question"),
+        apps.get_model("answers", "Answer"),
+        apps.get_model("questions", "SearchEntry"),
+    )
+
+
+def _vector(title: Document, tags: Document, body: Document):
+    """The PostgreSQL tsvector expression for one post (title A, tags B, body C)."""
+    from django.contrib.postgres.search import SearchVector
+
+    vectors = []
+    for doc, weight in ((title, "A"), (tags, "B"), (body, "C")):
+        if doc.words:
+            vectors.append(SearchVector(Value(doc.words), config=WORDS_CONFIG, weight=weight))
+        if doc.cjk:
+            vectors.append(SearchVector(Value(doc.cjk), config=CJK_CONFIG, weight=weight))
+    if not vectors:
+        vectors.append(SearchVector(Value(""), config=CJK_CONFIG))
+    return reduce(operator.add, vectors)
+
+
+def _question_entry(question, tag_names: list[str]) -> tuple[dict, tuple]:
+    """(SearchEntry fields, (title, tags, body) documents) for a question."""
+    body = html_to_text(question.body_html)
+    tags = " ".join(tag_names)
+    fields = {
+        "question_id": question.pk,
+        "answer_id": None,
+        "kind": "question",
+        "author_id": question.author_id,
+        "title": question.title,
+        "body": body,
+        "tags": tags,
+        "score": question.score,
+        "is_accepted": False,
+        "answer_count": question.answer_count,
+        "created_at": question.created_at,
+        "is_deleted": question.deleted_at is not None,
+    }
+    return fields, (document(question.title), document(tags), document(body))
+
+
+def _answer_entry(answer, question, tag_names: list[str]) -> tuple[dict, tuple]:
+    """(SearchEntry fields, documents) for an answer: only its own body is searched; the
+    question's title and tags are kept for showing and for the [tag] filter."""
+    body = html_to_text(answer.body_html)
+    fields = {
+        "question_id": question.pk,
+        "answer_id": answer.pk,
+        "kind": "answer",
+        "author_id": answer.author_id,
+        "title": question.title,
+        "body": body,
+        "tags": " ".join(tag_names),
+        "score": answer.score,
+        "is_accepted": answer.is_accepted,
+        "answer_count": 0,
+        "created_at": answer.created_at,
+        "is_deleted": answer.deleted_at is not None or question.deleted_at is not None,
+    }
+    return fields, (_EMPTY, _EMPTY, document(body))
+
+
+def _write_fts(rows: list[tuple[int, tuple]]) -> None:
+    """SQLite: (re)write the FTS5 rows of these entry ids."""
+    params = [
+        (entry_id, title.combined(), tags.combined(), body.combined())
+        for entry_id, (title, tags, body) in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(p[0],) for p in params])
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, tags, body) VALUES (%s, %s, %s, %s)", params
+        )
+
+
+def _save(SearchEntry, fields: dict, docs: tuple) -> None:
+    """Insert or update one entry and its full text."""
+    key = {"question_id": fields["question_id"], "answer_id": fields["answer_id"]}
+    values = dict(fields)
+    if connection.vendor == "postgresql":
+        values["vector"] = _vector(*docs)
+    entry_id = SearchEntry.objects.filter(**key).values_list("pk", flat=True).first()
+    if entry_id:
+        SearchEntry.objects.filter(pk=entry_id).update(**values)
+    else:
+        entry_id = SearchEntry.objects.create(**values).pk
+    if connection.vendor == "sqlite":
+        _write_fts([(entry_id, docs)])
+
+
+def _tag_names(Question, question_ids) -> dict[int, list[str]]:
+    names = defaultdict(list)
+    rows = (
+        Question.tags.through.objects.filter(question_id__in=question_ids)
+        .order_by("tag__name")
+        .values_list("question_id", "tag__name")
+    )
+    for question_id, name in rows:
+        names[question_id].append(name)
+    return names
+
+
+def index_post(post) -> None:
+    """Bring the search entry of `post` (a question or an answer) up to date with the database.
+
+    Call inside the write's transaction, after the write. Reads the post afresh, so counters
+    changed with update() are seen. A question also passes its title, tags and deletion on to
+    its answers' entries; an answer updates its question's answer count.
+    """
+    Question, Answer, SearchEntry = _models()
+    if post._meta.model_name == "question":
+        question = Question.objects.get(pk=post.pk)
+        tags = _tag_names(Question, [question.pk])[question.pk]
+        _save(SearchEntry, *_question_entry(question, tags))
+        answers = SearchEntry.objects.filter(question_id=question.pk, answer__isnull=False)
+        answers.update(
+            title=question.title, tags=" ".join(tags), is_deleted=question.deleted_at is not None
+        )
+        if question.deleted_at is None:
+            answers.filter(answer__deleted_at__isnull=False).update(is_deleted=True)
+    else:
+        answer = Answer.objects.select_related("question").get(pk=post.pk)
+        question = answer.question
+        tags = _tag_names(Question, [question.pk])[question.pk]
+        _save(SearchEntry, *_answer_entry(answer, question, tags))
+        refresh_counts(question)
+
+
+def refresh_counts(post) -> None:
+    """Copy a post's score (and answer count or accepted mark) into its entry: one UPDATE."""
+    Question, Answer, SearchEntry = _models()
+    if post._meta.model_name == "question":
+        source = Question.objects.filter(pk=OuterRef("question_id"))
+        SearchEntry.objects.filter(question_id=post.pk, answer__isnull=True).update(
+            score=Subquery(source.values("score")),
+            answer_count=Subquery(source.values("answer_count")),
+        )
+    else:
+        source = Answer.objects.filter(pk=OuterRef("answer_id"))
+        SearchEntry.objects.filter(answer_id=post.pk).update(
+            score=Subquery(source.values("score")),
+            is_accepted=Subquery(source.values("is_accepted")),
+        )
+
+
+def rebuild(
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+    apps=None,
+) -> int:
+    """Rebuild every entry, a batch of questions (with their answers) per transaction, and
+    return the number of posts indexed.
+
+    Each batch locks its question and answer rows first (the services' lock order), so a post
+    edited meanwhile is indexed either before or after that edit, never half of each. Searches
+    keep working throughout: a batch swaps its entries in one commit. `apps` lets the
+    migration that creates the index run this with its historical models.
+    """
+    Question, Answer, SearchEntry = _models(apps)
+    total = Question.objects.count() + Answer.objects.count()
+    done, last_pk = 0, 0
+    if progress:
+        progress(0, total)
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Question.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            last_pk = ids[-1]
+            questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
+            answers = list(
+                Answer.objects.select_for_update().filter(question_id__in=ids).order_by("pk")
+            )
+            tags = _tag_names(Question, ids)
+            built = [_question_entry(q, tags[q.pk]) for q in questions.values()]
+            built += [
+                _answer_entry(a, questions[a.question_id], tags[a.question_id]) for a in answers
+            ]
+            SearchEntry.objects.filter(question_id__in=ids).delete()
+            postgres = connection.vendor == "postgresql"
+            entries = [
+                SearchEntry(**fields, **({"vector": _vector(*docs)} if postgres else {}))
+                for fields, docs in built
+            ]
+            SearchEntry.objects.bulk_create(entries)
+            if connection.vendor == "sqlite":
+                _write_fts([(e.pk, docs) for e, (_, docs) in zip(entries, built, strict=True)])
+            done += len(built)
+        if progress:
+            progress(done, total)
+    return done
