@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import permissions, services
+from . import search as fulltext
 from .forms import (
     BodyForm,
     CommentForm,
@@ -352,22 +353,23 @@ def revisions(request, pk, model):
 
 @require_safe
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:200]
-    questions = Question.objects.none()
-    if query:
-        terms = query.split()[:8]
-        condition = Q()
-        for term in terms:
-            condition &= (
-                Q(title__icontains=term)
-                | Q(body__icontains=term)
-                | Q(tags__name__iexact=term)
-                | Q(answers__body__icontains=term, answers__deleted_at__isnull=True)
-            )
-        matching = Question.objects.filter(condition).values("pk")
-        questions = Question.objects.filter(pk__in=matching)
-    context = question_listing(request, questions, default_sort="votes")
-    context["query"] = query
+    """Full-text search over questions and answers (questions/search). Any input is a normal
+    page: what cannot be searched gets a message, never an error."""
+    query = fulltext.parse_query(request.GET.get("q", ""))
+    sort = request.GET.get("sort")
+    if sort not in fulltext.SORTS or (sort == "relevance" and not query.parts):
+        sort = "relevance" if query.parts else "votes"
+    results = fulltext.search(query, sort=sort)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = fulltext.with_snippets(page.object_list, query)
+    context = {
+        "query": query,
+        "page_obj": page,
+        "results": page.object_list,
+        "sort": sort,
+        "sorts": fulltext.SORTS if query.parts else fulltext.SORTS[1:],
+        "limits": {"length": fulltext.MAX_QUERY_LENGTH, "terms": fulltext.MAX_TERMS},
+    }
     return render(request, "questions/search.html", context)
 
 

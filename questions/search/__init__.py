@@ -11,6 +11,20 @@ from .index import index_post, rebuild, refresh_counts
 from .query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, parse_query
 from .text import highlight, highlight_pattern
 
+SNIPPET_LENGTH = 240
+
+
+def with_snippets(entries, query: ParsedQuery) -> list:
+    """The entries as a list, each with `title_html` and `snippet_html`: escaped text with the
+    query's matches in <mark>."""
+    pattern = highlight_pattern(query.parts)
+    entries = list(entries)
+    for entry in entries:
+        entry.title_html = highlight(entry.title, pattern)
+        entry.snippet_html = highlight(entry.body, pattern, length=SNIPPET_LENGTH)
+    return entries
+
+
 __all__ = [
     "MAX_QUERY_LENGTH",
     "MAX_TERMS",
@@ -21,6 +35,5 @@ __all__ = [
     "rebuild",
     "refresh_counts",
     "search",
-    "highlight",
-    "highlight_pattern",
+    "with_snippets",
 ]

@@ -1,17 +1,21 @@
-"""Search: the query language, CJK handling, ranking, and the index kept current by the write
-path. Every database test runs on SQLite (FTS5) and PostgreSQL (tsvector)."""
+"""Search: the query language, CJK handling, ranking, the index kept current by the write path,
+and the /search/ page. Every database test runs on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from answers.services import accept_answer, post_answer
 from questions import search
-from questions.models import SearchEntry
+from questions.models import Question, SearchEntry
 from questions.search.backends import fts5_query
 from questions.search.text import Part, document, highlight, highlight_pattern, term_parts
 from questions.services import ask_question, cast_vote, delete_post, edit_post, restore_post
 from tests.factories import UserFactory
 
+SEARCH_URL = reverse("questions:search")
 FILLER = "Some ordinary words that every post here shares for padding."
 
 
@@ -31,6 +35,10 @@ def found(q, **kwargs):
 
 def ids(q, **kwargs):
     return [post_id for _, post_id in found(q, **kwargs)]
+
+
+def result_links(response) -> list[str]:
+    return re.findall(r'<h2 class="qrow__title">.*?<a href="([^"]+)"', response.text, re.S)
 
 
 # --- The query language (pure Python) -----------------------------------------------------
@@ -324,3 +332,120 @@ def test_rebuild_search_restores_a_lost_index(db):
     assert "2/2 posts" in out.getvalue()
     call_command("rebuild_search", stdout=StringIO())  # twice: still one entry per post
     assert SearchEntry.objects.count() == 2
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def test_posts_are_findable_right_after_asking_answering_and_editing(db, client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("questions:ask"),
+        {
+            "title": "How do I reach the 银行 by tram?",
+            "body": "I need to get to the bank downtown by tram, 快捷 please.",
+            "tags": "transport",
+        },
+    )
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert result_links(client.get(SEARCH_URL, {"q": "银行 tram"})) == [question.get_absolute_url()]
+
+    client.post(
+        reverse("answers:post", kwargs={"pk": question.pk}),
+        {"body": "Take line 3 to the funicular, then walk two blocks."},
+    )
+    reply = question.answers.get()
+    assert result_links(client.get(SEARCH_URL, {"q": "funicular"})) == [
+        f"{question.get_absolute_url()}#answer-{reply.pk}"
+    ]
+
+    client.post(
+        reverse("answers:edit", kwargs={"pk": reply.pk}),
+        {"body": "Take the gondola instead, it is faster than walking."},
+    )
+    assert result_links(client.get(SEARCH_URL, {"q": "funicular"})) == []
+    assert len(result_links(client.get(SEARCH_URL, {"q": "gondola"}))) == 1
+
+    client.post(reverse("answers:delete", kwargs={"pk": reply.pk}))
+    assert result_links(client.get(SEARCH_URL, {"q": "gondola"})) == []
+
+
+def test_result_page_shows_kind_snippet_score_and_tags(db, client):
+    question = ask("Why is the sky blue?", "Light scatters <em>in</em> the air.", tags=["physics"])
+    answer(question, "Rayleigh scattering: short wavelengths scatter more. <script>x</script>")
+    response = client.get(SEARCH_URL, {"q": "scattering"})
+    assert response.status_code == 200
+    html = response.text
+    assert "2 results" in html
+    assert "<mark>scattering</mark>" in html
+    assert "<script>x</script>" not in html
+    assert 'href="/tags/physics/"' in html
+    assert 'data-score="0"' in html
+    assert "A:" in html and "Q:" in html
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        " ",
+        "x" * 5000,
+        "银行" * 2500,
+        '"',
+        '"""',
+        "[",
+        "]",
+        "[]",
+        "is:",
+        "user:",
+        "score:",
+        "answers:x",
+        "%",
+        "%%_",
+        "\\",
+        "\\'\\\"",
+        "'; DROP TABLE questions_question; --",
+        "1' OR '1'='1",
+        "NEAR(a b) AND OR NOT ^ * : ( ) { } -",
+        'title:"x" body:y',
+        "\x00",
+        "abc\x00def \x1b[31m",
+        "🙂🙂",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_bad_input_is_a_normal_page(db, client, q):
+    ask("A question about something searchable", "Body of the searchable question.")
+    response = client.get(SEARCH_URL, {"q": q})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text
+
+
+def test_empty_and_overlong_queries_get_a_message(db, client):
+    assert "Type a few words" in client.get(SEARCH_URL).text
+    assert "nothing to search for" in client.get(SEARCH_URL, {"q": "%%"}).text
+    assert "only its first 200 characters" in client.get(SEARCH_URL, {"q": "a " * 3000}).text
+
+
+def test_pagination(db, client):
+    for n in range(23):
+        ask(f"Numbered question {n} about pagination")
+    first = client.get(SEARCH_URL, {"q": "pagination"})
+    assert len(result_links(first)) == 20
+    assert "23 results" in first.text
+    assert len(result_links(client.get(SEARCH_URL, {"q": "pagination", "page": 2}))) == 3
+    assert client.get(SEARCH_URL, {"q": "pagination", "page": "x"}).status_code == 200
+    assert client.get(SEARCH_URL, {"q": "pagination", "sort": "nonsense"}).status_code == 200
+
+
+@pytest.mark.parametrize("results", [1, 8])
+def test_search_page_query_count_is_flat(db, client, django_assert_num_queries, results):
+    for n in range(results):
+        question = ask(f"Flat question {n} about aqueducts", tags=["rome", f"t{n}"])
+        answer(question, "Aqueducts carried water.")
+    # the count, then the page with questions and authors joined
+    with django_assert_num_queries(2):
+        response = client.get(SEARCH_URL, {"q": "aqueducts"})
+    assert len(result_links(response)) == 2 * results
