@@ -8,14 +8,14 @@ a post is findable the moment it is saved, and a rolled-back write leaves no tra
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
 from collections.abc import Callable
-from functools import reduce
 
 from django.apps import apps as global_apps
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 
 from .text import Document, document, html_to_text
 
@@ -35,19 +35,20 @@ def _models(apps=None):
     )
 
 
-def _vector(title: Document, tags: Document, body: Document):
-    """The PostgreSQL tsvector expression for one post (title A, tags B, body C)."""
-    from django.contrib.postgres.search import SearchVector
+# The tsvector of one post: words and CJK tokens of the title (weight A), the tags (B) and the
+# body (C). Parameters: words and CJK text of title, tags, body, in that order.
+VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('{config}', %s), '{weight}')"
+    for weight in "ABC"
+    for config in (WORDS_CONFIG, CJK_CONFIG)
+)
 
-    vectors = []
-    for doc, weight in ((title, "A"), (tags, "B"), (body, "C")):
-        if doc.words:
-            vectors.append(SearchVector(Value(doc.words), config=WORDS_CONFIG, weight=weight))
-        if doc.cjk:
-            vectors.append(SearchVector(Value(doc.cjk), config=CJK_CONFIG, weight=weight))
-    if not vectors:
-        vectors.append(SearchVector(Value(""), config=CJK_CONFIG))
-    return reduce(operator.add, vectors)
+
+def _vector(title: Document, tags: Document, body: Document) -> RawSQL:
+    """The PostgreSQL tsvector expression for one post (plain SQL: compiled in microseconds,
+    which matters when rebuild_search writes a million of them)."""
+    params = [text for doc in (title, tags, body) for text in (doc.words, doc.cjk)]
+    return RawSQL(VECTOR_SQL, params, output_field=SearchVectorField())
 
 
 def _question_entry(question, tag_names: list[str]) -> tuple[dict, tuple]:
