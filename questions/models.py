@@ -424,6 +424,10 @@ class SearchEntry(models.Model):
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
+        indexes = [  # the "newest" and "votes" orders, also used to pick the best of many hits
+            models.Index(fields=["-created_at", "-id"], name="search_newest_idx"),
+            models.Index(fields=["-score", "-created_at", "-id"], name="search_votes_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["question"],

@@ -360,12 +360,13 @@ def search(request):
     if sort not in fulltext.SORTS or (sort == "relevance" and not query.parts):
         sort = "relevance" if query.parts else "votes"
     results = fulltext.search(query, sort=sort)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = fulltext.ResultPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = fulltext.with_snippets(page.object_list, query)
     context = {
         "query": query,
         "page_obj": page,
         "results": page.object_list,
+        "capped": results.capped,
         "sort": sort,
         "sorts": fulltext.SORTS if query.parts else fulltext.SORTS[1:],
         "limits": {"length": fulltext.MAX_QUERY_LENGTH, "terms": fulltext.MAX_TERMS},

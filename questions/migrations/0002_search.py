@@ -101,6 +101,14 @@ class Migration(migrations.Migration):
                 'managed': False,
             },
         ),
+        migrations.AddIndex(
+            model_name='searchentry',
+            index=models.Index(fields=['-created_at', '-id'], name='search_newest_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='searchentry',
+            index=models.Index(fields=['-score', '-created_at', '-id'], name='search_votes_idx'),
+        ),
         migrations.AddConstraint(
             model_name='searchentry',
             constraint=models.UniqueConstraint(condition=models.Q(('answer__isnull', True)), fields=('question',), name='one_search_entry_per_question'),

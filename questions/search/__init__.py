@@ -6,12 +6,22 @@
 - `backends`: running a parsed query on PostgreSQL (tsvector) or SQLite (FTS5).
 """
 
-from .backends import SORTS, search
+from django.core.paginator import Paginator
+
+from .backends import MAX_RESULTS, SORTS, Results, search
 from .index import index_post, rebuild, refresh_counts
 from .query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, parse_query
 from .text import highlight, highlight_pattern
 
 SNIPPET_LENGTH = 240
+
+
+class ResultPaginator(Paginator):
+    """Pages through `Results`, using the count the search already made."""
+
+    def __init__(self, results: Results, per_page: int):
+        super().__init__(results.entries, per_page)
+        self.__dict__["count"] = results.count  # Paginator.count is a cached_property
 
 
 def with_snippets(entries, query: ParsedQuery) -> list:
@@ -27,6 +37,9 @@ def with_snippets(entries, query: ParsedQuery) -> list:
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "MAX_RESULTS",
+    "Results",
+    "ResultPaginator",
     "MAX_TERMS",
     "SORTS",
     "ParsedQuery",

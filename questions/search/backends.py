@@ -3,10 +3,19 @@
 User text reaches SQL only as parameters: on PostgreSQL through plainto_tsquery /
 phraseto_tsquery (which accept any text), on SQLite as an FTS5 query string in which every
 token is double-quoted (so AND, OR, NEAR, *, ^, column: and parentheses are plain text).
+
+Cost stays bounded however common the words are (a single character such as 的 is in nearly
+every Chinese post): one query fetches the ids of at most MAX_RESULTS + 1 matches, in the
+chosen order (for relevance: the newest), which is both the count and the set the page query
+ranks. When more posts match, only those MAX_RESULTS are ranked and paged through, instead of
+computing a text rank for every match.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -14,7 +23,9 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    Lookup,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -24,25 +35,49 @@ from .query import ParsedQuery
 from .text import Part
 
 SORTS = ("relevance", "newest", "votes")
+MAX_RESULTS = 5000
 # Relevance: posts whose title holds every term first (only questions have titles in the index),
 # then the database's text rank (title > tags > body), then score, accepted, newer.
 # ts_rank_cd weights for D, C, B, A: body (C) 0.2, tags (B) 0.4, title (A) 1.0.
 POSTGRESQL_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
-_TIEBREAK = ("-score", "-is_accepted", "-created_at", "-id")
+_RELEVANCE = ("-title_hit", "relevance", "-score", "-is_accepted", "-created_at", "-id")
+# Both served by an index on SearchEntry.
 _ORDERS = {
     "newest": ("-created_at", "-id"),
-    "votes": ("-score", "-is_accepted", "-created_at", "-id"),
+    "votes": ("-score", "-created_at", "-id"),
 }
+_CANDIDATES = ("-id",)  # relevance: when too many match, rank the newest MAX_RESULTS
 
 
-def search(query: ParsedQuery, *, sort: str = "relevance") -> QuerySet:
-    """Entries matching `query`, visible ones only, in `sort` order, with question and author
-    joined (everything a result row shows). An empty query matches nothing."""
+class _AnyOf(Lookup):
+    """PostgreSQL `column = ANY(%s)`: a list of thousands of values as one array parameter."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+@dataclass
+class Results:
+    """What a search found: `entries` in order (with `question` and `author`), `count` of them
+    (at most MAX_RESULTS), and whether more posts matched than are shown (`capped`)."""
+
+    entries: QuerySet
+    count: int = 0
+    capped: bool = False
+
+
+def search(query: ParsedQuery, *, sort: str = "relevance") -> Results:
+    """Run `query` over the visible posts: the (bounded) ids at once, the page lazily."""
     from ..models import Question, SearchEntry
 
-    entries = SearchEntry.objects.filter(is_deleted=False).select_related("question", "author")
-    if query.is_empty:
-        return entries.none()
+    entries = SearchEntry.objects.filter(is_deleted=False)
+    parts = query.parts
+    if query.is_empty or (query.terms and not parts):
+        return Results(entries.none())  # nothing to search by, or only punctuation
     if query.kind:
         entries = entries.filter(kind=query.kind)
     if query.user is not None:
@@ -56,20 +91,42 @@ def search(query: ParsedQuery, *, sort: str = "relevance") -> QuerySet:
             question_id=OuterRef("question_id"), tag__name=tag
         )
         entries = entries.filter(Exists(tagged))
-    parts = query.parts
+    annotations = {}
     if parts:
-        if connection.vendor == "postgresql":
-            entries = _postgresql(entries, parts)
-        else:
-            entries = _sqlite(entries, parts)
-    elif query.terms:
-        return entries.none()  # words that index to nothing, e.g. only punctuation
-    if sort not in _ORDERS and parts:
-        return entries.order_by("-title_hit", "relevance", *_TIEBREAK)
-    return entries.order_by(*_ORDERS.get(sort, _ORDERS["votes"]))
+        text = _postgresql if connection.vendor == "postgresql" else _sqlite
+        condition, annotations = text(parts)
+        entries = entries.filter(condition)
+    if sort not in _ORDERS and not parts:
+        sort = "votes"
+    # At most MAX_RESULTS + 1 ids, in the sort's order (relevance: newest first): this is the
+    # count, and the set the page query ranks and sorts, whatever the number of matches.
+    candidates = entries.order_by(*_ORDERS.get(sort, _CANDIDATES)).values_list("pk", flat=True)
+    ids = list(candidates[: MAX_RESULTS + 1])
+    capped = len(ids) > MAX_RESULTS
+    ids = ids[:MAX_RESULTS]
+    if not ids:
+        return Results(entries.none())
+    if connection.vendor == "postgresql":
+        entries = SearchEntry.objects.filter(_AnyOf(F("pk"), ids))
+    else:
+        entries = SearchEntry.objects.filter(pk__in=ids)
+        if parts:
+            entries = entries.filter(condition)  # FTS5's rank column needs its MATCH
+    # Question and author are fetched for the page's rows only, after the sort: joining them
+    # first would join every match.
+    entries = (
+        entries.defer("vector")
+        .annotate(**annotations)
+        .prefetch_related(
+            Prefetch("question", Question.objects.only("id", "slug")),
+            Prefetch("author", get_user_model().objects.only("id", "username")),
+        )
+    )
+    order = _ORDERS.get(sort, _RELEVANCE)
+    return Results(entries.order_by(*order), len(ids), capped)
 
 
-def _postgresql(entries: QuerySet, parts: list[Part]) -> QuerySet:
+def _postgresql(parts: list[Part]) -> tuple[Q, dict]:
     from django.contrib.postgres.search import (
         SearchQuery,
         SearchRank,
@@ -94,9 +151,10 @@ def _postgresql(entries: QuerySet, parts: list[Part]) -> QuerySet:
     # Negated so that ascending order is best first, as SQLite's bm25 rank is.
     rank = SearchRank(F("vector"), tsquery, weights=POSTGRESQL_WEIGHTS, cover_density=True)
     title = Func(F("vector"), Value("{a}"), function="ts_filter", output_field=SearchVectorField())
-    return entries.filter(vector=tsquery).annotate(
-        title_hit=SearchVectorExact(title, tsquery), relevance=-rank
-    )
+    return Q(vector=tsquery), {
+        "title_hit": SearchVectorExact(title, tsquery),
+        "relevance": -rank,
+    }
 
 
 def fts5_query(parts: list[Part]) -> str:
@@ -116,12 +174,12 @@ def fts5_query(parts: list[Part]) -> str:
     return " AND ".join(items)
 
 
-def _sqlite(entries: QuerySet, parts: list[Part]) -> QuerySet:
+def _sqlite(parts: list[Part]) -> tuple[Q, dict]:
     from ..models import SearchEntryFTS
 
     match = fts5_query(parts)
     in_title = SearchEntryFTS.objects.filter(title__match=match).values("entry_id")
-    return entries.filter(fts__document__match=match).annotate(
-        title_hit=ExpressionWrapper(Q(pk__in=in_title), output_field=BooleanField()),
-        relevance=F("fts__rank"),
-    )
+    return Q(fts__document__match=match), {
+        "title_hit": ExpressionWrapper(Q(pk__in=in_title), output_field=BooleanField()),
+        "relevance": F("fts__rank"),
+    }

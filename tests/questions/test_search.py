@@ -29,7 +29,7 @@ def answer(question, body, author=None):
 
 def found(q, **kwargs):
     """(kind, post id) of every result, in order."""
-    entries = search.search(search.parse_query(q), **kwargs)
+    entries = search.search(search.parse_query(q), **kwargs).entries
     return [(e.kind, e.answer_id or e.question_id) for e in entries]
 
 
@@ -256,12 +256,28 @@ def test_score_operator(db):
     assert len(ids("ferns score:-5")) == 2
 
 
+def test_many_hits_are_counted_up_to_a_cap_and_the_newest_ranked(db, monkeypatch):
+    monkeypatch.setattr("questions.search.backends.MAX_RESULTS", 3)
+    posts = [ask(f"Capped question {n} about pebbles") for n in range(5)]
+    for voter in UserFactory.create_batch(2):
+        cast_vote(voter=voter, post=posts[0], value=1)
+    results = search.search(search.parse_query("pebbles"))
+    assert (results.count, results.capped) == (3, True)
+    assert [e.question_id for e in results.entries] == [p.pk for p in reversed(posts[2:])]
+    by_votes = search.search(search.parse_query("pebbles"), sort="votes")
+    assert [e.question_id for e in by_votes.entries][:1] == [posts[0].pk]
+    assert search.search(search.parse_query("pebbles [nosuchtag]")).count == 0
+    few = search.search(search.parse_query('pebbles "question 1"'))
+    assert (few.count, few.capped) == (1, False)
+
+
 def test_sort_orders(db):
     old = ask("Sorting question about lanterns")
     new = ask("Sorting question about lanterns, newer")
     cast_vote(voter=UserFactory(), post=old, value=1)
     assert ids("lanterns", sort="newest") == [new.pk, old.pk]
     assert ids("lanterns", sort="votes") == [old.pk, new.pk]
+    assert ids("[general]") == [old.pk, new.pk]  # without words: by votes
 
 
 # --- The index follows every write --------------------------------------------------------
@@ -429,6 +445,15 @@ def test_empty_and_overlong_queries_get_a_message(db, client):
     assert "only its first 200 characters" in client.get(SEARCH_URL, {"q": "a " * 3000}).text
 
 
+def test_capped_results_say_so(db, client, monkeypatch):
+    monkeypatch.setattr("questions.search.backends.MAX_RESULTS", 2)
+    for n in range(3):
+        ask(f"Capped page question {n} about marbles")
+    response = client.get(SEARCH_URL, {"q": "marbles"})
+    assert "More than 2 results" in response.text
+    assert len(result_links(response)) == 2
+
+
 def test_pagination(db, client):
     for n in range(23):
         ask(f"Numbered question {n} about pagination")
@@ -445,7 +470,7 @@ def test_search_page_query_count_is_flat(db, client, django_assert_num_queries, 
     for n in range(results):
         question = ask(f"Flat question {n} about aqueducts", tags=["rome", f"t{n}"])
         answer(question, "Aqueducts carried water.")
-    # the count, then the page with questions and authors joined
-    with django_assert_num_queries(2):
+    # the count, the page, its questions (for URLs) and its authors
+    with django_assert_num_queries(4):
         response = client.get(SEARCH_URL, {"q": "aqueducts"})
     assert len(result_links(response)) == 2 * results
