@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from answers.models import Answer
 from questions.models import Category, Comment, Question, Tag
@@ -78,3 +79,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     question = factory.SubFactory(QuestionFactory)
     body = factory.Faker("sentence", nb_words=8)
+
+
+class ModeratorFactory(UserFactory):
+    """A member of the Moderators group (created by the migrations), hence staff."""
+
+    @factory.post_generation
+    def moderators_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name="Moderators"))
