@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def profile(request, username):
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
     questions = user.questions.visible().order_by("-created_at")

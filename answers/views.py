@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from questions import permissions
 from questions.models import Question
+from questions.ratelimits import limit
 
 from . import services
 from .forms import AnswerForm
@@ -15,6 +16,7 @@ from .models import Answer
 
 @require_POST
 @login_required
+@limit("answer")
 def post_answer(request, pk):
     question = get_object_or_404(Question.objects.visible(), pk=pk)
     if not permissions.can_answer(request.user, question):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django_ratelimit",
     "allauth",
     "allauth.account",
     "accounts",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "jokesite.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "jokesite.urls"
@@ -171,6 +173,24 @@ JOKESITE_PRIVILEGES = {
     "edit_tags": 500,
     "edit_others": 2000,
 }
+
+# Rate limits per action: (normal, accounts younger than JOKESITE_NEW_ACCOUNT_DAYS), in
+# django-ratelimit's notation ("10/m" = 10 a minute, "5/10m" = 5 in ten minutes).
+JOKESITE_NEW_ACCOUNT_DAYS = 3
+JOKESITE_RATE_LIMITS = {
+    "ask": ("6/h", "3/h"),
+    "answer": ("20/h", "6/h"),
+    "comment": ("30/h", "10/h"),
+    "vote": ("60/m", "30/m"),
+    "flag": ("20/h", "10/h"),
+    "edit": ("30/h", "10/h"),
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# A cache outage should not stop people posting: let requests through when it is down.
+RATELIMIT_FAIL_OPEN = True
+# django-ratelimit checks for django-redis and memcached by name; Django's own RedisCache
+# increments atomically too, and the local-memory cache (no REDIS_URL) is one process only.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

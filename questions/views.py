@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import permissions, services
 from .forms import (
@@ -25,6 +25,7 @@ from .forms import (
     VoteForm,
 )
 from .models import Category, Question, Tag
+from .ratelimits import limit
 
 PAGE_SIZE = 20
 SORTS = {
@@ -68,13 +69,13 @@ def question_listing(request, queryset, *, default_sort="active"):
     return {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
 
 
-@require_GET
+@require_safe
 def question_list(request):
     context = question_listing(request, Question.objects.all())
     return render(request, "questions/question_list.html", context)
 
 
-@require_GET
+@require_safe
 def tag_list(request):
     tags = Tag.objects.order_by("name")
     from django.db.models import Count
@@ -86,7 +87,7 @@ def tag_list(request):
     return render(request, "questions/tag_list.html", {"page_obj": page, "tags": page})
 
 
-@require_GET
+@require_safe
 def tag_detail(request, name):
     tag = get_object_or_404(Tag, name=name)
     context = question_listing(request, tag.questions.all())
@@ -94,7 +95,7 @@ def tag_detail(request, name):
     return render(request, "questions/tag_detail.html", context)
 
 
-@require_GET
+@require_safe
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     context = question_listing(request, category.questions.all())
@@ -154,7 +155,7 @@ def qa_page_json_ld(request, question, answers) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@require_GET
+@require_safe
 def question_detail(request, pk, slug=None):
     question = get_object_or_404(
         Question.objects.select_related("author", "category")
@@ -182,6 +183,7 @@ def question_detail(request, pk, slug=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("ask")
 def ask(request):
     if not permissions.can_ask(request.user):
         deny()
@@ -216,6 +218,7 @@ def _get_post(request, model, pk, *, for_update=True):
 
 @require_POST
 @login_required
+@limit("vote")
 def vote(request, pk, model):
     post = _get_post(request, model, pk)
     form = VoteForm(request.POST)
@@ -236,6 +239,7 @@ def vote(request, pk, model):
 
 @require_POST
 @login_required
+@limit("comment")
 def comment(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_comment(request.user, post):
@@ -250,6 +254,7 @@ def comment(request, pk, model):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("edit")
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = _get_post(request, model, pk)
     if not permissions.can_edit(request.user, post):
@@ -297,6 +302,7 @@ def delete(request, pk, model):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("flag")
 def flag(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_flag(request.user, post):
@@ -327,7 +333,7 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
-@require_GET
+@require_safe
 def revisions(request, pk, model):
     post = _get_post(request, model, pk)
     revs = list(post.revisions.select_related("editor").order_by("number"))
@@ -344,7 +350,7 @@ def revisions(request, pk, model):
     return render(request, "questions/revisions.html", context)
 
 
-@require_GET
+@require_safe
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:200]
     questions = Question.objects.none()

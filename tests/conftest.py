@@ -4,12 +4,14 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
-    """MD5 hashing for speed, plain static storage (no manifest), a clean cache per test."""
+    """MD5 hashing for speed, plain static storage (no manifest), no rate limits, a clean cache
+    per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.RATELIMIT_ENABLE = False  # tests/questions/test_ratelimits.py turns it on
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,57 @@
+"""Rate limits on every write, counted in the shared cache (Redis in production), so they hold
+across processes and machines. Built on django-ratelimit's `get_usage`, which also tells how
+long the current window has left: that becomes the 429's `Retry-After`.
+
+Accounts younger than `JOKESITE_NEW_ACCOUNT_DAYS` get the stricter rate of each pair.
+"""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.utils import timezone
+from django_ratelimit.core import get_usage
+
+
+class RateLimited(Exception):
+    """Raised by a limited view; `jokesite.middleware.RateLimitMiddleware` answers 429."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = max(1, int(retry_after))
+
+
+def _is_new(user) -> bool:
+    if not user.is_authenticated:
+        return True
+    age = timezone.now() - user.date_joined
+    return age < timedelta(days=settings.JOKESITE_NEW_ACCOUNT_DAYS)
+
+
+def rate_for(group: str, request) -> str:
+    """The rate for this action and this member: `(normal, new account)` in settings."""
+    normal, new = settings.JOKESITE_RATE_LIMITS[group]
+    return new if _is_new(request.user) else normal
+
+
+def limit(group: str):
+    """Limit POSTs to a view per member (per IP address for anonymous requests)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            usage = get_usage(
+                request,
+                group=group,
+                key="user_or_ip",
+                rate=rate_for,
+                method="POST",
+                increment=True,
+            )
+            if usage and usage["should_limit"]:
+                raise RateLimited(usage["time_left"])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
