@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-battery-staple"
 TITLE = "Why does the bank take three days to move my money?"
-BODY = "I send money on Monday and it arrives on Thursday. Where is it in between? 为什么银行这么慢?"
+BODY = "I send money on Monday and it arrives on Thursday. Where is it in between? 为什么这么慢?"
 ANSWER = "It waits in batches: banks settle with each other a few times a day, not per payment."
 
 
