@@ -61,6 +61,10 @@ endif
 
 check-browser:
 ifneq ($(BROWSER),0)
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's Chromium for the browser tests (once)"; \
+		$(MAKE) --no-print-directory browser-deps; \
+	fi
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "The browser tests drive Debian's Chromium at $(CHROMIUM), which is not installed."; \
 		echo "  Install it:      sudo make browser-deps"; \
@@ -70,8 +74,8 @@ ifneq ($(BROWSER),0)
 endif
 
 browser-deps:
-	apt-get update
-	apt-get install -y --no-install-recommends chromium fonts-noto-cjk
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
