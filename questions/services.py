@@ -220,3 +220,35 @@ def flag_post(*, flagger: User, post: Post, reason: str, details: str = "") -> F
         defaults={"reason": reason, "details": details},
     )
     return flag
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment) -> Comment:
+    """Soft-delete a comment and stop counting it on its post.
+
+    Locks the post row first (the lock order above), then the comment, so concurrent comment
+    writes on one post are counted in turn. The counter never drops below 0.
+    """
+    post = _lock(comment.post)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.deleted_at is not None:
+        return comment
+    comment.deleted_at = timezone.now()
+    comment.save(update_fields=["deleted_at"])
+    type(post).objects.filter(pk=post.pk).update(
+        comment_count=Greatest(F("comment_count") - 1, Value(0))
+    )
+    return comment
+
+
+@transaction.atomic
+def restore_comment(*, comment: Comment) -> Comment:
+    """Undo a soft delete and count the comment on its post again (same locks as above)."""
+    post = _lock(comment.post)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.deleted_at is None:
+        return comment
+    comment.deleted_at = None
+    comment.save(update_fields=["deleted_at"])
+    type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment

@@ -1,8 +1,19 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from answers.models import Answer
-from questions.models import Category, Comment, Question, Tag
+from questions.models import (
+    Category,
+    Comment,
+    Flag,
+    FlagReason,
+    Question,
+    Revision,
+    Tag,
+    Vote,
+    VoteValue,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -78,3 +89,43 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     question = factory.SubFactory(QuestionFactory)
     body = factory.Faker("sentence", nb_words=8)
+
+
+class ModeratorFactory(UserFactory):
+    """A member of the Moderators group (created by the migrations), hence staff."""
+
+    @factory.post_generation
+    def moderators_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name="Moderators"))
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    voter = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    value = VoteValue.UP
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    flagger = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    reason = FlagReason.SPAM
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A revision row as `add_revision` writes it; `number` must be unique per post."""
+
+    class Meta:
+        model = Revision
+
+    question = factory.SubFactory(QuestionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    editor = factory.LazyAttribute(lambda r: (r.question or r.answer).author)
+    title = factory.LazyAttribute(lambda r: r.question.title if r.question else "")
+    body = factory.LazyAttribute(lambda r: (r.question or r.answer).body)
