@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from answers.models import Answer
+from questions import search
 from questions.models import (
     Category,
     Comment,
@@ -63,6 +64,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     def tags(obj, create, extracted, **kwargs):
         if create:
             obj.tags.set(extracted if extracted is not None else [TagFactory()])
+            search.index_post(obj)  # as the services do: findable once saved
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):
@@ -79,6 +81,7 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         type(answer.question).objects.filter(pk=answer.question_id).update(
             answer_count=answer.question.answers.filter(deleted_at__isnull=True).count()
         )
+        search.index_post(answer)
         return answer
 
 
