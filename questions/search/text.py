@@ -24,9 +24,13 @@ means something else. Precision is kept; a searcher who wants both can type both
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 # Han (unified, extension A, compatibility, extensions B and later), the iteration marks 々〆〇,
 # Hiragana, Katakana (with the prolonged sound mark ー), Katakana extensions, Hangul syllables and
@@ -104,13 +108,11 @@ def document(text: str) -> Document:
     return Document(words=" ".join(words.split()), cjk=" ".join(tokens))
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(markup: str) -> str:
     """Plain text of sanitized HTML (a post's `body_html`): block elements become line breaks,
     inline ones vanish without a space (so <b>支付</b>宝 stays one CJK run)."""
-    import html as html_module
-
-    text = _ANY_TAG.sub("", _BLOCK_TAGS.sub("\n", html or ""))
-    return html_module.unescape(text).strip()
+    text = _ANY_TAG.sub("", _BLOCK_TAGS.sub("\n", markup or ""))
+    return html.unescape(text).strip()
 
 
 def has_letters(text: str) -> bool:
@@ -195,9 +197,6 @@ def highlight(text: str, pattern: re.Pattern | None, *, length: int = 0) -> str:
     With `length`, only a window of about that many characters is kept, starting a little
     before the first match (or at the start), with … where text was cut.
     """
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
     text = " ".join(unicodedata.normalize("NFKC", text or "").split())
     # Matched on a same-length accent-folded copy (cafe marks café), cut from the original.
     folded = "".join(_fold_char(ch) for ch in text)

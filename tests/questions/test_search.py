@@ -166,6 +166,12 @@ def test_cjk_queries(cjk_posts, q, expected):
     assert {names[post_id] for post_id in ids(q)} == expected
 
 
+def test_markdown_emphasis_inside_chinese_text_still_matches(db):
+    question = ask("Formatting inside a word", "用**支付**宝付款, and `code` too.")
+    assert ids("支付宝") == [question.pk]
+    assert SearchEntry.objects.get(question=question).body == "用支付宝付款, and code too."
+
+
 def test_title_match_ranks_above_body_match(db):
     in_body = ask("Something about cooking dinner", "How do I prepare quinoa for guests?")
     in_title = ask("Preparing quinoa for guests", FILLER)
