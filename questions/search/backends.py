@@ -32,7 +32,7 @@ from django.db.models import (
 )
 
 from .query import ParsedQuery
-from .text import Part
+from .text import Part, has_letters
 
 SORTS = ("relevance", "newest", "votes")
 MAX_RESULTS = 5000
@@ -166,7 +166,8 @@ def fts5_query(parts: list[Part]) -> str:
     items = []
     for part in parts:
         if part.kind == "words" and not part.phrase:
-            items += [quoted(word) for word in part.text.split()]
+            # A token of punctuation only would be an empty phrase, which matches nothing.
+            items += [quoted(word) for word in part.text.split() if has_letters(word)]
         elif part.kind == "prefix":
             items.append(quoted(part.text) + "*")
         else:

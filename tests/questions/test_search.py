@@ -157,6 +157,7 @@ def cjk_posts(db):
         ("银行卡", {"bank"}),
         ("Alipay 支付宝", {"alipay"}),  # mixed
         ("alipay支付宝", {"alipay"}),
+        ("Alipay支付宝!", {"alipay"}),  # the "!" left between the runs is not a word
         ("支宝", set()),  # characters that are never adjacent
         ("卡银", set()),
     ],
