@@ -155,8 +155,10 @@ def index_post(post) -> None:
         answer = Answer.objects.select_related("question").get(pk=post.pk)
         question = answer.question
         tags = _tag_names(Question, [question.pk])[question.pk]
-        _save(SearchEntry, *_answer_entry(answer, question, tags))
+        # The question's entry before the answer's: the order the question branch above
+        # updates them in, so two writes on one thread never wait for each other in a cycle.
         refresh_counts(question)
+        _save(SearchEntry, *_answer_entry(answer, question, tags))
 
 
 def refresh_counts(post) -> None:

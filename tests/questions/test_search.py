@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from answers.services import accept_answer, post_answer
@@ -328,6 +329,18 @@ def test_answers_of_a_deleted_question_disappear(db):
     assert found("glaciers") == []
     restore_post(post=question)
     assert set(found("glaciers")) == {("question", question.pk), ("answer", reply.pk)}
+
+
+def test_hard_deleted_posts_take_their_entries_along(db):
+    question = ask("Question about sandcastles")
+    answer(question, "Sandcastles need wet sand.")
+    Question.objects.filter(pk=question.pk).delete()  # the admin's delete, not the soft one
+    assert SearchEntry.objects.count() == 0
+    assert found("sandcastles") == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM questions_searchentryfts")
+            assert cursor.fetchone() == (0,)
 
 
 def test_votes_and_accepts_update_the_entry(db):
