@@ -365,7 +365,8 @@ def search(request):
     page = fulltext.ResultPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = fulltext.with_snippets(page.object_list, query)
     context = {
-        "query": query,
+        "query": query.text,  # what the header's search box shows, as on every page
+        "parsed": query,
         "page_obj": page,
         "results": page.object_list,
         "capped": results.capped,

@@ -422,6 +422,12 @@ def test_result_page_shows_kind_snippet_score_and_tags(db, client):
     assert "A:" in html and "Q:" in html
 
 
+def test_both_search_boxes_show_the_query_as_typed(db, client):
+    html = client.get(SEARCH_URL, {"q": '支付宝  "fast pay" <b>'}).text
+    assert html.count('value="支付宝 &quot;fast pay&quot; &lt;b&gt;"') == 2
+    assert "ParsedQuery" not in html
+
+
 @pytest.mark.parametrize(
     "q",
     [
