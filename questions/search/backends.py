@@ -5,10 +5,10 @@ phraseto_tsquery (which accept any text), on SQLite as an FTS5 query string in w
 token is double-quoted (so AND, OR, NEAR, *, ^, column: and parentheses are plain text).
 
 Cost stays bounded however common the words are (a single character such as 的 is in nearly
-every Chinese post): one query fetches the ids of at most MAX_RESULTS + 1 matches, in the
-chosen order (for relevance: the newest), which is both the count and the set the page query
-ranks. When more posts match, only those MAX_RESULTS are ranked and paged through, instead of
-computing a text rank for every match.
+every Chinese post): one query fetches the ids of at most MAX_RESULTS + 1 matches, which is
+both the count and the set the page query ranks. When more posts match, only MAX_RESULTS of
+them, the first in the chosen order (for relevance: the newest), are ranked and paged through,
+instead of computing a text rank for every match.
 """
 
 from __future__ import annotations
@@ -98,12 +98,15 @@ def search(query: ParsedQuery, *, sort: str = "relevance") -> Results:
         entries = entries.filter(condition)
     if sort not in _ORDERS and not parts:
         sort = "votes"
-    # At most MAX_RESULTS + 1 ids, in the sort's order (relevance: newest first): this is the
-    # count, and the set the page query ranks and sorts, whatever the number of matches.
-    candidates = entries.order_by(*_ORDERS.get(sort, _CANDIDATES)).values_list("pk", flat=True)
-    ids = list(candidates[: MAX_RESULTS + 1])
+    # The ids of at most MAX_RESULTS + 1 matches, in no order: the count, and (when that is all
+    # of them) the set the page query ranks. Without an order the database stops as soon as it
+    # has enough; asking for an order here would make PostgreSQL either fetch every match or
+    # walk an index testing each row, whichever its estimate favours, often wrongly.
+    ids = list(entries.order_by().values_list("pk", flat=True)[: MAX_RESULTS + 1])
     capped = len(ids) > MAX_RESULTS
-    ids = ids[:MAX_RESULTS]
+    if capped:  # many matches, so an ordered index walk meets MAX_RESULTS of them soon
+        ordered = entries.order_by(*_ORDERS.get(sort, _CANDIDATES)).values_list("pk", flat=True)
+        ids = list(ordered[:MAX_RESULTS])
     if not ids:
         return Results(entries.none())
     if connection.vendor == "postgresql":
