@@ -185,6 +185,11 @@ JOKESITE_RATE_LIMITS = {
     "flag": ("20/h", "10/h"),
     "edit": ("30/h", "10/h"),
 }
+# Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
+JOKESITE_READ_RATE_LIMITS = {
+    "api": os.environ.get("API_RATE_LIMIT", "120/m"),
+    "similar": "60/m",
+}
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # A cache outage should not stop people posting: let requests through when it is down.
 RATELIMIT_FAIL_OPEN = True
