@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("questions.api_urls")),
     path("feeds/questions/", LatestQuestionsFeed(), name="feed_questions"),
     path("feeds/questions/<int:pk>/", QuestionAnswersFeed(), name="feed_question_answers"),
     path("feeds/tags/<str:name>/", TagQuestionsFeed(), name="feed_tag"),
