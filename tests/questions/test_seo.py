@@ -263,3 +263,10 @@ def test_qa_page_escapes_script_breakers(client):
     block = block[: block.index("</script>")]
     assert "<" not in block.split(">", 1)[1]
     assert qa_page(client, question)["text"] == question.body
+
+
+def test_thread_description_is_plain_text(client):
+    question = QuestionFactory(body="**Tom** & *Jerry*\n\nchase   each other around the house.")
+    page = head(client, question.get_absolute_url())
+    assert page.one("description") == "Tom & Jerry chase each other around the house."
+    assert page.one("og:description") == page.one("description")
