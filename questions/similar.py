@@ -7,9 +7,9 @@ PostgreSQL and needs no index of its own:
 1. Terms: the title's words (lower case, without stop words, a trailing plural "s" folded) and,
    for Chinese, Japanese and Korean text, which has no spaces, its character bigrams (a lone
    character stands for itself).
-2. Candidates: one query for visible questions that share a tag or whose title contains one of
-   the longest terms, at most `CANDIDATES` of them, those sharing the most tags and then the
-   best scored first.
+2. Candidates: one query for visible questions among the newest `PER_SOURCE` that share a tag
+   and the newest `PER_SOURCE` whose title contains each of the (at most `MAX_QUERY_TERMS`)
+   longest terms: bounded work per source, however common a word or tag is.
 3. Rank in Python: overlap of title terms (cosine over the two sets) plus a smaller weight for
    shared tags, then score and recency as tiebreaks. Candidates with neither are dropped.
 """
@@ -20,13 +20,15 @@ import math
 import re
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Question, Tag
 
-CANDIDATES = 200
-MAX_QUERY_TERMS = 12
+PER_SOURCE = 40
+RELATED_CACHE_SECONDS = 600
+MAX_QUERY_TERMS = 8
 TAG_WEIGHT = 0.5
 
 # CJK Unified Ideographs (and extension A), kana, Hangul syllables.
@@ -100,6 +102,7 @@ def similar_questions(
     if not terms and not tag_ids and not tag_names:
         return []
 
+    visible = Question.objects.visible()
     through = Question.tags.through
     tagged = Q(tag_id__in=tag_ids)
     if tag_names:
@@ -112,16 +115,24 @@ def similar_questions(
         .annotate(n=Count("tag_id", distinct=True))
         .values("n")
     )
-    matches = Q(pk__in=links.values("question_id"))
+    # Each source is bounded on its own (the newest matches), so the work stays small however
+    # common a word or a tag is: at most PER_SOURCE rows per term and for the tags.
+    newest_tagged = (
+        links.filter(question__deleted_at__isnull=True)
+        .order_by("-question_id")
+        .values("question_id")[:PER_SOURCE]
+    )
+    sources = Q(pk__in=newest_tagged)
     for term in _query_terms(terms):
-        matches |= Q(title__icontains=term)
+        # CJK has no case: a plain LIKE spares PostgreSQL an UPPER() of every title.
+        lookup = "title__contains" if _CJK_RE.match(term) else "title__icontains"
+        matching = visible.filter(**{lookup: term}).order_by("-pk").values("pk")
+        sources |= Q(pk__in=matching[:PER_SOURCE])
 
     candidates = (
-        Question.objects.visible()
-        .filter(matches)
+        visible.filter(sources)
         .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
         .defer("body", "body_html")
-        .order_by("-shared_tags", "-score", "-last_activity_at", "-pk")
     )
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
@@ -129,10 +140,31 @@ def similar_questions(
     wanted = set(terms)
     tag_count = max(len(tag_ids) + len(tag_names), 1)
     ranked = []
-    for question in candidates[:CANDIDATES]:
+    for question in candidates:
         text = _overlap(wanted, set(title_terms(question.title)))
         relevance = text + TAG_WEIGHT * min(question.shared_tags / tag_count, 1.0)
         if text > 0 or question.shared_tags:
             ranked.append((relevance, question.score, question.last_activity_at, question))
     ranked.sort(key=lambda row: row[:3], reverse=True)
     return [row[3] for row in ranked[:limit]]
+
+
+def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
+    """The thread page's "Related questions": `similar_questions` for its title and tags, one
+    query either way.
+
+    Finding them scans titles, so the ids found are kept in the shared cache for
+    `RELATED_CACHE_SECONDS` and a cached list costs one primary-key query; that query takes
+    only visible questions, so one deleted meanwhile drops out at once, and titles are always
+    current. `question` must have its tags prefetched.
+    """
+    key = f"related:{question.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        found = similar_questions(question.title, exclude=question, limit=limit)
+        cache.set(key, [q.pk for q in found], RELATED_CACHE_SECONDS)
+        return found
+    if not ids:
+        return []
+    by_id = Question.objects.visible().defer("body", "body_html").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]

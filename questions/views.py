@@ -27,7 +27,7 @@ from .forms import (
 )
 from .models import Category, Question, Tag, TagSynonym
 from .ratelimits import limit, limit_reads
-from .similar import similar_questions
+from .similar import related_questions, similar_questions
 
 PAGE_SIZE = 20
 SORTS = {
@@ -244,9 +244,7 @@ def question_detail(request, pk, slug=None):
     context = {
         "question": question,
         "answers": answers,
-        "related_questions": similar_questions(
-            question.title, exclude=question, limit=RELATED_LIMIT
-        ),
+        "related_questions": related_questions(question, limit=RELATED_LIMIT),
         "answer_form": answer_form,
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
