@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "questions",
     "answers",
@@ -160,6 +162,16 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jokesite <noreply@localhost>")
+
+# --- Background tasks ---------------------------------------------------------------------
+# django-tasks (the backport of Django 6's django.tasks) with its database backend: the queue
+# is a table in the site's own database (SQLite or PostgreSQL), worked by `manage.py db_worker`.
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # --- Community rules ----------------------------------------------------------------------
 # Reputation needed for each privilege (Stack Overflow's defaults). Launch mode, as in a
