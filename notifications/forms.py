@@ -1,0 +1,14 @@
+from django import forms
+
+
+class FollowForm(forms.Form):
+    """`follow=1` follows (the default), `follow=0` unfollows: setting, not toggling, so a
+    repeated POST changes nothing."""
+
+    follow = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", required=False
+    )
+
+    def clean_follow(self):
+        value = self.cleaned_data["follow"]
+        return True if value in ("", None) else value
