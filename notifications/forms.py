@@ -1,5 +1,13 @@
 from django import forms
 
+from .models import EmailPreferences
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = EmailPreferences
+        fields = EmailPreferences.kinds()
+
 
 class FollowForm(forms.Form):
     """`follow=1` follows (the default), `follow=0` unfollows: setting, not toggling, so a

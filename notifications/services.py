@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Follow, Notification
@@ -35,7 +36,8 @@ def deliver(
     action: str = "",
     reason: str = "",
 ) -> list[Notification]:
-    """Create the inbox items for one event. Returns the notifications created."""
+    """Create the inbox items for one event and queue their emails once the transaction
+    commits. Returns the notifications created."""
     chosen: dict[int, tuple[str, bool]] = {}
     for user_id, kind, via_follow in targets:
         if user_id and user_id != actor_id and user_id not in chosen:
@@ -63,7 +65,16 @@ def deliver(
         for user_id, (kind, via_follow) in chosen.items()
         if user_id not in already
     )
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _queue_emails(ids))
     return created
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from .tasks import send_notification_emails
+
+    send_notification_emails.enqueue(ids)
 
 
 def follower_ids(question: Question) -> list[int]:

@@ -1,18 +1,23 @@
-"""The inbox and following a question."""
+"""The inbox, following a question, email settings and one-click unsubscribe."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from questions import permissions
 from questions.models import Question
 
-from . import services
-from .forms import FollowForm
+from . import emails, services
+from .forms import EmailPreferencesForm, FollowForm
+from .models import EmailPreferences
 
 PAGE_SIZE = 20
 
@@ -60,3 +65,39 @@ def follow(request, pk):
     else:
         messages.info(request, _("You no longer follow this question."))
     return redirect(question)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_settings(request):
+    preferences, _created = EmailPreferences.objects.get_or_create(user=request.user)
+    form = EmailPreferencesForm(request.POST or None, instance=preferences)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your email settings are saved."))
+            return redirect("notifications:settings")
+        return render(request, "notifications/settings.html", {"form": form}, status=400)
+    return render(request, "notifications/settings.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST it (RFC 8058) without one
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    """One click, no login: turns off the email switch named in the signed token ("all" turns
+    off every switch). Doing it twice changes nothing."""
+    try:
+        user_id, switch = emails.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        context = {"invalid": True}
+        return render(request, "notifications/unsubscribe.html", context, status=400)
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    preferences, _created = EmailPreferences.objects.get_or_create(user=user)
+    switches = EmailPreferences.kinds() if switch == emails.ALL else [switch]
+    for name in switches:
+        setattr(preferences, name, False)
+    preferences.save(update_fields=switches)
+    labels = [EmailPreferences._meta.get_field(name).verbose_name for name in switches]
+    context = {"everything": switch == emails.ALL, "labels": labels}
+    return render(request, "notifications/unsubscribe.html", context)

@@ -1,10 +1,10 @@
-"""The inbox, the header badge and following, as a member uses them."""
+"""The inbox, the header badge, following and the email settings page, as a member uses them."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications.models import Follow, Kind, Notification
+from notifications.models import EmailPreferences, Follow, Kind, Notification
 from questions.services import add_comment
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
 
@@ -172,3 +172,21 @@ def test_following_brings_the_threads_comments(client):
     client.post(f"/questions/{question.pk}/follow/")
     add_comment(author=UserFactory(), post=question, body="Funny, but the punchline is late.")
     assert Notification.objects.filter(recipient=follower, kind=Kind.COMMENT).exists()
+
+
+def test_email_settings_page(client):
+    member = UserFactory()
+    assert client.get("/settings/notifications/").status_code == 302
+    client.force_login(member)
+    response = client.get("/settings/notifications/")
+    assert response.status_code == 200
+    assert response.context["form"]["answer"].value() is True
+    response = client.post("/settings/notifications/", {"answer": "on", "mention": "on"})
+    assert response.status_code == 302
+    preferences = EmailPreferences.objects.get(user=member)
+    assert (preferences.answer, preferences.mention) == (True, True)
+    assert (preferences.comment, preferences.accepted, preferences.following) == (
+        False,
+        False,
+        False,
+    )
