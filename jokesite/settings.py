@@ -150,6 +150,8 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
 )
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Adds the honeypot and the minimum fill time (jokesite/protection.py) to signup.
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -207,6 +209,16 @@ RATELIMIT_FAIL_OPEN = True
 # django-ratelimit checks for django-redis and memcached by name; Django's own RedisCache
 # increments atomically too, and the local-memory cache (no REDIS_URL) is one process only.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Against robots (jokesite/protection.py): signup, and asking, answering and commenting by
+# accounts younger than JOKESITE_NEW_ACCOUNT_DAYS, carry a honeypot field and a signed time;
+# a form sent faster than JOKESITE_FORM_MIN_SECONDS after it was shown, or older than
+# JOKESITE_FORM_MAX_AGE seconds, or with the honeypot filled, is refused (400).
+JOKESITE_FORM_PROTECTION = env_bool("JOKESITE_FORM_PROTECTION", True)
+JOKESITE_FORM_MIN_SECONDS = 3
+JOKESITE_FORM_MAX_AGE = 24 * 60 * 60
+# How long a submitted form's token is remembered, so a second submit of it posts nothing.
+JOKESITE_FORM_TOKEN_TTL = 10 * 60
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

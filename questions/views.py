@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jokesite.protection import protect_form
+
 from . import permissions, services
 from .forms import (
     BodyForm,
@@ -183,6 +185,7 @@ def question_detail(request, pk, slug=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@protect_form
 @limit("ask")
 def ask(request):
     if not permissions.can_ask(request.user):
@@ -239,6 +242,7 @@ def vote(request, pk, model):
 
 @require_POST
 @login_required
+@protect_form
 @limit("comment")
 def comment(request, pk, model):
     post = _get_post(request, model, pk)
