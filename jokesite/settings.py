@@ -166,8 +166,11 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jokesite <noreply@localhost>")
-# Where links in emails point (no request to take the host from in a background task).
-JOKESITE_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Where links in emails point (a background task has no request to take the host from); in
+# development, the server `make run` starts.
+JOKESITE_SITE_URL = os.environ.get("SITE_URL") or (
+    "http://127.0.0.1:" + os.environ.get("PORT", "8000")
+)
 
 # --- Background tasks ---------------------------------------------------------------------
 # django-tasks (the backport of Django 6's django.tasks) with its database backend: the queue

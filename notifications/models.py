@@ -217,9 +217,7 @@ class EmailPreferences(models.Model):
     mention = models.BooleanField(Kind.MENTION.label, default=True)
     accepted = models.BooleanField(Kind.ACCEPTED.label, default=True)
     moderation = models.BooleanField(Kind.MODERATION.label, default=True)
-    following = models.BooleanField(
-        _("Activity on questions you follow (but did not ask)"), default=False
-    )
+    following = models.BooleanField(_("Other activity on questions you follow"), default=False)
 
     class Meta:
         verbose_name = _("email preferences")
