@@ -12,19 +12,17 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-# Labels of the moderator actions that `questions.signals.moderator_action` may name; any other
-# action is shown as it was sent.
+# Labels of the actions on a post that `questions.signals.moderator_action` names (the kinds of
+# the moderation log); any other action is shown as it was sent.
 ACTION_LABELS = {
     "delete": pgettext_lazy("moderator action", "deleted"),
     "undelete": pgettext_lazy("moderator action", "undeleted"),
-    "restore": pgettext_lazy("moderator action", "undeleted"),
     "close": pgettext_lazy("moderator action", "closed"),
     "reopen": pgettext_lazy("moderator action", "reopened"),
     "lock": pgettext_lazy("moderator action", "locked"),
     "unlock": pgettext_lazy("moderator action", "unlocked"),
     "edit": pgettext_lazy("moderator action", "edited"),
     "rollback": pgettext_lazy("moderator action", "rolled back"),
-    "hide": pgettext_lazy("moderator action", "hidden"),
 }
 TARGET_NAMES = {
     "question": pgettext_lazy("notification target", "question"),
@@ -125,6 +123,9 @@ class Notification(models.Model):
         where = "comment" if self.comment_id else "answer" if self.answer_id else "question"
         kind, follow = self.kind, self.via_follow
         if kind == Kind.MODERATION:
+            if self.action == "hide":  # by the site itself, when enough members flagged it
+                text = gettext("Your %(target)s is hidden until a moderator reviews its flags")
+                return text % {"target": TARGET_NAMES[where]}
             action = ACTION_LABELS.get(self.action, self.action)
             return gettext("A moderator acted on your %(target)s: %(action)s") % {
                 "target": TARGET_NAMES[where],

@@ -10,8 +10,9 @@ from . import services
 from .mentions import mentioned_user_ids
 from .models import Kind
 
-# Actions on the flags themselves, not on the post: nothing to tell its author.
-QUIET_ACTIONS = {"dismiss", "dismiss_flags", "dismiss-flags", "decline", "decline_flags"}
+# Decisions on the flags (the moderation log's kinds), not on the post: nothing to tell its
+# author; the post's own fate (deleted, hidden) is an action of its own.
+QUIET_ACTIONS = {"flags-dismissed", "flags-helpful"}
 
 
 def _mentions(text: str) -> list[services.Target]:
@@ -84,8 +85,9 @@ def on_answer_accepted(sender, answer, **kwargs):
 
 
 def on_moderator_action(sender, action, actor, target, reason="", **kwargs):
-    """The author of the moderated question, answer or comment. Other targets (a member, a
-    flag) and actions on flags alone reach nobody's inbox."""
+    """The author of the moderated question, answer or comment. Other targets (a member) and
+    decisions on flags alone reach nobody's inbox. `actor` is None when the site acted by
+    itself (a post hidden by flags)."""
     thread = services.thread_of(target)
     if thread is None or str(action) in QUIET_ACTIONS:
         return

@@ -16,6 +16,9 @@ comment_added = Signal()
 # An answer became the accepted one (not sent when the mark is taken back). Arguments: `answer`.
 answer_accepted = Signal()
 
-# A moderator acted on something (a post, a comment, a member). Arguments: `action` (a short
-# verb such as "delete", "close", "lock"), `actor`, `target`, `reason` (text, may be empty).
+# One row of the moderators' audit log was written (the moderation branch sends it, with the
+# `ModerationAction` model as sender). Arguments: `action` (a `ModerationAction.Kind` value such
+# as "delete", "close", "hide"), `actor` (the moderator; None when the site acted by itself),
+# `target` (the question, answer, comment or member acted on, or None), `reason` (may be
+# empty), `entry` (the log row).
 moderator_action = Signal()

@@ -173,7 +173,27 @@ def test_moderator_action_on_ones_own_post_or_on_a_member_notifies_nobody():
     signals.moderator_action.send(
         sender=None, action="suspend", actor=moderator, target=UserFactory(), reason="spam"
     )
+    signals.moderator_action.send(
+        sender=None, action="delete-spammer", actor=moderator, target=None, reason=""
+    )
     assert Notification.objects.count() == 0
+
+
+def test_decisions_on_flags_alone_notify_nobody():
+    answer = AnswerFactory()
+    for action in ["flags-dismissed", "flags-helpful"]:
+        signals.moderator_action.send(
+            sender=None, action=action, actor=UserFactory(), target=answer, reason=""
+        )
+    assert Notification.objects.count() == 0
+
+
+def test_a_post_hidden_by_flags_tells_its_author():
+    answer = AnswerFactory()
+    signals.moderator_action.send(sender=None, action="hide", actor=None, target=answer, reason="")
+    [notification] = Notification.objects.filter(recipient=answer.author)
+    assert notification.actor is None
+    assert notification.summary() == "Your answer is hidden until a moderator reviews its flags"
 
 
 def test_each_moderator_action_is_its_own_event():
