@@ -161,13 +161,16 @@ def _first_result(key: str) -> str | None:
     return PENDING
 
 
-def protect_form(view):
+def protect_form(view=None, *, unless=None):
     """Decorate a view that creates something on POST and redirects to it: robot checks, then
-    one post per `form_token`."""
+    one post per `form_token`. `@protect_form(unless=predicate)` leaves alone the POSTs for
+    which `predicate(request)` is true (a step that saves nothing)."""
+    if view is None:
+        return lambda view: protect_form(view, unless=unless)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method != "POST":
+        if request.method != "POST" or (unless is not None and unless(request)):
             return view(request, *args, **kwargs)
         problem = robot_problem(request.POST, request.user)
         if problem:
