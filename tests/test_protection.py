@@ -284,3 +284,11 @@ def test_the_honeypot_is_hidden_from_people(client):
     assert wrapper
     assert 'tabindex="-1"' in wrapper.group(0)
     assert 'autocomplete="off"' in wrapper.group(0)
+
+
+def test_checking_for_similar_questions_is_not_timed(client, protected):
+    """The no-JavaScript 'check for similar questions' step saves nothing: no robot check."""
+    client.force_login(new_member())
+    response = ask(client, {"title": QUESTION["title"], "check_similar": "1"})
+    assert response.status_code == 200
+    assert not Question.objects.exists()
