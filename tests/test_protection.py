@@ -34,12 +34,18 @@ def protected(settings):
     settings.JOKESITE_FORM_PROTECTION = True
 
 
-def guard_fields(client, url, index=0) -> dict[str, str]:
-    """The guard fields of the `index`-th protected form on a page, as a browser sends them."""
+def guard_fields(client, url, action="") -> dict[str, str]:
+    """The guard fields of the first protected form on a page (the first one posting to
+    `action`, when given), as a browser sends them."""
     html = client.get(url).content.decode()
-    fields = [(name, value or "") for name, value in INPUT_RE.findall(html)]
-    forms = [dict(fields[i : i + 3]) for i in range(0, len(fields), 3)]
-    return forms[index]
+    if action:
+        html = html[html.index(f'action="{action}"') :]
+    fields = {}
+    for name, value in INPUT_RE.findall(html):
+        if name in fields:
+            break  # the next form's
+        fields[name] = value or ""
+    return fields
 
 
 def new_member():
@@ -132,15 +138,32 @@ def comment(client, question, data):
     return client.post(f"/questions/{question.pk}/comment/", data)
 
 
-POSTS = {
-    "ask": (lambda q: "/questions/ask/", ask, QUESTION, Question),
-    "answer": (lambda q: q.get_absolute_url(), answer, ANSWER, Answer),
-    "comment": (lambda q: q.get_absolute_url(), comment, COMMENT, Comment),
+POSTS = {  # kind: (page with the form, post it, data, model, the form's action)
+    "ask": (lambda q: "/questions/ask/", ask, QUESTION, Question, lambda q: ""),
+    "answer": (
+        lambda q: q.get_absolute_url(),
+        answer,
+        ANSWER,
+        Answer,
+        lambda q: q.get_answer_url(),
+    ),
+    "comment": (
+        lambda q: q.get_absolute_url(),
+        comment,
+        COMMENT,
+        Comment,
+        lambda q: q.get_comment_url(),
+    ),
 }
 
 
+def form_of(client, kind, question) -> dict[str, str]:
+    page, *_, action = POSTS[kind]
+    return guard_fields(client, page(question), action(question))
+
+
 def send(client, kind, question, extra):
-    _, post, data, _ = POSTS[kind]
+    _, post, data, _, _ = POSTS[kind]
     if kind == "ask":
         return post(client, {**data, **extra})
     return post(client, question, {**data, **extra})
@@ -159,7 +182,7 @@ def count(kind, question):
 def test_new_accounts_posting_too_fast_are_refused(client, protected, launch_mode, question, kind):
     client.force_login(new_member())
     with freeze_time() as frozen:
-        fields = guard_fields(client, POSTS[kind][0](question))
+        fields = form_of(client, kind, question)
         frozen.tick(1)
         response = send(client, kind, question, fields)
         assert response.status_code == 400
@@ -176,7 +199,7 @@ def test_new_accounts_filling_the_honeypot_are_refused(
 ):
     client.force_login(new_member())
     with freeze_time() as frozen:
-        fields = guard_fields(client, POSTS[kind][0](question))
+        fields = form_of(client, kind, question)
         frozen.tick(10)
         response = send(client, kind, question, {**fields, "website": "buy pills"})
     assert response.status_code == 400
@@ -217,7 +240,7 @@ def test_established_accounts_are_not_timed(client, protected, launch_mode, ques
 @pytest.mark.parametrize("kind", POSTS)
 def test_double_submit_posts_once_and_lands_on_the_first_post(client, launch_mode, question, kind):
     client.force_login(old_member())
-    fields = guard_fields(client, POSTS[kind][0](question))
+    fields = form_of(client, kind, question)
     first = send(client, kind, question, fields)
     second = send(client, kind, question, fields)
     assert first.status_code == second.status_code == 302
@@ -237,8 +260,8 @@ def test_posts_without_a_token_are_not_deduplicated(client, launch_mode, questio
 
 def test_each_rendered_form_has_its_own_token(client, launch_mode, question):
     client.force_login(old_member())
-    first = guard_fields(client, question.get_absolute_url())
-    second = guard_fields(client, question.get_absolute_url())
+    first = form_of(client, "answer", question)
+    second = form_of(client, "answer", question)
     assert first["form_token"] != second["form_token"]
     send(client, "answer", question, first)
     send(client, "answer", question, second)
@@ -247,7 +270,7 @@ def test_each_rendered_form_has_its_own_token(client, launch_mode, question):
 
 def test_an_invalid_first_submit_does_not_use_up_the_token(client, launch_mode, question):
     client.force_login(old_member())
-    fields = guard_fields(client, question.get_absolute_url())
+    fields = form_of(client, "answer", question)
     assert answer(client, question, {**fields, "body": "short"}).status_code == 400
     assert answer(client, question, {**fields, **ANSWER}).status_code == 302
     assert Answer.objects.count() == 1
@@ -255,7 +278,7 @@ def test_an_invalid_first_submit_does_not_use_up_the_token(client, launch_mode, 
 
 def test_the_same_token_from_another_member_is_theirs_alone(client, launch_mode, question):
     client.force_login(old_member())
-    fields = guard_fields(client, question.get_absolute_url())
+    fields = form_of(client, "answer", question)
     answer(client, question, {**fields, **ANSWER})
     client.force_login(old_member())
     answer(client, question, {**fields, **ANSWER})
@@ -267,7 +290,7 @@ def test_a_submit_while_the_first_is_still_running_waits_then_says_so(
 ):
     member = old_member()
     client.force_login(member)
-    fields = guard_fields(client, question.get_absolute_url())
+    fields = form_of(client, "answer", question)
     path = f"/questions/{question.pk}/answer/"
     cache.set(f"form-token:{member.pk}:{path}:{fields['form_token']}", protection.PENDING)
     monkeypatch.setattr(protection, "WAIT_STEPS", 2)
