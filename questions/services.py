@@ -15,6 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from . import signals
 from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def ask_question(
     question.save()
     _set_tags(question, tags)
     add_revision(post=question, editor=author)
+    signals.post_created.send(sender=Question, post=question)
     return question
 
 
@@ -207,6 +209,7 @@ def add_comment(*, author: User, post: Post, body: str) -> Comment:
     post = _lock(post)
     comment = post.comments.create(author=author, body=body)
     type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    signals.comment_added.send(sender=Comment, comment=comment, post=post)
     return comment
 
 
