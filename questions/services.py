@@ -106,9 +106,14 @@ def edit_post(
     saves nothing."""
     post = _lock(post)
     is_question = isinstance(post, Question)
+    # Tags are a set shown in name order: the same tags typed in another order change nothing.
     unchanged = post.body == body and (
         not is_question
-        or (post.title == title and post.tag_names() == tags and post.category == category)
+        or (
+            post.title == title
+            and sorted(post.tag_names()) == sorted(tags)
+            and post.category == category
+        )
     )
     if unchanged:
         return post
