@@ -54,6 +54,15 @@ def _lock(post: Post) -> Post:
     return type(post).objects.select_for_update().get(pk=post.pk)
 
 
+def _lock_with_question(post: Post) -> Post:
+    """Lock an answer's question row and then the answer row (the lock order above), for
+    writes that change both. Taking the answer first deadlocks against `accept_answer` and
+    `post_answer`, which lock the question first."""
+    if not isinstance(post, Question):
+        Question.objects.select_for_update().filter(pk=post.question_id).values_list("pk").get()
+    return _lock(post)
+
+
 def _set_tags(question: Question, names: list[str]) -> None:
     tags = []
     for name in names:
@@ -104,7 +113,7 @@ def edit_post(
 ) -> Post:
     """Change a post and keep the new version as a revision. An edit that changes nothing
     saves nothing."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     is_question = isinstance(post, Question)
     # Tags are a set shown in name order: the same tags typed in another order change nothing.
     unchanged = post.body == body and (
@@ -136,7 +145,7 @@ def edit_post(
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
     """Soft-delete a post. A deleted answer stops counting and loses its accepted mark."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     if post.is_deleted:
         return post
     post.deleted_at = timezone.now()
@@ -155,7 +164,7 @@ def delete_post(*, actor: User, post: Post) -> Post:
 @transaction.atomic
 def restore_post(*, post: Post) -> Post:
     """Undo a soft delete."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     if not post.is_deleted:
         return post
     post.deleted_at = None
