@@ -9,12 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from questions.models import Question
-from questions.services import (
-    REP_ACCEPTER,
-    REP_ANSWER_ACCEPTED,
-    add_revision,
-    change_reputation,
-)
+from questions.services import add_revision, change_accept_reputation
 
 from .models import Answer
 
@@ -37,11 +32,7 @@ def post_answer(*, author: User, question: Question, body: str) -> Answer:
 
 
 def _accept_reputation(answer: Answer, sign: int) -> None:
-    asker_id = answer.question.author_id
-    if answer.author_id == asker_id:
-        return  # accepting one's own answer earns nothing
-    change_reputation(answer.author_id, sign * REP_ANSWER_ACCEPTED)
-    change_reputation(asker_id, sign * REP_ACCEPTER)
+    change_accept_reputation(answer=answer, asker_id=answer.question.author_id, sign=sign)
 
 
 @transaction.atomic

@@ -50,6 +50,15 @@ def change_reputation(user_id: int, delta: int) -> None:
         )
 
 
+def change_accept_reputation(*, answer: Post, asker_id: int, sign: int) -> None:
+    """Give (`sign` 1) or take back (`sign` -1) what accepting `answer` is worth to its author
+    and to the asker. Accepting one's own answer is worth nothing."""
+    if answer.author_id == asker_id:
+        return
+    change_reputation(answer.author_id, sign * REP_ANSWER_ACCEPTED)
+    change_reputation(asker_id, sign * REP_ACCEPTER)
+
+
 def _lock(post: Post) -> Post:
     return type(post).objects.select_for_update().get(pk=post.pk)
 
@@ -144,7 +153,8 @@ def edit_post(
 
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
-    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark."""
+    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark, with
+    the reputation the accept gave, as if the asker had unaccepted it."""
     post = _lock_with_question(post)
     if post.is_deleted:
         return post
@@ -157,6 +167,8 @@ def delete_post(*, actor: User, post: Post) -> Post:
             post.is_accepted = False
             post.accepted_at = None
             fields += ["is_accepted", "accepted_at"]
+            asker_id = Question.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+            change_accept_reputation(answer=post, asker_id=asker_id, sign=-1)
     post.save(update_fields=fields)
     return post
 
