@@ -40,10 +40,13 @@ def accept_answer(*, answer: Answer) -> bool:
     """Toggle the accepted mark on `answer` and return whether it is accepted now.
 
     Locks the question row first, so two accepts on one question are applied in turn; accepting
-    another answer moves the mark (the database allows one accepted answer per question).
+    another answer moves the mark (the database allows one accepted answer per question). An
+    answer deleted meanwhile is left alone.
     """
     question = Question.objects.select_for_update().get(pk=answer.question_id)
     answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    if answer.is_deleted:
+        return False  # deleted while the asker clicked: it cannot be accepted any more
     now = timezone.now()
     if answer.is_accepted:
         Answer.objects.filter(pk=answer.pk).update(is_accepted=False, accepted_at=None)
