@@ -15,7 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .models import Comment, Flag, FlagStatus, Question, Revision, Tag
+from .models import TAG_PATTERN, Comment, Flag, FlagStatus, Question, Revision, Tag
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -29,7 +29,7 @@ REP_DOWNVOTE_ANSWER_GIVEN = -1
 REP_ANSWER_ACCEPTED = 15
 REP_ACCEPTER = 2
 
-TAG_RE = re.compile(r"^[\w][\w+#.\-]*$")
+TAG_RE = re.compile(TAG_PATTERN)
 
 
 def normalize_tags(raw: str) -> list[str]:
