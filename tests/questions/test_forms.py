@@ -1,10 +1,12 @@
 """Form validation: lengths counted in characters (Chinese works), tags, votes and flags."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from answers.forms import AnswerForm
 from questions.forms import CommentForm, FlagForm, QuestionForm, VoteForm
-from tests.factories import CategoryFactory
+from questions.models import Tag
+from tests.factories import CategoryFactory, QuestionFactory, TagFactory, UserFactory
 
 BODY = "A body that is comfortably longer than thirty characters."
 
@@ -137,3 +139,26 @@ def test_flag_refuses_unknown_reasons():
     form = FlagForm({"reason": "boring"})
     assert not form.is_valid()
     assert "reason" in form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["jokes/puns", "two words", "-dash", "?", "a%2Fb"])
+def test_tag_names_the_urls_cannot_carry_are_refused_by_the_model(name):
+    with pytest.raises(ValidationError):
+        Tag(name=name).full_clean()
+
+
+@pytest.mark.django_db
+def test_renaming_a_tag_in_the_admin_cannot_break_the_pages(client):
+    """Every page that lists a tag links /tags/<name>/: a slash in a name made them all 500."""
+    tag = TagFactory(name="jokes")
+    QuestionFactory(tags=[tag])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/admin/questions/tag/{tag.pk}/change/", {"name": "jokes/puns", "description": ""}
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    tag.refresh_from_db()
+    assert tag.name == "jokes"
+    assert client.get("/").status_code == 200
