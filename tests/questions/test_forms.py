@@ -162,3 +162,11 @@ def test_renaming_a_tag_in_the_admin_cannot_break_the_pages(client):
     tag.refresh_from_db()
     assert tag.name == "jokes"
     assert client.get("/").status_code == 200
+
+
+def test_body_keeps_leading_indentation_but_not_blank_lines_around_it():
+    code = "    def joke():\r\n        return 'knock knock'\r\n\r\nWhy does it hang?"
+    body = f"\r\n  \r\n{code}  \r\n\r\n"
+    form = AnswerForm({"body": body})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["body"] == code

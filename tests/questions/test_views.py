@@ -476,6 +476,14 @@ def test_asking_creates_the_question_and_redirects_to_it(client):
     assert list(question.revisions.values_list("number", "editor")) == [(1, author.pk)]
 
 
+def test_question_opening_with_an_indented_code_block_shows_it_as_code(client):
+    client.force_login(UserFactory())
+    body = "    def joke():\n        return 'knock knock'\n\nWhy does this joke never return?"
+    client.post("/questions/ask/", ask_data(body=body))
+    html = client.get(Question.objects.get().get_absolute_url()).content.decode()
+    assert "<pre><code>def joke():\n    return 'knock knock'\n</code></pre>" in html
+
+
 def test_chinese_title_of_fifteen_characters_is_accepted(client):
     client.force_login(UserFactory())
     title = "为什么程序员总是分不清万圣节和圣诞节"[:15]
