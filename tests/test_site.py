@@ -1,13 +1,16 @@
 """Site-wide pages and HTTP behaviour: health check, robots, sitemap, feed, error pages."""
 
+import re
 from datetime import timedelta
 from unittest import mock
 from xml.etree import ElementTree
 
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 from django.utils import timezone
 
+from questions.models import Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,24 @@ def test_pages_carry_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_actions_need_the_csrf_token_the_page_gave(launch_mode):
+    question = QuestionFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    url = f"/questions/{question.pk}/vote/"
+    assert client.post(url, {"value": "1"}).status_code == 403
+    assert not Vote.objects.exists()
+    page = client.get(question.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert client.post(url, {"value": "1", "csrfmiddlewaretoken": token}).status_code == 302
+    assert Vote.objects.count() == 1
+
+
+def test_choosing_a_language_needs_no_token_and_sets_only_the_language():
+    response = Client(enforce_csrf_checks=True).post(
+        "/i18n/setlang/", {"language": "zh-hans", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert set(response.cookies) == {"django_language"}

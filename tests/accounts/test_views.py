@@ -129,3 +129,16 @@ def test_login_returns_to_the_page_that_asked(client):
     )
     assert response.status_code == 302
     assert response.url == "/questions/ask/"
+
+
+@pytest.mark.parametrize("posts", [2, 30])
+def test_profile_queries_do_not_grow_with_posts(client, django_assert_num_queries, posts):
+    member = UserFactory(username="ada")
+    for _ in range(posts):
+        QuestionFactory(author=member)
+        AnswerFactory(author=member)
+    # member, then count and page of questions, count and page of answers, accepted count
+    with django_assert_num_queries(6):
+        response = client.get("/users/ada/")
+    assert response.status_code == 200
+    assert not response.cookies
