@@ -146,3 +146,41 @@ def test_choosing_a_language_needs_no_token_and_sets_only_the_language():
     )
     assert response.status_code == 302
     assert set(response.cookies) == {"django_language"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search/?q=a%00b",
+        "/questions/?sort=a%00b&page=%00",
+        "/tags/a%00b/",
+        "/categories/a%00b/",
+        "/users/a%00b/",
+        "/questions/1/a%00b/",
+        "/?a%00=1",
+    ],
+)
+def test_a_nul_character_in_the_address_is_400_not_500(client, path):
+    QuestionFactory()
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+    assert not response.cookies
+
+
+def test_a_nul_character_in_the_session_cookie_is_400_not_500(client):
+    client.cookies["sessionid"] = "abcdefghij\x00klmnopqrstu"
+    assert client.get("/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path", ["/questions/{n}/", "/questions/{n}/slug/", "/answers/{n}/revisions/"]
+)
+def test_an_id_too_large_for_the_database_is_404(client, path):
+    assert client.get(path.format(n="9" * 30)).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/questions/{n}/vote/", "/answers/{n}/accept/"])
+def test_an_action_on_an_id_too_large_for_the_database_is_404(client, path):
+    client.force_login(UserFactory())
+    assert client.post(path.format(n="9" * 30), {"value": "1"}).status_code == 404
