@@ -16,7 +16,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from . import signals
-from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym
+from .models import TAG_PATTERN, Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,7 +30,7 @@ REP_DOWNVOTE_ANSWER_GIVEN = -1
 REP_ANSWER_ACCEPTED = 15
 REP_ACCEPTER = 2
 
-TAG_RE = re.compile(r"^[\w][\w+#.\-]*$")
+TAG_RE = re.compile(TAG_PATTERN)
 
 
 def normalize_tags(raw: str) -> list[str]:
@@ -51,6 +51,15 @@ def change_reputation(user_id: int, delta: int) -> None:
         )
 
 
+def change_accept_reputation(*, answer: Post, asker_id: int, sign: int) -> None:
+    """Give (`sign` 1) or take back (`sign` -1) what accepting `answer` is worth to its author
+    and to the asker. Accepting one's own answer is worth nothing."""
+    if answer.author_id == asker_id:
+        return
+    change_reputation(answer.author_id, sign * REP_ANSWER_ACCEPTED)
+    change_reputation(asker_id, sign * REP_ACCEPTER)
+
+
 def _lock(post: Post) -> Post:
     return type(post).objects.select_for_update().get(pk=post.pk)
 
@@ -59,6 +68,15 @@ def canonical_tag_names(names: list[str]) -> list[str]:
     """`names` with every synonym replaced by its tag's name, duplicates dropped, order kept."""
     synonyms = dict(TagSynonym.objects.filter(name__in=names).values_list("name", "tag__name"))
     return list(dict.fromkeys(synonyms.get(name, name) for name in names))
+
+
+def _lock_with_question(post: Post) -> Post:
+    """Lock an answer's question row and then the answer row (the lock order above), for
+    writes that change both. Taking the answer first deadlocks against `accept_answer` and
+    `post_answer`, which lock the question first."""
+    if not isinstance(post, Question):
+        Question.objects.select_for_update().filter(pk=post.question_id).values_list("pk").get()
+    return _lock(post)
 
 
 def _set_tags(question: Question, names: list[str]) -> None:
@@ -113,11 +131,16 @@ def edit_post(
 ) -> Post:
     """Change a post and keep the new version as a revision. An edit that changes nothing
     saves nothing."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     is_question = isinstance(post, Question)
+    # Tags are a set shown in name order: the same tags typed in another order change nothing.
     unchanged = post.body == body and (
         not is_question
-        or (post.title == title and post.tag_names() == tags and post.category == category)
+        or (
+            post.title == title
+            and sorted(post.tag_names()) == sorted(tags)
+            and post.category == category
+        )
     )
     if unchanged:
         return post
@@ -139,8 +162,9 @@ def edit_post(
 
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
-    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark."""
-    post = _lock(post)
+    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark, with
+    the reputation the accept gave, as if the asker had unaccepted it."""
+    post = _lock_with_question(post)
     if post.is_deleted:
         return post
     post.deleted_at = timezone.now()
@@ -152,6 +176,8 @@ def delete_post(*, actor: User, post: Post) -> Post:
             post.is_accepted = False
             post.accepted_at = None
             fields += ["is_accepted", "accepted_at"]
+            asker_id = Question.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+            change_accept_reputation(answer=post, asker_id=asker_id, sign=-1)
     post.save(update_fields=fields)
     return post
 
@@ -159,7 +185,7 @@ def delete_post(*, actor: User, post: Post) -> Post:
 @transaction.atomic
 def restore_post(*, post: Post) -> Post:
     """Undo a soft delete."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     if not post.is_deleted:
         return post
     post.deleted_at = None
