@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from questions import permissions
 from questions.models import Question
 from questions.ratelimits import limit
+from questions.views import refuse_if_blocked
 
 from . import services
 from .forms import AnswerForm
@@ -20,6 +21,9 @@ from .models import Answer
 def post_answer(request, pk):
     question = get_object_or_404(Question.objects.visible(), pk=pk)
     if not permissions.can_answer(request.user, question):
+        refuse_if_blocked(request.user, question)
+        if question.is_closed:
+            raise PermissionDenied(permissions.closed_notice())
         raise PermissionDenied(_("You cannot answer this question."))
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -37,6 +41,7 @@ def post_answer(request, pk):
 def accept(request, pk):
     answer = get_object_or_404(Answer.objects.select_related("question"), pk=pk)
     if not permissions.can_accept(request.user, answer):
+        refuse_if_blocked(request.user)
         raise PermissionDenied(_("Only the person who asked can accept an answer."))
     accepted = services.accept_answer(answer=answer)
     if accepted:
