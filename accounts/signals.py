@@ -12,8 +12,8 @@ from django.db.models import Q
 MODERATORS = "Moderators"
 
 # app label -> permission codenames. View and change on what moderators look after; view only on
-# votes and revisions (written by the services alone); nothing on groups and permissions, and no
-# add or delete anywhere: posts are soft-deleted through admin actions.
+# votes, revisions and the moderation log (written by the services alone); nothing on groups and
+# permissions, and no add or delete anywhere: posts are soft-deleted through admin actions.
 MODERATOR_PERMISSIONS = {
     "questions": [
         "moderate",
@@ -29,6 +29,7 @@ MODERATOR_PERMISSIONS = {
         "change_category",
         "view_revision",
         "view_vote",
+        "view_moderationaction",
     ],
     "answers": ["view_answer", "change_answer"],
     "accounts": ["view_user", "change_user"],
