@@ -179,10 +179,12 @@ def question_detail(request, pk, slug=None):
     answers = list(_thread_answers(question, request.user))
     for answer in answers:
         answer.question = question  # the thread's question: no query per answer
+    answer_form = BodyForm()
+    answer_form.fields["body"].label = _("Your answer")
     context = {
         "question": question,
         "answers": answers,
-        "answer_form": BodyForm(),
+        "answer_form": answer_form,
         "close_reasons": CloseReason.choices,
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),

@@ -187,7 +187,7 @@ def test_a_suspended_member_reads_with_a_banner(client, suspended, where):
     banner = text(response).split('class="banner banner--suspended"')[1].split("</div>")[0]
     assert "Your account is suspended" in banner
     assert "Reason:</strong> Rude words" in banner
-    assert f'datetime="{member.suspended_until.isoformat()}"' in banner
+    assert f'datetime="{member.suspended_until:%Y-%m-%dT%H:%M:%S%z}"' in banner
 
 
 def test_a_suspended_member_sees_no_answer_form_and_disabled_buttons(client, suspended):

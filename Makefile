@@ -1,0 +1,93 @@
+# jokesite: `make run` serves the site on 127.0.0.1:$(PORT); `make test` is what CI runs.
+# Everything lives in ./.venv, built on first use and refreshed when pyproject.toml changes.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+CHROMIUM := /usr/bin/chromium
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k vote -x"`.
+PYTEST_ARGS ?=
+# `make test BROWSER=0` skips the Playwright tests (for a machine without Chromium).
+BROWSER ?= 1
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install run messages test pytest check-browser browser-deps lint fmt clean
+
+help:
+	@echo "make run            install, migrate, load the demo thread, serve on 127.0.0.1:$(PORT)"
+	@echo "make test           lint + the whole test suite (browser tests need $(CHROMIUM))"
+	@echo "make lint / fmt     check / fix formatting (ruff, djhtml) and missing migrations"
+	@echo "make browser-deps   apt-get install Chromium and CJK fonts (as root)"
+	@echo "make clean          remove .venv, caches and test output (keeps db.sqlite3)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml is newer than the stamp, so a second `make run` is instant.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv install: $(STAMP)
+
+# Compiles .po files when there are any; quiet no-op without translations or without gettext.
+messages: $(STAMP)
+	@if [ -z "$$(find . -path ./$(VENV) -prune -o -name '*.po' -print -quit)" ]; then \
+		:; \
+	elif ! command -v msgfmt >/dev/null 2>&1; then \
+		echo "msgfmt (gettext) not found: translations not compiled"; \
+	else \
+		$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; \
+	fi
+
+run: $(STAMP) messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: lint pytest
+
+pytest: $(STAMP) messages check-browser
+ifeq ($(BROWSER),0)
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+else
+	$(BIN)/pytest --screenshot=only-on-failure $(PYTEST_ARGS)
+endif
+
+check-browser:
+ifneq ($(BROWSER),0)
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's Chromium for the browser tests (once)"; \
+		$(MAKE) --no-print-directory browser-deps; \
+	fi
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "The browser tests drive Debian's Chromium at $(CHROMIUM), which is not installed."; \
+		echo "  Install it:      sudo make browser-deps"; \
+		echo "  Or skip them:    make test BROWSER=0"; \
+		exit 1; \
+	fi
+endif
+
+browser-deps:
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+	$(MANAGE) makemigrations --check --dry-run
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/djhtml templates
+
+clean:
+	rm -rf $(VENV) test-results staticfiles .pytest_cache .ruff_cache *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

