@@ -2,6 +2,8 @@
 hidden posts, and every 403 on the way."""
 
 import html
+import os
+import shutil
 
 import pytest
 from django.db import connection
@@ -28,6 +30,7 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
+from tests.test_html_valid import validate
 
 pytestmark = pytest.mark.django_db
 
@@ -819,3 +822,62 @@ def test_thread_query_count_stays_flat_with_moderation_states(client, moderator,
     for _ in range(9):
         add_answer()
     assert thread_queries(client, question) == few
+
+
+# --- valid HTML ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def java():
+    """As in tests/test_html_valid.py: skipped without Java, except on CI."""
+    path = shutil.which("java")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("java is missing: .ci/run installs default-jre-headless")
+        pytest.skip("java is not installed (apt-get install default-jre-headless)")
+    return path
+
+
+def test_moderation_pages_are_valid_html(client, moderator, java, tmp_path, launch_mode):
+    author, member = UserFactory.create_batch(2)
+    question = services.ask_question(
+        author=author, title="A thread full of moderation", body=BODY, tags=["mod"]
+    )
+    services.edit_post(
+        editor=author, post=question, body=BODY + " Edited.", title=question.title, tags=["mod"]
+    )
+    locked_answer = post_answer(author=member, question=question, body=BODY)
+    moderation.set_locked(moderator=moderator, post=locked_answer, locked=True)
+    deleted_answer = post_answer(author=member, question=question, body=BODY)
+    services.delete_post(actor=member, post=deleted_answer)
+    hidden_answer = post_answer(author=member, question=question, body=BODY)
+    comment = services.add_comment(author=member, post=hidden_answer, body=COMMENT)
+    for _ in range(3):
+        services.flag_post(flagger=UserFactory(), post=hidden_answer, reason=FlagReason.SPAM)
+    duplicate = QuestionFactory(author=member)
+    moderation.close_question(
+        moderator=moderator, question=duplicate, reason=CloseReason.DUPLICATE, duplicate_of=question
+    )
+    moderation.suspend_user(moderator=moderator, user=member, days=7, reason="Rude words")
+    pages = {}
+    for name, who, url in [
+        ("thread-moderator", moderator, question.get_absolute_url()),
+        ("closed-moderator", moderator, duplicate.get_absolute_url()),
+        ("thread-suspended", member, question.get_absolute_url()),
+        ("closed-visitor", None, duplicate.get_absolute_url()),
+        ("close-form", moderator, question.get_close_url()),
+        ("revisions-author", author, question.get_revisions_url()),
+        ("flag-comment", author, comment.get_flag_url()),
+    ]:
+        client.logout()
+        if who:
+            client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == 200, name
+        pages[name] = response.content
+    client.force_login(moderator)
+    response = client.post(question.get_close_url(), {"reason": "duplicate"})
+    assert response.status_code == 400
+    pages["close-form-errors"] = response.content
+
+    validate(java, pages, tmp_path)
