@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -62,12 +63,18 @@ SUSPENSION_FIELDS = ["suspended_at", "suspended_until", "suspension_reason"]
 
 def suspend_action(days: int):
     @admin.action(
-        description=ngettext(
-            "Suspend selected members for %(days)d day",
-            "Suspend selected members for %(days)d days",
-            days,
-        )
-        % {"days": days},
+        # Lazy, so the menu is in each moderator's language.
+        description=lazy(
+            lambda: (
+                ngettext(
+                    "Suspend selected members for %(days)d day",
+                    "Suspend selected members for %(days)d days",
+                    days,
+                )
+                % {"days": days}
+            ),
+            str,
+        )(),
         permissions=["change"],
     )
     def suspend(model_admin, request, queryset):

@@ -20,6 +20,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
@@ -329,7 +330,11 @@ def close_action(reason: CloseReason):
     """An admin action closing the selected questions for `reason`."""
 
     @admin.action(
-        description=_("Close selected questions as “%(reason)s”") % {"reason": reason.label},
+        # Lazy, so the menu is in each moderator's language.
+        description=lazy(
+            lambda: gettext("Close selected questions as “%(reason)s”") % {"reason": reason.label},
+            str,
+        )(),
         permissions=["change"],
     )
     def close(model_admin, request, queryset):

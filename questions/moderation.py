@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import permissions, services
 from .models import (
@@ -45,10 +46,10 @@ Kind = ModerationAction.Kind
 
 
 class FlagDecision(models.TextChoices):
-    DISMISS = "dismiss", _("Dismiss the flags")
-    HELPFUL = "helpful", _("Mark the flags helpful")
-    DELETE = "delete", _("Delete and resolve")
-    DELETE_AND_SUSPEND = "delete-and-suspend", _("Delete, suspend the author and resolve")
+    DISMISS = "dismiss", gettext_lazy("Dismiss the flags")
+    HELPFUL = "helpful", gettext_lazy("Mark the flags helpful")
+    DELETE = "delete", gettext_lazy("Delete and resolve")
+    DELETE_AND_SUSPEND = "delete-and-suspend", gettext_lazy("Delete, suspend and resolve")
 
 
 @dataclass
