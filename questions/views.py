@@ -142,7 +142,7 @@ def qa_page_json_ld(request, question, answers) -> str:
             "author": person(answer.author),
         }
 
-    visible = [a for a in answers if not a.is_deleted]
+    visible = [a for a in answers if not (a.is_deleted or a.is_hidden)]
     accepted = [a for a in visible if a.is_accepted]
     main = {
         "@type": "Question",

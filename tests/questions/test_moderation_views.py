@@ -2,6 +2,7 @@
 hidden posts, and every 403 on the way."""
 
 import html
+import json
 import os
 import shutil
 
@@ -785,6 +786,23 @@ def test_a_hidden_answer_shows_only_to_its_author(client, launch_mode):
     assert f'id="answer-{answer.pk}"' not in text(client.get(question.get_absolute_url()))
     login(client, answer.author)
     assert f'id="answer-{answer.pk}"' in text(client.get(question.get_absolute_url()))
+
+
+def test_hidden_answers_stay_out_of_the_structured_data(client, moderator):
+    question = QuestionFactory()
+    kept = post_answer(author=UserFactory(), question=question, body=BODY)
+    hidden = post_answer(author=UserFactory(), question=question, body=BODY + " Spam.")
+    for _ in range(3):
+        services.flag_post(flagger=UserFactory(), post=hidden, reason=FlagReason.SPAM)
+    login(client, moderator)
+
+    body = client.get(question.get_absolute_url()).content.decode()
+
+    data = json.loads(body.split('type="application/ld+json">')[1].split("</script>")[0])
+    assert data["mainEntity"]["answerCount"] == 1
+    assert [a["url"].split("#")[1] for a in data["mainEntity"]["suggestedAnswer"]] == [
+        f"answer-{kept.pk}"
+    ]
 
 
 # --- query counts --------------------------------------------------------------------------
