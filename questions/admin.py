@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
@@ -124,12 +125,37 @@ def record_admin_edit(request, obj, fields) -> None:
 
 
 class AuditedAdminMixin:
-    """A change saved in the admin goes to the audit log, with the fields it changed."""
+    """What a moderator saves or deletes here goes to the audit log: the fields a change
+    touched, the rows an inline added, changed or deleted, an addition, a deletion."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and form.changed_data:
+        if not change:
+            record_admin_edit(request, obj, ["(added)"])
+        elif form.changed_data:
             record_admin_edit(request, obj, form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        rows = {
+            "added": [str(obj) for obj in formset.new_objects],
+            "changed": [str(obj) for obj, _fields in formset.changed_objects],
+            "deleted": [str(obj) for obj in formset.deleted_objects],
+        }
+        if any(rows.values()):
+            label = formset.model._meta.label_lower
+            record_admin_edit(
+                request, form.instance, [f"{label}: {k}" for k, v in rows.items() if v]
+            )
+
+    def delete_model(self, request, obj):
+        record_admin_edit(request, obj, ["(deleted)"])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_admin_edit(request, obj, ["(deleted)"])
+        super().delete_queryset(request, queryset)
 
 
 def report(model_admin, request, message: str, count: int) -> None:
@@ -893,7 +919,17 @@ class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if form.is_valid():
             target = form.cleaned_data["target"]
             sources = [tag for tag in tags if tag.pk != target.pk]
-            moved = services.merge_tags(sources=sources, target=target)
+            with transaction.atomic():
+                moved = services.merge_tags(sources=sources, target=target)
+                services.record_action(
+                    actor=request.user,
+                    action=ModerationAction.Kind.MERGE_TAGS,
+                    details={
+                        "tags": [tag.name for tag in sources],
+                        "into": target.name,
+                        "questions": moved,
+                    },
+                )
             self.message_user(
                 request,
                 ngettext(
@@ -924,7 +960,7 @@ class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TagSynonym)
-class TagSynonymAdmin(admin.ModelAdmin):
+class TagSynonymAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = TagSynonymForm
     list_display = ["name", "tag", "created_at"]
     list_select_related = ["tag"]

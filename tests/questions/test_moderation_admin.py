@@ -21,6 +21,7 @@ from questions.models import (
     ModerationAction,
     Question,
     Tag,
+    TagSynonym,
 )
 from tests.factories import (
     AnswerFactory,
@@ -370,6 +371,43 @@ def test_comment_and_tag_changes_are_logged(model):
     assert entry.action == Kind.EDIT
     assert entry.details["fields"] == [field]
     assert entry.comment == (obj if model is Comment else None)
+
+
+def test_merging_tags_is_logged():
+    client = logged_in("moderator")
+    target, source = TagFactory(name="javascript"), TagFactory(name="js")
+    QuestionFactory(tags=[source])
+
+    client.post(
+        admin_url(Tag, "changelist"),
+        {"action": "merge_tags", "_selected_action": [target.pk, source.pk], "target": target.pk},
+    )
+
+    entry = ModerationAction.objects.get()
+    assert entry.action == Kind.MERGE_TAGS
+    assert entry.details == {"tags": ["js"], "into": "javascript", "questions": 1}
+
+
+def test_synonyms_added_on_the_tag_page_or_alone_are_logged():
+    client = logged_in("moderator")
+    tag = TagFactory(name="javascript")
+    data = {
+        "name": "javascript",
+        "description": "",
+        "synonyms-TOTAL_FORMS": "1",
+        "synonyms-INITIAL_FORMS": "0",
+        "synonyms-0-name": "JS",
+    }
+    assert client.post(admin_url(Tag, "change", tag.pk), data).status_code == 302
+    client.post(admin_url(TagSynonym, "add"), {"name": "ecmascript", "tag": tag.pk})
+
+    inline, added = ModerationAction.objects.order_by("pk")
+    assert inline.details["fields"] == ["questions.tagsynonym: added"]
+    assert inline.details["object"] == "javascript"
+    assert (added.details["admin"], added.details["fields"]) == (
+        "questions.tagsynonym",
+        ["(added)"],
+    )
 
 
 # --- members -------------------------------------------------------------------------------
