@@ -593,8 +593,8 @@ class ModerationAction(models.Model):
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("moderation action")
-        verbose_name_plural = _("moderation log")
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log entries")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
