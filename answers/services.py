@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from questions import signals
 from questions.models import Question
 from questions.services import (
     REP_ACCEPTER,
@@ -33,6 +34,7 @@ def post_answer(*, author: User, question: Question, body: str) -> Answer:
     Question.objects.filter(pk=question.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
+    signals.post_created.send(sender=Answer, post=answer)
     return answer
 
 
@@ -70,4 +72,5 @@ def accept_answer(*, answer: Answer) -> bool:
     Answer.objects.filter(pk=answer.pk).update(is_accepted=True, accepted_at=now)
     _accept_reputation(answer, 1)
     Question.objects.filter(pk=question.pk).update(last_activity_at=now)
+    signals.answer_accepted.send(sender=Answer, answer=answer)
     return True

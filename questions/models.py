@@ -28,6 +28,7 @@ RESERVED_SLUGS = {
     "delete",
     "edit",
     "flag",
+    "follow",
     "lock",
     "reopen",
     "revisions",

