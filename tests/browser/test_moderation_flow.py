@@ -1,6 +1,6 @@
 """The moderator flow in a real browser: members flag a spam question (the third flag hides
 it), a moderator decides in the admin's flag queue with one click (delete and suspend), and the
-author, suspended, reads the reason on every page."""
+author, suspended, reads the reason on every page and the moderator's action in the inbox."""
 
 import re
 
@@ -69,5 +69,10 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
     expect(page.locator(f"#question-{question.pk}")).to_contain_text("This post is deleted")
     assert_accessible(page)
     screenshot("suspended-author", 390, 844)
+    page.locator(".site-header").get_by_role("link", name=re.compile("Inbox")).click()
+    inbox = page.locator(".inbox__list")
+    expect(inbox).to_contain_text("A moderator acted on your question: deleted")
+    expect(inbox).to_contain_text("Your question is hidden until a moderator reviews its flags")
+    screenshot("suspended-author-inbox", 390, 844)
     actions = set(ModerationAction.objects.values_list("action", flat=True))
     assert actions == {"hide", "delete", "suspend"}
