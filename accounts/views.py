@@ -15,5 +15,6 @@ def profile(request, username):
         "answers": answers[:20],
         "answer_count": answers.count(),
         "accepted_count": answers.filter(is_accepted=True).count(),
+        "canonical_url": request.build_absolute_uri(user.get_absolute_url()),
     }
     return render(request, "accounts/profile.html", context)

@@ -8,14 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from questions import search
+from questions import search, signals
 from questions.models import Question
-from questions.services import (
-    REP_ACCEPTER,
-    REP_ANSWER_ACCEPTED,
-    add_revision,
-    change_reputation,
-)
+from questions.services import add_revision, change_accept_reputation
 
 from .models import Answer
 
@@ -35,15 +30,12 @@ def post_answer(*, author: User, question: Question, body: str) -> Answer:
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
     search.index_post(answer)
+    signals.post_created.send(sender=Answer, post=answer)
     return answer
 
 
 def _accept_reputation(answer: Answer, sign: int) -> None:
-    asker_id = answer.question.author_id
-    if answer.author_id == asker_id:
-        return  # accepting one's own answer earns nothing
-    change_reputation(answer.author_id, sign * REP_ANSWER_ACCEPTED)
-    change_reputation(asker_id, sign * REP_ACCEPTER)
+    change_accept_reputation(answer=answer, asker_id=answer.question.author_id, sign=sign)
 
 
 @transaction.atomic
@@ -51,10 +43,13 @@ def accept_answer(*, answer: Answer) -> bool:
     """Toggle the accepted mark on `answer` and return whether it is accepted now.
 
     Locks the question row first, so two accepts on one question are applied in turn; accepting
-    another answer moves the mark (the database allows one accepted answer per question).
+    another answer moves the mark (the database allows one accepted answer per question). An
+    answer deleted meanwhile is left alone.
     """
     question = Question.objects.select_for_update().get(pk=answer.question_id)
     answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    if answer.is_deleted:
+        return False  # deleted while the asker clicked: it cannot be accepted any more
     now = timezone.now()
     if answer.is_accepted:
         Answer.objects.filter(pk=answer.pk).update(is_accepted=False, accepted_at=None)
@@ -75,4 +70,5 @@ def accept_answer(*, answer: Answer) -> bool:
     _accept_reputation(answer, 1)
     search.refresh_counts(answer)
     Question.objects.filter(pk=question.pk).update(last_activity_at=now)
+    signals.answer_accepted.send(sender=Answer, answer=answer)
     return True

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +17,12 @@ from .models import (
     TITLE_MAX,
     TITLE_MIN,
     Category,
+    CloseReason,
     FlagReason,
+    Question,
 )
+
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 
 
 def _collapse(value: str) -> str:
@@ -32,10 +38,11 @@ class BodyForm(forms.Form):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: **bold**, *italic*, `code`, [links](https://example.com)."),
+        strip=False,  # leading spaces are Markdown: a body may open with an indented code block
     )
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
         if len(body.strip()) < BODY_MIN:
             raise forms.ValidationError(
                 _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"
@@ -76,7 +83,9 @@ class QuestionForm(BodyForm):
         return title
 
     def clean_tags(self):
-        names = services.normalize_tags(self.cleaned_data["tags"])
+        # A synonym is stored as its tag, so "js javascript" is one tag, and an edit that only
+        # spells a tag by its synonym changes nothing.
+        names = services.canonical_tag_names(services.normalize_tags(self.cleaned_data["tags"]))
         if len(names) < TAGS_MIN:
             raise forms.ValidationError(_("Add at least one tag."), code="required")
         if len(names) > TAGS_MAX:
@@ -145,4 +154,46 @@ class FlagForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("details", "").strip():
             self.add_error("details", _("Tell the moderators what is wrong."))
+        return cleaned
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why close it?"), choices=CloseReason, widget=forms.RadioSelect
+    )
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of"),
+        required=False,
+        max_length=300,
+        help_text=_("For a duplicate: the original question's number or address."),
+    )
+    note = forms.CharField(
+        label=_("Note for the moderation log"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+
+    def clean_duplicate_of(self) -> Question | None:
+        """A question number or any address of it (`/questions/12/slug/`) -> the question."""
+        text = self.cleaned_data["duplicate_of"].strip()
+        if not text:
+            return None
+        match = re.search(r"(?:^|/questions/)(\d+)(?:[/#?]|$)", text)
+        original = match and Question.objects.visible().filter(pk=match[1]).first()
+        if not original:
+            raise forms.ValidationError(_("No question found at “%(text)s”.") % {"text": text})
+        if original.pk == self.question.pk:
+            raise forms.ValidationError(_("A question cannot duplicate itself."))
+        return original
+
+    def clean(self):
+        cleaned = super().clean()
+        duplicate = cleaned.get("reason") == CloseReason.DUPLICATE
+        if duplicate and not cleaned.get("duplicate_of") and "duplicate_of" not in self.errors:
+            self.add_error("duplicate_of", _("Name the question this one duplicates."))
         return cleaned

@@ -9,14 +9,26 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from . import search
-from .models import Comment, Flag, FlagStatus, Question, Revision, Tag
+from . import search, signals
+from .models import (
+    TAG_PATTERN,
+    Comment,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    ModerationAction,
+    Question,
+    Revision,
+    Tag,
+    TagSynonym,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,7 +42,10 @@ REP_DOWNVOTE_ANSWER_GIVEN = -1
 REP_ANSWER_ACCEPTED = 15
 REP_ACCEPTER = 2
 
-TAG_RE = re.compile(r"^[\w][\w+#.\-]*$")
+# Reasons that count towards hiding a post before a moderator has looked at it.
+HIDING_REASONS = [FlagReason.SPAM, FlagReason.RUDE]
+
+TAG_RE = re.compile(TAG_PATTERN)
 
 
 def normalize_tags(raw: str) -> list[str]:
@@ -51,13 +66,38 @@ def change_reputation(user_id: int, delta: int) -> None:
         )
 
 
+def change_accept_reputation(*, answer: Post, asker_id: int, sign: int) -> None:
+    """Give (`sign` 1) or take back (`sign` -1) what accepting `answer` is worth to its author
+    and to the asker. Accepting one's own answer is worth nothing."""
+    if answer.author_id == asker_id:
+        return
+    change_reputation(answer.author_id, sign * REP_ANSWER_ACCEPTED)
+    change_reputation(asker_id, sign * REP_ACCEPTER)
+
+
 def _lock(post: Post) -> Post:
     return type(post).objects.select_for_update().get(pk=post.pk)
 
 
+def canonical_tag_names(names: list[str]) -> list[str]:
+    """`names` with every synonym replaced by its tag's name, duplicates dropped, order kept."""
+    synonyms = dict(TagSynonym.objects.filter(name__in=names).values_list("name", "tag__name"))
+    return list(dict.fromkeys(synonyms.get(name, name) for name in names))
+
+
+def _lock_with_question(post: Post) -> Post:
+    """Lock an answer's question row and then the answer row (the lock order above), for
+    writes that change both. Taking the answer first deadlocks against `accept_answer` and
+    `post_answer`, which lock the question first."""
+    if not isinstance(post, Question):
+        Question.objects.select_for_update().filter(pk=post.question_id).values_list("pk").get()
+    return _lock(post)
+
+
 def _set_tags(question: Question, names: list[str]) -> None:
+    """Give the question these tags (a synonym counts as its tag), creating missing ones."""
     tags = []
-    for name in names:
+    for name in canonical_tag_names(names):
         tag, _ = Tag.objects.get_or_create(name=name)
         tags.append(tag)
     question.tags.set(tags)
@@ -90,6 +130,7 @@ def ask_question(
     _set_tags(question, tags)
     add_revision(post=question, editor=author)
     search.index_post(question)
+    signals.post_created.send(sender=Question, post=question)
     return question
 
 
@@ -106,11 +147,16 @@ def edit_post(
 ) -> Post:
     """Change a post and keep the new version as a revision. An edit that changes nothing
     saves nothing."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     is_question = isinstance(post, Question)
+    # Tags are a set shown in name order: the same tags typed in another order change nothing.
     unchanged = post.body == body and (
         not is_question
-        or (post.title == title and post.tag_names() == tags and post.category == category)
+        or (
+            post.title == title
+            and sorted(post.tag_names()) == sorted(tags)
+            and post.category == category
+        )
     )
     if unchanged:
         return post
@@ -132,20 +178,48 @@ def edit_post(
 
 
 @transaction.atomic
+def rollback_post(*, editor: User, post: Post, number: int) -> Revision | None:
+    """Make revision `number` of `post` current again, through `edit_post`: a new revision
+    with the summary "Rolled back to revision n". None when that text is already current.
+
+    Raises `Revision.DoesNotExist` for a number the post does not have. A question keeps its
+    category (revisions do not record it), and its tags when the revision has none.
+    """
+    revision = post.revisions.get(number=number)
+    last = post.revisions.order_by("-number").values_list("number", flat=True).first()
+    changes = {"body": revision.body}
+    if isinstance(post, Question):
+        changes.update(
+            title=revision.title or post.title,
+            tags=revision.tags.split() or post.tag_names(),
+            category=post.category,
+        )
+    post = edit_post(
+        editor=editor, post=post, summary=f"Rolled back to revision {number}", **changes
+    )
+    newest = post.revisions.order_by("-number").first()
+    return newest if newest.number != last else None
+
+
+@transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
-    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark."""
-    post = _lock(post)
+    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark, with
+    the reputation the accept gave, as if the asker had unaccepted it."""
+    post = _lock_with_question(post)
     if post.is_deleted:
         return post
     post.deleted_at = timezone.now()
     post.deleted_by = actor
     fields = ["deleted_at", "deleted_by"]
     if not isinstance(post, Question):
-        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
+        if not post.is_hidden:  # a hidden answer is not counted already
+            Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
         if post.is_accepted:
             post.is_accepted = False
             post.accepted_at = None
             fields += ["is_accepted", "accepted_at"]
+            asker_id = Question.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+            change_accept_reputation(answer=post, asker_id=asker_id, sign=-1)
     post.save(update_fields=fields)
     search.index_post(post)
     return post
@@ -154,13 +228,13 @@ def delete_post(*, actor: User, post: Post) -> Post:
 @transaction.atomic
 def restore_post(*, post: Post) -> Post:
     """Undo a soft delete."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     if not post.is_deleted:
         return post
     post.deleted_at = None
     post.deleted_by = None
     post.save(update_fields=["deleted_at", "deleted_by"])
-    if not isinstance(post, Question):
+    if not isinstance(post, Question) and not post.is_hidden:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     search.index_post(post)
     return post
@@ -206,19 +280,120 @@ def add_comment(*, author: User, post: Post, body: str) -> Comment:
     post = _lock(post)
     comment = post.comments.create(author=author, body=body)
     type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    signals.comment_added.send(sender=Comment, comment=comment, post=post)
     return comment
 
 
+def record_action(
+    *,
+    actor: User | None,
+    action: str,
+    target: Post | Comment | User | None = None,
+    user: User | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> ModerationAction:
+    """Write one row of the moderators' audit log and send `signals.moderator_action`.
+
+    The only writer of `ModerationAction`. `target` is the post, comment or member acted on;
+    `user` names a member besides a post (the author suspended with it). Runs inside the
+    caller's transaction, so the row and the signal's receivers commit with the action.
+    """
+    entry = ModerationAction(actor=actor, action=action, user=user, reason=reason)
+    entry.details = details or {}
+    if target is not None:
+        field = "user" if isinstance(target, get_user_model()) else target.kind
+        setattr(entry, field, target)
+    entry.save()
+    signals.moderator_action.send(
+        sender=ModerationAction,
+        action=action,
+        actor=actor,
+        target=target,
+        reason=reason,
+        entry=entry,
+    )
+    return entry
+
+
+def lock_target(target: Post | Comment) -> Post | Comment:
+    """Lock what a flag can point at, in the lock order above: an answer's question row before
+    the answer, a comment's post before the comment. Returns the target as locked."""
+    if isinstance(target, Comment):
+        post = lock_target(target.post)
+        comment = Comment.objects.select_for_update().get(pk=target.pk)
+        if comment.question_id:
+            comment.question = post
+        else:
+            comment.answer = post
+        return comment
+    if not isinstance(target, Question):
+        Question.objects.select_for_update().filter(pk=target.question_id).values_list("pk").get()
+    return _lock(target)
+
+
+def _count_visible(target: Post | Comment, delta: int) -> None:
+    """Add `delta` to the counter that `target` counts in: answers on their question, comments
+    on their post. Questions are counted nowhere."""
+    if isinstance(target, Comment):
+        post = target.post
+        type(post).objects.filter(pk=post.pk).update(
+            comment_count=Greatest(F("comment_count") + delta, Value(0))
+        )
+    elif not isinstance(target, Question):
+        Question.objects.filter(pk=target.question_id).update(
+            answer_count=Greatest(F("answer_count") + delta, Value(0))
+        )
+
+
+def set_hidden(target: Post | Comment, hidden: bool) -> bool:
+    """Hide or show a post or comment (the caller holds its lock: `lock_target`) and keep the
+    counters right: a hidden answer or comment is not counted, like a deleted one. Returns
+    whether anything changed."""
+    if target.is_hidden == hidden:
+        return False
+    target.hidden_at = timezone.now() if hidden else None
+    target.save(update_fields=["hidden_at"])
+    if not target.is_deleted:
+        _count_visible(target, -1 if hidden else 1)
+    if not isinstance(target, Comment):
+        search.index_post(target)  # hidden posts leave search, like deleted ones
+    return True
+
+
+def flags_to_hide(target: Post | Comment) -> bool:
+    """Whether enough members have open spam or rude flags on `target` to hide it."""
+    flaggers = (
+        target.flags.filter(status=FlagStatus.OPEN, reason__in=HIDING_REASONS)
+        .values("flagger")
+        .distinct()
+        .count()
+    )
+    return flaggers >= settings.JOKESITE_FLAGS_TO_HIDE
+
+
 @transaction.atomic
-def flag_post(*, flagger: User, post: Post, reason: str, details: str = "") -> Flag:
-    """Queue a post for moderators. A second flag by the same member while the first is open
-    updates that one instead of adding another."""
-    post = _lock(post)
-    flag, _ = post.flags.update_or_create(
+def flag_post(*, flagger: User, post: Post | Comment, reason: str, details: str = "") -> Flag:
+    """Queue a post or a comment for moderators. A second flag by the same member while the
+    first is open updates that one instead of adding another.
+
+    Once `JOKESITE_FLAGS_TO_HIDE` members have open spam or rude flags on it, it is hidden
+    until a moderator decides (`moderation.handle_flags`); the audit log says so.
+    """
+    target = lock_target(post)
+    flag, _ = target.flags.update_or_create(
         flagger=flagger,
         status=FlagStatus.OPEN,
         defaults={"reason": reason, "details": details},
     )
+    if not target.is_hidden and not target.is_deleted and flags_to_hide(target):
+        set_hidden(target, True)
+        record_action(
+            actor=None,
+            action=ModerationAction.Kind.HIDE,
+            target=target,
+            details={"flags": target.flags.filter(status=FlagStatus.OPEN).count()},
+        )
     return flag
 
 
@@ -235,9 +410,10 @@ def delete_comment(*, comment: Comment) -> Comment:
         return comment
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
-    type(post).objects.filter(pk=post.pk).update(
-        comment_count=Greatest(F("comment_count") - 1, Value(0))
-    )
+    if not comment.is_hidden:  # a hidden comment is not counted already
+        type(post).objects.filter(pk=post.pk).update(
+            comment_count=Greatest(F("comment_count") - 1, Value(0))
+        )
     return comment
 
 
@@ -250,5 +426,38 @@ def restore_comment(*, comment: Comment) -> Comment:
         return comment
     comment.deleted_at = None
     comment.save(update_fields=["deleted_at"])
-    type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    if not comment.is_hidden:
+        type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     return comment
+
+
+@transaction.atomic
+def merge_tags(*, sources: list[Tag], target: Tag) -> int:
+    """Merge `sources` into `target` and return how many questions changed.
+
+    Every question tagged with a source gets `target` instead; each source's name (and each of
+    its synonyms) becomes a synonym of `target`, so old links and tag names keep working; the
+    sources are deleted. `target` keeps its description, or takes the first source's when it
+    has none. A question never gets more tags from a merge, only fewer or as many.
+    """
+    sources = [tag for tag in sources if tag.pk != target.pk]
+    if not sources:
+        return 0
+    # Two merges of the same tags run one after the other.
+    list(Tag.objects.select_for_update().filter(pk__in=[target.pk, *[t.pk for t in sources]]))
+    through = Question.tags.through
+    moved = set(
+        through.objects.filter(tag__in=sources).values_list("question_id", flat=True).distinct()
+    )
+    through.objects.bulk_create(
+        [through(question_id=pk, tag_id=target.pk) for pk in sorted(moved)],
+        ignore_conflicts=True,
+    )
+    TagSynonym.objects.filter(tag__in=sources).update(tag=target)
+    TagSynonym.objects.bulk_create([TagSynonym(name=tag.name, tag=target) for tag in sources])
+    if not target.description:
+        target.description = next((t.description for t in sources if t.description), "")
+        target.save(update_fields=["description"])
+    Tag.objects.filter(pk__in=[tag.pk for tag in sources]).delete()
+    search.reindex_questions(moved)  # their tags, as searched and shown, changed
+    return len(moved)

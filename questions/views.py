@@ -8,25 +8,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import permissions, services
+from jokesite.protection import protect_form
+
+from . import moderation, permissions, seo, services
 from . import search as fulltext
 from .forms import (
     BodyForm,
+    CloseForm,
     CommentForm,
     EditQuestionForm,
     FlagForm,
     QuestionForm,
     VoteForm,
 )
-from .models import Category, Question, Tag
-from .ratelimits import limit
+from .models import Category, CloseReason, Comment, Question, Tag, TagSynonym
+from .ratelimits import limit, limit_reads
+from .similar import related_questions, similar_questions
 
 PAGE_SIZE = 20
 SORTS = {
@@ -35,6 +40,24 @@ SORTS = {
     "votes": ("-score", "-id"),
     "unanswered": ("-created_at", "-id"),
 }
+SORT_NAMES = {
+    "active": gettext_lazy("Active"),
+    "newest": gettext_lazy("Newest"),
+    "votes": gettext_lazy("Votes"),
+    "unanswered": gettext_lazy("Unanswered"),
+}
+TAG_PAGE_SIZE = 60
+TAG_SORTS = {
+    "popular": ("-question_count", "name"),
+    "name": ("name",),
+    "new": ("-created_at", "-id"),
+}
+TAG_SORT_NAMES = {
+    "popular": gettext_lazy("Popular"),
+    "name": gettext_lazy("Name"),
+    "new": gettext_lazy("New"),
+}
+RELATED_LIMIT = 5
 
 
 def wants_json(request) -> bool:
@@ -45,6 +68,13 @@ def wants_json(request) -> bool:
 def deny(privilege: str | None = None):
     """A 403 that says why, in the words the disabled button uses."""
     raise PermissionDenied(permissions.explain(privilege) if privilege else "")
+
+
+def refuse_if_blocked(user, post=None) -> None:
+    """A 403 with the member's suspension (its reason and end) or the post's lock, when one
+    of them is why a rule said no; returns otherwise, for the rule's own explanation."""
+    if notice := permissions.block_notice(user, post):
+        raise PermissionDenied(notice)
 
 
 def question_listing(request, queryset, *, default_sort="active"):
@@ -67,7 +97,10 @@ def question_listing(request, queryset, *, default_sort="active"):
         .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
+    context = {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
+    context["canonical_url"] = seo.listing_canonical_url(request, context, default_sort)
+    context["title_suffix"] = seo.listing_title_suffix(context, default_sort, SORT_NAMES)
+    return context
 
 
 @require_safe
@@ -76,24 +109,67 @@ def question_list(request):
     return render(request, "questions/question_list.html", context)
 
 
+def with_question_counts(queryset):
+    """Annotate `question_count`: the visible questions of each tag or category."""
+    return queryset.annotate(
+        question_count=Count("questions", filter=Q(questions__deleted_at__isnull=True))
+    )
+
+
 @require_safe
 def tag_list(request):
-    tags = Tag.objects.order_by("name")
-    from django.db.models import Count
-
-    tags = tags.annotate(
-        question_count=Count("questions", filter=Q(questions__deleted_at__isnull=True))
-    ).order_by("-question_count", "name")
-    page = Paginator(tags, 60).get_page(request.GET.get("page"))
-    return render(request, "questions/tag_list.html", {"page_obj": page, "tags": page})
+    """Tags sorted by `?sort=popular|name|new`, filtered by `?q=` (part of the name)."""
+    sort = request.GET.get("sort", "popular")
+    if sort not in TAG_SORTS:
+        sort = "popular"
+    query = " ".join(request.GET.get("q", "").split())[:50]
+    tags = with_question_counts(Tag.objects.all())
+    if query:
+        tags = tags.filter(name__icontains=query)
+    page = Paginator(tags.order_by(*TAG_SORTS[sort]), TAG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page_obj": page,
+        "tags": page,
+        "sort": sort,
+        "tag_sorts": TAG_SORT_NAMES,
+        "query": query,
+        "canonical_url": seo.canonical_url(
+            request,
+            sort=sort if sort != "popular" else None,
+            page=page.number if page.number > 1 else None,
+        ),
+    }
+    context["title_suffix"] = seo.listing_title_suffix(context, "popular", TAG_SORT_NAMES)
+    return render(request, "questions/tag_list.html", context)
 
 
 @require_safe
 def tag_detail(request, name):
-    tag = get_object_or_404(Tag, name=name)
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        synonym = get_object_or_404(TagSynonym.objects.select_related("tag"), name=name)
+        target = synonym.tag.get_absolute_url()
+        query = request.GET.urlencode()
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
     context = question_listing(request, tag.questions.all())
     context["tag"] = tag
+    if context["sort"] == "unanswered":
+        context["question_count"] = tag.questions.visible().count()
+    else:
+        context["question_count"] = context["page_obj"].paginator.count
     return render(request, "questions/tag_detail.html", context)
+
+
+@require_safe
+def category_list(request):
+    categories = with_question_counts(Category.objects.all()).order_by("name")
+    context = {
+        "categories": categories,
+        "canonical_url": seo.canonical_url(request),
+    }
+    return render(request, "questions/category_list.html", context)
 
 
 @require_safe
@@ -112,7 +188,7 @@ def _thread_answers(question, user):
         .order_by("-is_accepted", "-score", "created_at", "id")
     )
     if not permissions.is_moderator(user):
-        visible = Q(deleted_at__isnull=True)
+        visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
         if user.is_authenticated:
             visible |= Q(author=user)
         answers = answers.filter(visible)
@@ -123,7 +199,8 @@ def qa_page_json_ld(request, question, answers) -> str:
     """schema.org QAPage for a thread, escaped for a <script> element."""
 
     def person(user):
-        return {"@type": "Person", "name": user.username}
+        url = request.build_absolute_uri(user.get_absolute_url())
+        return {"@type": "Person", "name": user.username, "url": url}
 
     def answer_ld(answer):
         return {
@@ -135,7 +212,7 @@ def qa_page_json_ld(request, question, answers) -> str:
             "author": person(answer.author),
         }
 
-    visible = [a for a in answers if not a.is_deleted]
+    visible = [a for a in answers if not (a.is_deleted or a.is_hidden)]
     accepted = [a for a in visible if a.is_accepted]
     main = {
         "@type": "Question",
@@ -145,6 +222,7 @@ def qa_page_json_ld(request, question, answers) -> str:
         "upvoteCount": question.score,
         "dateCreated": question.created_at.isoformat(),
         "author": person(question.author),
+        "url": request.build_absolute_uri(question.get_absolute_url()),
     }
     if accepted:
         main["acceptedAnswer"] = answer_ld(accepted[0])
@@ -159,7 +237,7 @@ def qa_page_json_ld(request, question, answers) -> str:
 @require_safe
 def question_detail(request, pk, slug=None):
     question = get_object_or_404(
-        Question.objects.select_related("author", "category")
+        Question.objects.select_related("author", "category", "duplicate_of")
         .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
         .with_comments()
         .with_viewer_votes(request.user),
@@ -177,19 +255,44 @@ def question_detail(request, pk, slug=None):
     context = {
         "question": question,
         "answers": answers,
+        "related_questions": related_questions(question, limit=RELATED_LIMIT),
         "answer_form": answer_form,
+        "close_reasons": CloseReason.choices,
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
     }
     return render(request, "questions/question_detail.html", context)
 
 
+def _is_similar_check(request) -> bool:
+    return "check_similar" in request.POST
+
+
+def _similar_to_form(request) -> dict:
+    """Context for questions/_similar.html: the questions like the title (and tags) typed so
+    far, and whether anything was typed to compare."""
+    source = request.POST if request.method == "POST" else request.GET
+    title = " ".join(source.get("title", "").split())[:200]
+    tags = services.normalize_tags(source.get("tags", "")[:250])[:10]
+    if not title and not tags:
+        return {"similar": [], "similar_checked": False}
+    return {"similar": similar_questions(title, tags=tags), "similar_checked": True}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-@limit("ask")
+@protect_form(unless=_is_similar_check)
+@limit("ask", unless=_is_similar_check)
 def ask(request):
     if not permissions.can_ask(request.user):
+        refuse_if_blocked(request.user)
         deny()
+    if _is_similar_check(request):
+        # The no-JavaScript "Check for similar questions" step: the form again, as typed, with
+        # the list; nothing saved, no errors shown yet.
+        form = QuestionForm(initial=request.POST.dict())
+        context = {"form": form, **_similar_to_form(request)}
+        return render(request, "questions/question_form.html", context)
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -208,10 +311,12 @@ def ask(request):
 
 
 def _get_post(request, model, pk, *, for_update=True):
-    """The post addressed by the URL, or 404 when it does not exist or the viewer may not see
-    it."""
+    """The post (or comment) addressed by the URL, or 404 when it does not exist or the viewer
+    may not see it."""
     queryset = model.objects.select_related("author")
-    if model is not Question:
+    if model is Comment:
+        queryset = queryset.select_related("question", "answer__question")
+    elif model is not Question:
         queryset = queryset.select_related("question", "question__author")
     post = get_object_or_404(queryset, pk=pk)
     if not permissions.can_view(request.user, post):
@@ -229,6 +334,7 @@ def vote(request, pk, model):
         return HttpResponseBadRequest(_("A vote is 1, -1 or 0."))
     value = form.cleaned_data["value"]
     if not permissions.can_vote(request.user, post, value):
+        refuse_if_blocked(request.user, post)
         if permissions.is_author(request.user, post):
             raise PermissionDenied(_("You cannot vote on your own post."))
         if post.is_deleted:
@@ -242,10 +348,12 @@ def vote(request, pk, model):
 
 @require_POST
 @login_required
+@protect_form
 @limit("comment")
 def comment(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_comment(request.user, post):
+        refuse_if_blocked(request.user, post)
         deny("comment")
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -261,6 +369,7 @@ def comment(request, pk, model):
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = _get_post(request, model, pk)
     if not permissions.can_edit(request.user, post):
+        refuse_if_blocked(request.user, post)
         raise PermissionDenied(_("Only the author and moderators can edit this post."))
     initial = {"body": post.body}
     if isinstance(post, Question):
@@ -275,15 +384,18 @@ def edit(request, pk, model, form_class=EditQuestionForm):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            services.edit_post(
-                editor=request.user,
-                post=post,
-                body=data["body"],
-                title=data.get("title"),
-                tags=data.get("tags"),
-                category=data.get("category"),
-                summary=data.get("summary", ""),
-            )
+            changes = {
+                "body": data["body"],
+                "title": data.get("title"),
+                "tags": data.get("tags"),
+                "category": data.get("category"),
+                "summary": data.get("summary", ""),
+            }
+            # A new title means a new slug: redirect to the post as saved, not as it was.
+            if permissions.acts_as_moderator(request.user, post):
+                post = moderation.edit_post(moderator=request.user, post=post, **changes)
+            else:
+                post = services.edit_post(editor=request.user, post=post, **changes)
             messages.success(request, _("Your edit is saved."))
             return redirect(post)
         return render(request, template, context, status=400)
@@ -295,12 +407,81 @@ def edit(request, pk, model, form_class=EditQuestionForm):
 def delete(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_delete(request.user, post):
+        refuse_if_blocked(request.user, post)
         raise PermissionDenied(_("Only the author and moderators can delete this post."))
-    services.delete_post(actor=request.user, post=post)
+    if permissions.acts_as_moderator(request.user, post):
+        moderation.soft_delete(moderator=request.user, target=post)
+    else:
+        services.delete_post(actor=request.user, post=post)
     messages.success(request, _("The post is deleted."))
     if isinstance(post, Question):
         return redirect("home")
     return redirect(post)
+
+
+def _require_moderator(request, message: str) -> None:
+    if not permissions.can_moderate(request.user):
+        refuse_if_blocked(request.user)
+        raise PermissionDenied(message)
+
+
+@require_POST
+@login_required
+def undelete(request, pk, model):
+    """Moderators only (an author sees their deleted post but cannot bring it back)."""
+    post = _get_post(request, model, pk)
+    _require_moderator(request, _("Only moderators can undelete posts."))
+    if moderation.undelete(moderator=request.user, target=post):
+        messages.success(request, _("The post is back."))
+    return redirect(post)
+
+
+@require_POST
+@login_required
+def lock(request, pk, model, locked=True):
+    post = _get_post(request, model, pk)
+    _require_moderator(request, _("Only moderators can lock and unlock posts."))
+    if moderation.set_locked(moderator=request.user, post=post, locked=locked):
+        done = _("The post is locked.") if locked else _("The post is unlocked.")
+        messages.success(request, done)
+    return redirect(post)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request, pk):
+    """The close form (GET), closing (POST). Moderators only: there are no close votes."""
+    question = _get_post(request, Question, pk)
+    _require_moderator(request, _("Only moderators can close questions."))
+    if question.is_closed:
+        messages.info(request, _("This question is closed already."))
+        return redirect(question)
+    data = request.POST if request.method == "POST" else None  # an empty POST is bound too
+    form = CloseForm(data, question=question)
+    context = {"form": form, "question": question}
+    if request.method == "POST":
+        if form.is_valid():
+            moderation.close_question(
+                moderator=request.user,
+                question=question,
+                reason=form.cleaned_data["reason"],
+                duplicate_of=form.cleaned_data["duplicate_of"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("The question is closed."))
+            return redirect(question)
+        return render(request, "questions/close_form.html", context, status=400)
+    return render(request, "questions/close_form.html", context)
+
+
+@require_POST
+@login_required
+def reopen(request, pk):
+    question = _get_post(request, Question, pk)
+    _require_moderator(request, _("Only moderators can reopen questions."))
+    if moderation.reopen_question(moderator=request.user, question=question):
+        messages.success(request, _("The question is open again."))
+    return redirect(question)
 
 
 @login_required
@@ -309,6 +490,7 @@ def delete(request, pk, model):
 def flag(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_flag(request.user, post):
+        refuse_if_blocked(request.user)
         if permissions.is_author(request.user, post):
             raise PermissionDenied(_("You cannot flag your own post."))
         deny("flag")
@@ -349,8 +531,35 @@ def revisions(request, pk, model):
         rev.diff = _diff(previous.body if previous else "", rev.body)
         previous = rev
     revs.reverse()
-    context = {"post": post, "revisions": revs}
+    context = {
+        "post": post,
+        "revisions": revs,
+        "can_rollback": permissions.can_rollback(request.user, post),
+    }
     return render(request, "questions/revisions.html", context)
+
+
+@require_POST
+@login_required
+@limit("edit")
+def rollback(request, pk, number, model):
+    """Make an earlier revision current again, as a new revision: the author or a moderator."""
+    post = _get_post(request, model, pk)
+    if not permissions.can_rollback(request.user, post):
+        refuse_if_blocked(request.user, post)
+        raise PermissionDenied(_("Only the author and moderators can roll back this post."))
+    if not post.revisions.filter(number=number).exists():
+        raise Http404(_("This post has no such revision."))
+    if permissions.acts_as_moderator(request.user, post):
+        changed = moderation.rollback_post(moderator=request.user, post=post, number=number)
+    else:
+        changed = services.rollback_post(editor=request.user, post=post, number=number)
+    if changed:
+        messages.success(request, _("Rolled back to revision %(n)d.") % {"n": number})
+    else:
+        messages.info(request, _("Revision %(n)d is the current text already.") % {"n": number})
+    post.refresh_from_db()  # a title rolled back means another slug
+    return redirect(post)
 
 
 @require_safe
@@ -375,6 +584,13 @@ def search(request):
         "limits": {"length": fulltext.MAX_QUERY_LENGTH, "terms": fulltext.MAX_TERMS},
     }
     return render(request, "questions/search.html", context)
+
+
+@require_safe
+@limit_reads("similar")
+def similar(request):
+    """The similar-questions fragment that static/js/similar.js fetches as the title is typed."""
+    return render(request, "questions/_similar.html", _similar_to_form(request))
 
 
 def home(request):

@@ -1,7 +1,9 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS
 
+from accounts.signals import MODERATORS, grant_moderator_permissions
 from answers.models import Answer
 from questions import search
 from questions.models import (
@@ -95,12 +97,20 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 class ModeratorFactory(UserFactory):
-    """A member of the Moderators group (created by the migrations), hence staff."""
+    """A member of the Moderators group (created by the migrations), hence staff.
+
+    A transactional test (the browser tests' live server, the concurrency tests) empties every
+    table when it ends, the group included; make it again, with the permissions `migrate`
+    grants, so tests that run after one still get a real moderator.
+    """
 
     @factory.post_generation
     def moderators_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name="Moderators"))
+            group, created = Group.objects.get_or_create(name=MODERATORS)
+            if created:
+                grant_moderator_permissions(sender=None, using=DEFAULT_DB_ALIAS)
+            obj.groups.add(group)
 
 
 class VoteFactory(factory.django.DjangoModelFactory):
@@ -132,3 +142,10 @@ class RevisionFactory(factory.django.DjangoModelFactory):
     editor = factory.LazyAttribute(lambda r: (r.question or r.answer).author)
     title = factory.LazyAttribute(lambda r: r.question.title if r.question else "")
     body = factory.LazyAttribute(lambda r: (r.question or r.answer).body)
+
+
+class AnswerCommentFactory(CommentFactory):
+    """A comment on an answer (CommentFactory comments on a question)."""
+
+    question = None
+    answer = factory.SubFactory(AnswerFactory)

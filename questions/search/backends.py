@@ -74,7 +74,7 @@ def search(query: ParsedQuery, *, sort: str = "relevance") -> Results:
     """Run `query` over the visible posts: the (bounded) ids at once, the page lazily."""
     from ..models import Question, SearchEntry
 
-    entries = SearchEntry.objects.filter(is_deleted=False)
+    entries = SearchEntry.objects.filter(is_visible=True)
     parts = query.parts
     if query.is_empty or (query.terms and not parts):
         return Results(entries.none())  # nothing to search by, or only punctuation

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 
 from .text import Document, document, html_to_text
@@ -51,6 +51,11 @@ def _vector(title: Document, tags: Document, body: Document) -> RawSQL:
     return RawSQL(VECTOR_SQL, params, output_field=SearchVectorField())
 
 
+def _is_public(post) -> bool:
+    """Shown on public pages: neither soft-deleted nor hidden by flags (PostQuerySet.visible)."""
+    return post.deleted_at is None and post.hidden_at is None
+
+
 def _question_entry(question, tag_names: list[str]) -> tuple[dict, tuple]:
     """(SearchEntry fields, (title, tags, body) documents) for a question."""
     body = html_to_text(question.body_html)
@@ -67,7 +72,7 @@ def _question_entry(question, tag_names: list[str]) -> tuple[dict, tuple]:
         "is_accepted": False,
         "answer_count": question.answer_count,
         "created_at": question.created_at,
-        "is_deleted": question.deleted_at is not None,
+        "is_visible": _is_public(question),
     }
     return fields, (document(question.title), document(tags), document(body))
 
@@ -88,7 +93,7 @@ def _answer_entry(answer, question, tag_names: list[str]) -> tuple[dict, tuple]:
         "is_accepted": answer.is_accepted,
         "answer_count": 0,
         "created_at": answer.created_at,
-        "is_deleted": answer.deleted_at is not None or question.deleted_at is not None,
+        "is_visible": _is_public(answer) and _is_public(question),
     }
     return fields, (_EMPTY, _EMPTY, document(body))
 
@@ -146,11 +151,12 @@ def index_post(post) -> None:
         tags = _tag_names(Question, [question.pk])[question.pk]
         _save(SearchEntry, *_question_entry(question, tags))
         answers = SearchEntry.objects.filter(question_id=question.pk, answer__isnull=False)
-        answers.update(
-            title=question.title, tags=" ".join(tags), is_deleted=question.deleted_at is not None
-        )
-        if question.deleted_at is None:
-            answers.filter(answer__deleted_at__isnull=False).update(is_deleted=True)
+        visible = _is_public(question)
+        answers.update(title=question.title, tags=" ".join(tags), is_visible=visible)
+        if visible:
+            answers.filter(
+                Q(answer__deleted_at__isnull=False) | Q(answer__hidden_at__isnull=False)
+            ).update(is_visible=False)
     else:
         answer = Answer.objects.select_related("question").get(pk=post.pk)
         question = answer.question
@@ -178,6 +184,42 @@ def refresh_counts(post) -> None:
         )
 
 
+def _index_questions(Question, Answer, SearchEntry, ids: list[int]) -> int:
+    """Replace the entries of these questions and their answers; returns how many posts.
+    Locks the rows first: the question rows, then the answer rows (the services' lock order),
+    so a post edited meanwhile is indexed either before or after that edit."""
+    ids = list(
+        Question.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
+    answers = list(Answer.objects.select_for_update().filter(question_id__in=ids).order_by("pk"))
+    tags = _tag_names(Question, ids)
+    built = [_question_entry(q, tags[q.pk]) for q in questions.values()]
+    built += [_answer_entry(a, questions[a.question_id], tags[a.question_id]) for a in answers]
+    SearchEntry.objects.filter(question_id__in=ids).delete()
+    postgres = connection.vendor == "postgresql"
+    entries = [
+        SearchEntry(**fields, **({"vector": _vector(*docs)} if postgres else {}))
+        for fields, docs in built
+    ]
+    SearchEntry.objects.bulk_create(entries)
+    if connection.vendor == "sqlite":
+        _write_fts([(e.pk, docs) for e, (_, docs) in zip(entries, built, strict=True)])
+    return len(built)
+
+
+def reindex_questions(question_ids) -> None:
+    """Re-index these questions and their answers, for writes that change many threads at
+    once (a tag merge). Call inside the write's transaction."""
+    Question, Answer, SearchEntry = _models()
+    ids = sorted(question_ids)
+    for start in range(0, len(ids), 500):
+        _index_questions(Question, Answer, SearchEntry, ids[start : start + 500])
+
+
 def rebuild(
     *,
     batch_size: int = 500,
@@ -187,9 +229,7 @@ def rebuild(
     """Rebuild every entry, a batch of questions (with their answers) per transaction, and
     return the number of posts indexed.
 
-    Each batch locks its question and answer rows first (the services' lock order), so a post
-    edited meanwhile is indexed either before or after that edit, never half of each. Searches
-    keep working throughout: a batch swaps its entries in one commit. `apps` lets the
+    Searches keep working throughout: a batch swaps its entries in one commit. `apps` lets the
     migration that creates the index run this with its historical models.
     """
     Question, Answer, SearchEntry = _models(apps)
@@ -200,33 +240,14 @@ def rebuild(
     while True:
         with transaction.atomic():
             ids = list(
-                Question.objects.select_for_update()
-                .filter(pk__gt=last_pk)
+                Question.objects.filter(pk__gt=last_pk)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not ids:
                 break
             last_pk = ids[-1]
-            questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
-            answers = list(
-                Answer.objects.select_for_update().filter(question_id__in=ids).order_by("pk")
-            )
-            tags = _tag_names(Question, ids)
-            built = [_question_entry(q, tags[q.pk]) for q in questions.values()]
-            built += [
-                _answer_entry(a, questions[a.question_id], tags[a.question_id]) for a in answers
-            ]
-            SearchEntry.objects.filter(question_id__in=ids).delete()
-            postgres = connection.vendor == "postgresql"
-            entries = [
-                SearchEntry(**fields, **({"vector": _vector(*docs)} if postgres else {}))
-                for fields, docs in built
-            ]
-            SearchEntry.objects.bulk_create(entries)
-            if connection.vendor == "sqlite":
-                _write_fts([(e.pk, docs) for e, (_, docs) in zip(entries, built, strict=True)])
-            done += len(built)
+            done += _index_questions(Question, Answer, SearchEntry, ids)
         if progress:
             progress(done, total)
     return done
