@@ -9,25 +9,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .models import Comment, Flag, FlagStatus, Question, Revision, Tag
+from accounts.models import ReputationReason
+
+from . import reputation
+from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, Vote
 
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import Category, Post
-
-# Stack Overflow's reputation rules.
-REP_UPVOTE_RECEIVED = 10
-REP_DOWNVOTE_RECEIVED = -2
-REP_DOWNVOTE_ANSWER_GIVEN = -1
-REP_ANSWER_ACCEPTED = 15
-REP_ACCEPTER = 2
 
 TAG_RE = re.compile(r"^[\w][\w+#.\-]*$")
 
@@ -40,14 +35,6 @@ def normalize_tags(raw: str) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
-
-
-def change_reputation(user_id: int, delta: int) -> None:
-    """Add `delta` to a user's reputation atomically; it never drops below 1."""
-    if delta:
-        get_user_model().objects.filter(pk=user_id).update(
-            reputation=Greatest(F("reputation") + delta, Value(1))
-        )
 
 
 def _lock(post: Post) -> Post:
@@ -130,45 +117,48 @@ def edit_post(
 
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
-    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark."""
+    """Soft-delete a post. Its votes stop counting for its author and its downvoters (see
+    `questions.reputation`); a deleted answer stops counting and loses its accepted mark."""
     post = _lock(post)
     if post.is_deleted:
         return post
-    post.deleted_at = timezone.now()
-    post.deleted_by = actor
-    fields = ["deleted_at", "deleted_by"]
-    if not isinstance(post, Question):
-        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
-        if post.is_accepted:
-            post.is_accepted = False
-            post.accepted_at = None
-            fields += ["is_accepted", "accepted_at"]
-    post.save(update_fields=fields)
+    change = reputation.Change.for_votes(
+        post.votes.all(), post=post, reason=ReputationReason.POST_DELETED
+    )
+    if not isinstance(post, Question) and post.is_accepted:
+        asker_id = Question.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+        change.include_accept(post, asker_id=asker_id, reason=ReputationReason.UNACCEPTED)
+    with reputation.booking(change):
+        post.deleted_at = timezone.now()
+        post.deleted_by = actor
+        fields = ["deleted_at", "deleted_by"]
+        if not isinstance(post, Question):
+            Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
+            if post.is_accepted:
+                post.is_accepted = False
+                post.accepted_at = None
+                fields += ["is_accepted", "accepted_at"]
+        post.save(update_fields=fields)
     return post
 
 
 @transaction.atomic
 def restore_post(*, post: Post) -> Post:
-    """Undo a soft delete."""
+    """Undo a soft delete: the post's votes count again (an answer's accepted mark, lost on
+    deletion, does not come back)."""
     post = _lock(post)
     if not post.is_deleted:
         return post
-    post.deleted_at = None
-    post.deleted_by = None
-    post.save(update_fields=["deleted_at", "deleted_by"])
+    change = reputation.Change.for_votes(
+        post.votes.all(), post=post, reason=ReputationReason.POST_RESTORED
+    )
+    with reputation.booking(change):
+        post.deleted_at = None
+        post.deleted_by = None
+        post.save(update_fields=["deleted_at", "deleted_by"])
     if not isinstance(post, Question):
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     return post
-
-
-def _reputation_for(post: Post, value: int) -> tuple[int, int]:
-    """(author's change, voter's change) that one vote of `value` is worth."""
-    if value == 1:
-        return REP_UPVOTE_RECEIVED, 0
-    if value == -1:
-        voter_cost = 0 if isinstance(post, Question) else REP_DOWNVOTE_ANSWER_GIVEN
-        return REP_DOWNVOTE_RECEIVED, voter_cost
-    return 0, 0
 
 
 @transaction.atomic
@@ -176,21 +166,31 @@ def cast_vote(*, voter: User, post: Post, value: int) -> int:
     """Set voter's vote on a post (0 retracts it) and return the new score.
 
     Locks the post row first, so concurrent votes on one post are applied in turn; the unique
-    constraint per (voter, post) is the last line against a double count.
+    constraint per (voter, post) is the last line against a double count. A changed vote is a
+    retraction and a new vote (dated now), each booked in the reputation ledger.
     """
     post = _lock(post)
-    old = post.votes.filter(voter=voter).values_list("value", flat=True).first() or 0
-    if value == old:
+    old = post.votes.filter(voter=voter).first()
+    old_value = old.value if old else 0
+    if value == old_value:
         return post.score
+    if old:
+        change = reputation.Change.for_votes(
+            [old], post=post, reason=ReputationReason.VOTE_REVERSED
+        )
+        with reputation.booking(change):
+            old.delete()
     if value:
-        post.votes.update_or_create(voter=voter, defaults={"value": value})
-    else:
-        post.votes.filter(voter=voter).delete()
-    type(post).objects.filter(pk=post.pk).update(score=F("score") + value - old)
-    old_author, old_voter = _reputation_for(post, old)
-    new_author, new_voter = _reputation_for(post, value)
-    change_reputation(post.author_id, new_author - old_author)
-    change_reputation(voter.pk, new_voter - old_voter)
+        vote = Vote(voter=voter, value=value, created_at=timezone.now(), **{post.kind: post})
+        change = reputation.Change.for_votes(
+            [vote],
+            post=post,
+            reason=ReputationReason.UPVOTE if value == 1 else ReputationReason.DOWNVOTE,
+            downvotes=ReputationReason.DOWNVOTED_ANSWER,
+        )
+        with reputation.booking(change):
+            vote.save()
+    type(post).objects.filter(pk=post.pk).update(score=F("score") + value - old_value)
     post.refresh_from_db(fields=["score"])
     return post.score
 
