@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -193,6 +193,43 @@ def cast_vote(*, voter: User, post: Post, value: int) -> int:
     type(post).objects.filter(pk=post.pk).update(score=F("score") + value - old_value)
     post.refresh_from_db(fields=["score"])
     return post.score
+
+
+@transaction.atomic
+def invalidate_votes(*, voter: User) -> int:
+    """Remove every vote `voter` has cast, for spammer and voting-ring cleanup, and return how
+    many were removed.
+
+    Scores drop the votes, and everyone's reputation is worked out again as if the votes had
+    never been cast: their authors lose what the votes earned (a day under the cap may earn
+    more from its other votes), `voter` gets back what downvoting answers cost, all booked as
+    "votes invalidated". Votes on deleted posts go too. Locks every post voted on (questions,
+    then answers, in id order) and then the members. Suspend the account first: a vote cast
+    while this runs may survive it.
+    """
+    answer_model = Vote.answer.field.related_model
+    votes = list(Vote.objects.filter(voter=voter).values_list("question_id", "answer_id"))
+    if not votes:
+        return 0
+    question_ids = sorted({q for q, _ in votes if q})
+    answer_ids = sorted({a for _, a in votes if a})
+    for model, ids in ((Question, question_ids), (answer_model, answer_ids)):
+        list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    # Read again under the locks: what the posts are now (deleted or not) decides what counts.
+    votes = list(
+        Vote.objects.filter(voter=voter)
+        .filter(Q(question_id__in=question_ids) | Q(answer_id__in=answer_ids))
+        .select_related("question", "answer")
+    )
+    change = reputation.Change.for_votes(votes, reason=ReputationReason.VOTES_INVALIDATED)
+    with reputation.booking(change):
+        for model, kind in ((Question, "question"), (answer_model, "answer")):
+            mine = Vote.objects.filter(voter=voter, **{kind: OuterRef("pk")}).values("value")
+            model.objects.filter(pk__in={getattr(v, f"{kind}_id") for v in votes}).update(
+                score=F("score") - Subquery(mine[:1])
+            )
+        Vote.objects.filter(pk__in=[vote.pk for vote in votes]).delete()
+    return len(votes)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from accounts.models import ReputationEvent, ReputationReason
 from answers.services import accept_answer
 from questions import reputation
-from questions.services import cast_vote, delete_post, restore_post
+from questions.services import cast_vote, delete_post, invalidate_votes, restore_post
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -416,3 +416,61 @@ def test_the_daily_cap_holds_when_upvotes_arrive_at_once():
     assert rep(author) == 201
     assert ledger(author) == [(R.UPVOTE, 10)] * 20
     assert reputation.recount(author.pk, fix=False).drifted is False
+
+
+# --- Invalidating a member's votes ----------------------------------------------------------
+
+
+def test_invalidating_votes_removes_them_and_everything_they_were_worth():
+    spammer = UserFactory(reputation=500)
+    question = QuestionFactory(author=UserFactory(reputation=100))
+    answer = AnswerFactory(author=UserFactory(reputation=100))
+    downvoted = AnswerFactory(author=UserFactory(reputation=100))
+    cast_vote(voter=spammer, post=question, value=1)
+    cast_vote(voter=spammer, post=answer, value=1)
+    cast_vote(voter=spammer, post=downvoted, value=-1)
+    honest = UserFactory()
+    cast_vote(voter=honest, post=answer, value=1)
+
+    assert invalidate_votes(voter=spammer) == 3
+
+    assert not spammer.votes.exists()
+    assert honest.votes.count() == 1
+    for post, score in ((question, 0), (answer, 1), (downvoted, 0)):
+        post.refresh_from_db()
+        assert post.score == score
+    assert [rep(p.author) for p in (question, answer, downvoted)] == [100, 110, 100]
+    assert rep(spammer) == 500
+    assert ledger(question.author)[-1] == (R.VOTES_INVALIDATED, -10)
+    assert ledger(downvoted.author)[-1] == (R.VOTES_INVALIDATED, 2)
+    assert ledger(spammer)[-1] == (R.VOTES_INVALIDATED, 1)
+    assert_total_matches_ledger(spammer, honest, question.author, answer.author, downvoted.author)
+
+
+def test_invalidating_votes_also_removes_those_on_deleted_posts():
+    spammer = UserFactory(reputation=500)
+    answer = AnswerFactory(author=UserFactory(reputation=100))
+    cast_vote(voter=spammer, post=answer, value=-1)
+    delete_post(actor=answer.author, post=answer)
+    assert invalidate_votes(voter=spammer) == 1
+    restore_post(post=answer)
+    answer.refresh_from_db()
+    assert (answer.score, rep(answer.author), rep(spammer)) == (0, 100, 500)
+
+
+def test_invalidating_a_vote_past_the_cap_costs_its_author_nothing(author_with_posts):
+    author, question, _ = author_with_posts
+    spammer, *members = voters(22)
+    with freeze_time("2026-03-02 08:00") as clock:
+        cast_vote(voter=spammer, post=question, value=1)
+        for voter in members:
+            clock.tick(1)
+            cast_vote(voter=voter, post=question, value=1)
+    assert invalidate_votes(voter=spammer) == 1
+    assert rep(author) == 201
+    assert ledger(author)[-1] == (R.UPVOTE, 10)  # nothing booked: the day still earns 200
+
+
+def test_invalidating_a_member_without_votes_does_nothing():
+    assert invalidate_votes(voter=UserFactory()) == 0
+    assert not ReputationEvent.objects.exclude(reason=R.BONUS).exists()
