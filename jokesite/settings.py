@@ -162,16 +162,19 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jokesite <noreply@localhost>")
 
 # --- Community rules ----------------------------------------------------------------------
-# Reputation needed for each privilege (Stack Overflow's defaults). Launch mode, as in a
-# Stack Exchange private beta, drops every threshold short of moderation to 1.
+# Reputation needed for each privilege (Stack Overflow's defaults); /help/privileges/ shows
+# this table with each member's progress. Launch mode, as in a Stack Exchange private beta,
+# drops every threshold short of moderation to 1. How reputation is earned: questions/reputation.py.
 JOKESITE_LAUNCH_MODE = env_bool("JOKESITE_LAUNCH_MODE", False)
 JOKESITE_PRIVILEGES = {
     "vote_up": 15,
     "flag": 15,
     "comment": 50,
     "vote_down": 125,
+    "review": 500,
     "edit_tags": 500,
     "edit_others": 2000,
+    "close_reopen": 3000,
 }
 
 # Rate limits per action: (normal, accounts younger than JOKESITE_NEW_ACCOUNT_DAYS), in

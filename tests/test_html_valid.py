@@ -49,7 +49,7 @@ def validate(java, pages: dict[str, bytes], folder: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
+def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     """Pages for visitors and for a signed-in member, forms included, have no HTML errors."""
     asker = UserFactory(username="ann")
     member = UserFactory(username="bob")
@@ -75,6 +75,7 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
         "category": category.get_absolute_url(),
         "search": "/search/?q=bank",
         "profile": member.get_absolute_url(),
+        "privileges": "/help/privileges/",
         "signup": "/accounts/signup/",
         "login": "/accounts/login/",
         "password-reset": "/accounts/password/reset/",
@@ -101,5 +102,12 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode):
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content
+    settings.JOKESITE_LAUNCH_MODE = False  # a newcomer sees what each privilege needs
+    client.force_login(UserFactory(username="cal"))
+    pages["thread-newcomer"] = client.get(question.get_absolute_url()).content
+    pages["privileges-newcomer"] = client.get("/help/privileges/").content
+    response = client.post(f"/questions/{question.pk}/vote/", {"value": "1"})
+    assert response.status_code == 403
+    pages["403"] = response.content
 
     validate(java, pages, tmp_path)
