@@ -13,7 +13,8 @@ MODERATORS = "Moderators"
 
 # app label -> permission codenames. View and change on what moderators look after; view only on
 # votes and revisions (written by the services alone); nothing on groups and permissions, and no
-# add or delete anywhere: posts are soft-deleted through admin actions.
+# add or delete anywhere but on tag synonyms: posts are soft-deleted through admin actions, tags
+# are merged through one.
 MODERATOR_PERMISSIONS = {
     "questions": [
         "moderate",
@@ -25,6 +26,10 @@ MODERATOR_PERMISSIONS = {
         "change_flag",
         "view_tag",
         "change_tag",
+        "view_tagsynonym",
+        "add_tagsynonym",
+        "change_tagsynonym",
+        "delete_tagsynonym",
         "view_category",
         "change_category",
         "view_revision",

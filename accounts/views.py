@@ -106,6 +106,7 @@ def profile(request, username):
         "history_days": HISTORY_DAYS,
         "events": events,
         "milestones": milestones(questions=question_stats, answers=answer_stats, totals=totals),
+        "canonical_url": request.build_absolute_uri(user.get_absolute_url()),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -4,8 +4,13 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from questions import views as question_views
-from questions.feeds import LatestQuestionsFeed
-from questions.sitemaps import QuestionSitemap
+from questions.feeds import (
+    CategoryQuestionsFeed,
+    LatestQuestionsFeed,
+    QuestionAnswersFeed,
+    TagQuestionsFeed,
+)
+from questions.sitemaps import SITEMAPS
 
 from . import views
 
@@ -21,12 +26,17 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("questions.api_urls")),
     path("feeds/questions/", LatestQuestionsFeed(), name="feed_questions"),
+    path("feeds/questions/<int:pk>/", QuestionAnswersFeed(), name="feed_question_answers"),
+    path("feeds/tags/<str:name>/", TagQuestionsFeed(), name="feed_tag"),
+    path("feeds/categories/<str:slug>/", CategoryQuestionsFeed(), name="feed_category"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path(
-        "sitemap.xml",
+        "sitemap-<section>.xml",
         sitemap,
-        {"sitemaps": {"questions": QuestionSitemap}},
-        name="django.contrib.sitemaps.views.sitemap",
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),

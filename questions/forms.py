@@ -76,7 +76,9 @@ class QuestionForm(BodyForm):
         return title
 
     def clean_tags(self):
-        names = services.normalize_tags(self.cleaned_data["tags"])
+        # A synonym is stored as its tag, so "js javascript" is one tag, and an edit that only
+        # spells a tag by its synonym changes nothing.
+        names = services.canonical_tag_names(services.normalize_tags(self.cleaned_data["tags"]))
         if len(names) < TAGS_MIN:
             raise forms.ValidationError(_("Add at least one tag."), code="required")
         if len(names) > TAGS_MAX:

@@ -66,6 +66,29 @@ class Tag(models.Model):
         return reverse("questions:tag", kwargs={"name": self.name})
 
 
+class TagSynonym(models.Model):
+    """Another name for a tag: `/tags/<name>/` redirects to the tag, and a question asked or
+    edited with the name gets the tag. A synonym's name is never also a tag's name (the admin
+    forms and `questions.tags.merge_tags` keep it so)."""
+
+    name = models.CharField(_("name"), max_length=TAG_MAX_LENGTH, unique=True)
+    tag = models.ForeignKey(
+        Tag, models.CASCADE, related_name="synonyms", verbose_name=_("canonical tag")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag synonym")
+        verbose_name_plural = _("tag synonyms")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.tag}"
+
+    def get_absolute_url(self):
+        return reverse("questions:tag", kwargs={"name": self.name})
+
+
 class PostQuerySet(models.QuerySet):
     def visible(self):
         """Posts not soft-deleted: what public pages show."""

@@ -34,18 +34,46 @@ def rate_for(group: str, request) -> str:
     return new if _is_new(request.user) else normal
 
 
-def limit(group: str):
-    """Limit POSTs to a view per member (per IP address for anonymous requests)."""
+def limit(group: str, *, unless=None):
+    """Limit POSTs to a view per member (per IP address for anonymous requests). A request for
+    which `unless(request)` is true is neither limited nor counted (a form's preview step)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            if unless is not None and unless(request):
+                return view(request, *args, **kwargs)
             usage = get_usage(
                 request,
                 group=group,
                 key="user_or_ip",
                 rate=rate_for,
                 method="POST",
+                increment=True,
+            )
+            if usage and usage["should_limit"]:
+                raise RateLimited(usage["time_left"])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def limit_reads(group: str):
+    """Limit GET and HEAD requests to a view per IP address, at the rate
+    `JOKESITE_READ_RATE_LIMITS[group]`: for reads a script may repeat (the API, the
+    similar-questions fragment), not for pages people browse."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            usage = get_usage(
+                request,
+                group=f"read:{group}",
+                key="ip",
+                rate=settings.JOKESITE_READ_RATE_LIMITS[group],
+                method=["GET", "HEAD"],
                 increment=True,
             )
             if usage and usage["should_limit"]:

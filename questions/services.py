@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import ReputationReason
 
 from . import reputation
-from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, Vote
+from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym, Vote
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,9 +41,16 @@ def _lock(post: Post) -> Post:
     return type(post).objects.select_for_update().get(pk=post.pk)
 
 
+def canonical_tag_names(names: list[str]) -> list[str]:
+    """`names` with every synonym replaced by its tag's name, duplicates dropped, order kept."""
+    synonyms = dict(TagSynonym.objects.filter(name__in=names).values_list("name", "tag__name"))
+    return list(dict.fromkeys(synonyms.get(name, name) for name in names))
+
+
 def _set_tags(question: Question, names: list[str]) -> None:
+    """Give the question these tags (a synonym counts as its tag), creating missing ones."""
     tags = []
-    for name in names:
+    for name in canonical_tag_names(names):
         tag, _ = Tag.objects.get_or_create(name=name)
         tags.append(tag)
     question.tags.set(tags)
@@ -283,3 +290,34 @@ def restore_comment(*, comment: Comment) -> Comment:
     comment.save(update_fields=["deleted_at"])
     type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     return comment
+
+
+@transaction.atomic
+def merge_tags(*, sources: list[Tag], target: Tag) -> int:
+    """Merge `sources` into `target` and return how many questions changed.
+
+    Every question tagged with a source gets `target` instead; each source's name (and each of
+    its synonyms) becomes a synonym of `target`, so old links and tag names keep working; the
+    sources are deleted. `target` keeps its description, or takes the first source's when it
+    has none. A question never gets more tags from a merge, only fewer or as many.
+    """
+    sources = [tag for tag in sources if tag.pk != target.pk]
+    if not sources:
+        return 0
+    # Two merges of the same tags run one after the other.
+    list(Tag.objects.select_for_update().filter(pk__in=[target.pk, *[t.pk for t in sources]]))
+    through = Question.tags.through
+    moved = set(
+        through.objects.filter(tag__in=sources).values_list("question_id", flat=True).distinct()
+    )
+    through.objects.bulk_create(
+        [through(question_id=pk, tag_id=target.pk) for pk in sorted(moved)],
+        ignore_conflicts=True,
+    )
+    TagSynonym.objects.filter(tag__in=sources).update(tag=target)
+    TagSynonym.objects.bulk_create([TagSynonym(name=tag.name, tag=target) for tag in sources])
+    if not target.description:
+        target.description = next((t.description for t in sources if t.description), "")
+        target.save(update_fields=["description"])
+    Tag.objects.filter(pk__in=[tag.pk for tag in sources]).delete()
+    return len(moved)

@@ -9,6 +9,7 @@ post = {"model": Question}
 urlpatterns = [
     path("questions/", views.question_list, name="list"),
     path("questions/ask/", views.ask, name="ask"),
+    path("questions/similar/", views.similar, name="similar"),
     path("questions/<int:pk>/", views.question_detail, name="detail_short"),
     path("questions/<int:pk>/vote/", views.vote, post, name="vote"),
     path("questions/<int:pk>/comment/", views.comment, post, name="comment"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("questions/<int:pk>/<str:slug>/", views.question_detail, name="detail"),
     path("tags/", views.tag_list, name="tags"),
     path("tags/<str:name>/", views.tag_detail, name="tag"),
+    path("categories/", views.category_list, name="categories"),
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("search/", views.search, name="search"),
 ]

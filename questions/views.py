@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import permissions, services
+from . import permissions, seo, services
 from .forms import (
     BodyForm,
     CommentForm,
@@ -24,8 +25,9 @@ from .forms import (
     QuestionForm,
     VoteForm,
 )
-from .models import Category, Question, Tag
-from .ratelimits import limit
+from .models import Category, Question, Tag, TagSynonym
+from .ratelimits import limit, limit_reads
+from .similar import related_questions, similar_questions
 
 PAGE_SIZE = 20
 SORTS = {
@@ -34,6 +36,24 @@ SORTS = {
     "votes": ("-score", "-id"),
     "unanswered": ("-created_at", "-id"),
 }
+SORT_NAMES = {
+    "active": gettext_lazy("Active"),
+    "newest": gettext_lazy("Newest"),
+    "votes": gettext_lazy("Votes"),
+    "unanswered": gettext_lazy("Unanswered"),
+}
+TAG_PAGE_SIZE = 60
+TAG_SORTS = {
+    "popular": ("-question_count", "name"),
+    "name": ("name",),
+    "new": ("-created_at", "-id"),
+}
+TAG_SORT_NAMES = {
+    "popular": gettext_lazy("Popular"),
+    "name": gettext_lazy("Name"),
+    "new": gettext_lazy("New"),
+}
+RELATED_LIMIT = 5
 
 
 def wants_json(request) -> bool:
@@ -66,7 +86,10 @@ def question_listing(request, queryset, *, default_sort="active"):
         .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
+    context = {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
+    context["canonical_url"] = seo.listing_canonical_url(request, context, default_sort)
+    context["title_suffix"] = seo.listing_title_suffix(context, default_sort, SORT_NAMES)
+    return context
 
 
 @require_safe
@@ -75,24 +98,67 @@ def question_list(request):
     return render(request, "questions/question_list.html", context)
 
 
+def with_question_counts(queryset):
+    """Annotate `question_count`: the visible questions of each tag or category."""
+    return queryset.annotate(
+        question_count=Count("questions", filter=Q(questions__deleted_at__isnull=True))
+    )
+
+
 @require_safe
 def tag_list(request):
-    tags = Tag.objects.order_by("name")
-    from django.db.models import Count
-
-    tags = tags.annotate(
-        question_count=Count("questions", filter=Q(questions__deleted_at__isnull=True))
-    ).order_by("-question_count", "name")
-    page = Paginator(tags, 60).get_page(request.GET.get("page"))
-    return render(request, "questions/tag_list.html", {"page_obj": page, "tags": page})
+    """Tags sorted by `?sort=popular|name|new`, filtered by `?q=` (part of the name)."""
+    sort = request.GET.get("sort", "popular")
+    if sort not in TAG_SORTS:
+        sort = "popular"
+    query = " ".join(request.GET.get("q", "").split())[:50]
+    tags = with_question_counts(Tag.objects.all())
+    if query:
+        tags = tags.filter(name__icontains=query)
+    page = Paginator(tags.order_by(*TAG_SORTS[sort]), TAG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page_obj": page,
+        "tags": page,
+        "sort": sort,
+        "tag_sorts": TAG_SORT_NAMES,
+        "query": query,
+        "canonical_url": seo.canonical_url(
+            request,
+            sort=sort if sort != "popular" else None,
+            page=page.number if page.number > 1 else None,
+        ),
+    }
+    context["title_suffix"] = seo.listing_title_suffix(context, "popular", TAG_SORT_NAMES)
+    return render(request, "questions/tag_list.html", context)
 
 
 @require_safe
 def tag_detail(request, name):
-    tag = get_object_or_404(Tag, name=name)
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        synonym = get_object_or_404(TagSynonym.objects.select_related("tag"), name=name)
+        target = synonym.tag.get_absolute_url()
+        query = request.GET.urlencode()
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
     context = question_listing(request, tag.questions.all())
     context["tag"] = tag
+    if context["sort"] == "unanswered":
+        context["question_count"] = tag.questions.visible().count()
+    else:
+        context["question_count"] = context["page_obj"].paginator.count
     return render(request, "questions/tag_detail.html", context)
+
+
+@require_safe
+def category_list(request):
+    categories = with_question_counts(Category.objects.all()).order_by("name")
+    context = {
+        "categories": categories,
+        "canonical_url": seo.canonical_url(request),
+    }
+    return render(request, "questions/category_list.html", context)
 
 
 @require_safe
@@ -122,7 +188,8 @@ def qa_page_json_ld(request, question, answers) -> str:
     """schema.org QAPage for a thread, escaped for a <script> element."""
 
     def person(user):
-        return {"@type": "Person", "name": user.username}
+        url = request.build_absolute_uri(user.get_absolute_url())
+        return {"@type": "Person", "name": user.username, "url": url}
 
     def answer_ld(answer):
         return {
@@ -144,6 +211,7 @@ def qa_page_json_ld(request, question, answers) -> str:
         "upvoteCount": question.score,
         "dateCreated": question.created_at.isoformat(),
         "author": person(question.author),
+        "url": request.build_absolute_uri(question.get_absolute_url()),
     }
     if accepted:
         main["acceptedAnswer"] = answer_ld(accepted[0])
@@ -176,6 +244,7 @@ def question_detail(request, pk, slug=None):
     context = {
         "question": question,
         "answers": answers,
+        "related_questions": related_questions(question, limit=RELATED_LIMIT),
         "answer_form": answer_form,
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
@@ -183,12 +252,33 @@ def question_detail(request, pk, slug=None):
     return render(request, "questions/question_detail.html", context)
 
 
+def _is_similar_check(request) -> bool:
+    return "check_similar" in request.POST
+
+
+def _similar_to_form(request) -> dict:
+    """Context for questions/_similar.html: the questions like the title (and tags) typed so
+    far, and whether anything was typed to compare."""
+    source = request.POST if request.method == "POST" else request.GET
+    title = " ".join(source.get("title", "").split())[:200]
+    tags = services.normalize_tags(source.get("tags", "")[:250])[:10]
+    if not title and not tags:
+        return {"similar": [], "similar_checked": False}
+    return {"similar": similar_questions(title, tags=tags), "similar_checked": True}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-@limit("ask")
+@limit("ask", unless=_is_similar_check)
 def ask(request):
     if not permissions.can_ask(request.user):
         deny()
+    if _is_similar_check(request):
+        # The no-JavaScript "Check for similar questions" step: the form again, as typed, with
+        # the list; nothing saved, no errors shown yet.
+        form = QuestionForm(initial=request.POST.dict())
+        context = {"form": form, **_similar_to_form(request)}
+        return render(request, "questions/question_form.html", context)
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -373,6 +463,13 @@ def search(request):
     context = question_listing(request, questions, default_sort="votes")
     context["query"] = query
     return render(request, "questions/search.html", context)
+
+
+@require_safe
+@limit_reads("similar")
+def similar(request):
+    """The similar-questions fragment that static/js/similar.js fetches as the title is typed."""
+    return render(request, "questions/_similar.html", _similar_to_form(request))
 
 
 def home(request):

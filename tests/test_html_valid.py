@@ -65,12 +65,15 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     answer = AnswerFactory(question=question, author=member, body="Batches: `settlement`.")
     CommentFactory(question=question, author=member, body="Which bank is it, out of interest?")
     CommentFactory(question=None, answer=answer, author=asker, body="Thanks, that explains it!")
+    QuestionFactory(tags=[tag], title="Which bank moves money fastest?")  # related, similar
 
     public = {
         "/": "/",
         "list": "/questions/?sort=votes",
         "thread": question.get_absolute_url(),
         "tags": "/tags/",
+        "tags-filtered": "/tags/?sort=name&q=ban",
+        "categories": "/categories/",
         "tag": tag.get_absolute_url(),
         "category": category.get_absolute_url(),
         "search": "/search/?q=bank",
@@ -99,6 +102,11 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
         response = client.get(url)
         assert response.status_code == 200, url
         pages[name] = response.content
+    similar = {"title": "bank money", "body": "", "tags": "banks", "check_similar": "1"}
+    response = client.post("/questions/ask/", similar)
+    assert response.status_code == 200
+    assert b"Which bank moves money fastest?" in response.content
+    pages["ask-similar"] = response.content
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content

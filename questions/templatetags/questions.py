@@ -1,6 +1,9 @@
 """Template access to the permission rules: `{% if post|editable_by:user %}`."""
 
+import html
+
 from django import template
+from django.utils.html import strip_tags
 
 from questions import permissions
 
@@ -51,3 +54,10 @@ def is_author_of(user, post):
 def privilege_hint(privilege):
     """Why a button is disabled: `You need 15 reputation to vote up.`"""
     return permissions.explain(privilege)
+
+
+@register.filter
+def plaintext(value):
+    """Rendered HTML as plain text, for meta descriptions: tags dropped, entities decoded (the
+    template escapes the result once), whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(value or "")).split())

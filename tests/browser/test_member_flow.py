@@ -72,7 +72,7 @@ def test_member_flow_without_javascript(live_server, page: Page, screenshot, set
 
     sign_up(page, base, "bob")
     page.goto(thread_url)
-    page.locator(".your-answer").get_by_label("Body").fill(ANSWER)
+    page.locator(".your-answer").get_by_label("Your answer").fill(ANSWER)
     page.get_by_role("button", name="Post your answer").click()
     answer_id = page.url.split("#")[1]
     assert re.fullmatch(r"answer-\d+", answer_id), page.url
