@@ -70,6 +70,10 @@ def accept_answer(*, answer: Answer) -> bool:
     previous = (
         Answer.objects.select_for_update().filter(question=question, is_accepted=True).first()
     )
+    # Moving the mark books twice: lock every member involved in one id-ordered batch first.
+    reputation.lock_users(
+        [question.author_id, answer.author_id, *([previous.author_id] if previous else [])]
+    )
     if previous:
         _set_accepted(previous, asker_id=question.author_id, accepted=False)
     _set_accepted(answer, asker_id=question.author_id, accepted=True, now=now)

@@ -288,7 +288,9 @@ def booking(change: Change) -> Iterator[None]:
     """Book what the write in the `with` block does to the members `change` names.
 
     Precondition: inside a transaction, with the posts involved already locked. Locks the
-    members, measures, runs the block, measures again and writes the differences.
+    members, measures, runs the block, measures again and writes the differences. A write that
+    books more than once locks all its members with one `lock_users` call first: members are
+    only ever locked in one id-ordered batch per transaction, or two could deadlock.
     """
     lock_users(change.user_ids)
     before = change.measure()

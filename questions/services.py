@@ -181,6 +181,8 @@ def cast_vote(*, voter: User, post: Post, value: int) -> int:
     old_value = old.value if old else 0
     if value == old_value:
         return post.score
+    # A change books twice: lock both members in one id-ordered batch first.
+    reputation.lock_users([post.author_id, voter.pk])
     if old:
         change = reputation.Change.for_votes(
             [old], post=post, reason=ReputationReason.VOTE_REVERSED

@@ -403,6 +403,26 @@ def test_a_vote_and_its_retraction_racing_leave_score_and_ledger_exact():
 @on_postgresql
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_two_members_changing_votes_on_each_others_answers_do_not_deadlock():
+    """A changed vote books twice (the retraction, then the new vote); the members are locked
+    in one id-ordered batch first, or each would hold one member's row and wait for the
+    other's."""
+    ann, bob = UserFactory(reputation=200), UserFactory(reputation=200)
+    for _ in range(6):
+        anns, bobs = AnswerFactory(author=ann), AnswerFactory(author=bob)
+        cast_vote(voter=bob, post=anns, value=1)
+        cast_vote(voter=ann, post=bobs, value=1)
+        run_together(
+            lambda a=anns: cast_vote(voter=bob, post=a, value=-1),
+            lambda b=bobs: cast_vote(voter=ann, post=b, value=-1),
+        )
+    assert_total_matches_ledger(ann, bob)
+    assert (rep(ann), rep(bob)) == (200 - 6 * 3, 200 - 6 * 3)
+
+
+@on_postgresql
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_cap_holds_when_upvotes_arrive_at_once():
     author = UserFactory()
     answers = AnswerFactory.create_batch(24, author=author)
