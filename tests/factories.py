@@ -1,8 +1,10 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Sum
 
+from accounts.signals import MODERATORS, grant_moderator_permissions
 from answers.models import Answer
 from questions.models import (
     Category,
@@ -100,12 +102,20 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 class ModeratorFactory(UserFactory):
-    """A member of the Moderators group (created by the migrations), hence staff."""
+    """A member of the Moderators group (created by the migrations), hence staff.
+
+    A transactional test (the browser tests' live server, the concurrency tests) empties every
+    table when it ends, the group included; make it again, with the permissions `migrate`
+    grants, so tests that run after one still get a real moderator.
+    """
 
     @factory.post_generation
     def moderators_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name="Moderators"))
+            group, created = Group.objects.get_or_create(name=MODERATORS)
+            if created:
+                grant_moderator_permissions(sender=None, using=DEFAULT_DB_ALIAS)
+            obj.groups.add(group)
 
 
 class VoteFactory(factory.django.DjangoModelFactory):
