@@ -101,9 +101,11 @@ def _received(days: dict[int, set[date]] | None, user_ids: Iterable[int] = ()) -
     authors = list(days) if days is not None else list(user_ids)
     if not authors:
         return Counter()
+    # Votes on the authors' visible posts, found through the posts' author index.
+    posts = {"author_id__in": authors, "deleted_at__isnull": True}
     votes = Vote.objects.filter(
-        Q(question__author_id__in=authors, question__deleted_at__isnull=True)
-        | Q(answer__author_id__in=authors, answer__deleted_at__isnull=True)
+        Q(question__in=Question.objects.filter(**posts).values("pk"))
+        | Q(answer__in=_answer_model().objects.filter(**posts).values("pk"))
     )
     if days is not None:
         every_day = set().union(*days.values())
