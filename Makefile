@@ -20,6 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 help:
 	@echo "make run            install, migrate, load the demo thread, serve on 127.0.0.1:$(PORT)"
+	@echo "                    (with the task worker that sends notification emails)"
 	@echo "make test           lint + the whole test suite (browser tests need $(CHROMIUM))"
 	@echo "make lint / fmt     check / fix formatting (ruff, djhtml) and missing migrations"
 	@echo "make browser-deps   apt-get install Chromium and CJK fonts (as root)"
@@ -45,10 +46,13 @@ messages: $(STAMP)
 		$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; \
 	fi
 
+# The task worker (notification emails, whose links point at $(PORT)) runs beside the server
+# and stops with it (Ctrl+C).
 run: $(STAMP) messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: lint pytest
 

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ReputationReason
-from questions import reputation
+from questions import reputation, signals
 from questions.models import Question
 from questions.services import add_revision
 
@@ -30,6 +30,7 @@ def post_answer(*, author: User, question: Question, body: str) -> Answer:
     Question.objects.filter(pk=question.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now
     )
+    signals.post_created.send(sender=Answer, post=answer)
     return answer
 
 
@@ -78,4 +79,5 @@ def accept_answer(*, answer: Answer) -> bool:
         _set_accepted(previous, asker_id=question.author_id, accepted=False)
     _set_accepted(answer, asker_id=question.author_id, accepted=True, now=now)
     Question.objects.filter(pk=question.pk).update(last_activity_at=now)
+    signals.answer_accepted.send(sender=Answer, answer=answer)
     return True

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jokesite.protection import protect_form
 from questions import permissions
 from questions.models import Question
 from questions.ratelimits import limit
@@ -16,6 +17,7 @@ from .models import Answer
 
 @require_POST
 @login_required
+@protect_form
 @limit("answer")
 def post_answer(request, pk):
     question = get_object_or_404(Question.objects.visible(), pk=pk)

@@ -48,9 +48,12 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "questions",
     "answers",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -146,6 +150,8 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
 )
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Adds the honeypot and the minimum fill time (jokesite/protection.py) to signup.
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -160,6 +166,21 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jokesite <noreply@localhost>")
+# Where links in emails point (a background task has no request to take the host from); in
+# development, the server `make run` starts.
+JOKESITE_SITE_URL = os.environ.get("SITE_URL") or (
+    "http://127.0.0.1:" + os.environ.get("PORT", "8000")
+)
+
+# --- Background tasks ---------------------------------------------------------------------
+# django-tasks (the backport of Django 6's django.tasks) with its database backend: the queue
+# is a table in the site's own database (SQLite or PostgreSQL), worked by `manage.py db_worker`.
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # --- Community rules ----------------------------------------------------------------------
 # Reputation needed for each privilege (Stack Overflow's defaults); /help/privileges/ shows
@@ -202,6 +223,16 @@ RATELIMIT_FAIL_OPEN = True
 # django-ratelimit checks for django-redis and memcached by name; Django's own RedisCache
 # increments atomically too, and the local-memory cache (no REDIS_URL) is one process only.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Against robots (jokesite/protection.py): signup, and asking, answering and commenting by
+# accounts younger than JOKESITE_NEW_ACCOUNT_DAYS, carry a honeypot field and a signed time;
+# a form sent faster than JOKESITE_FORM_MIN_SECONDS after it was shown, or older than
+# JOKESITE_FORM_MAX_AGE seconds, or with the honeypot filled, is refused (400).
+JOKESITE_FORM_PROTECTION = env_bool("JOKESITE_FORM_PROTECTION", True)
+JOKESITE_FORM_MIN_SECONDS = 3
+JOKESITE_FORM_MAX_AGE = 24 * 60 * 60
+# How long a submitted form's token is remembered, so a second submit of it posts nothing.
+JOKESITE_FORM_TOKEN_TTL = 10 * 60
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

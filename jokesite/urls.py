@@ -21,6 +21,7 @@ admin.site.index_title = _("Moderation console")
 urlpatterns = [
     path("", question_views.home, name="home"),
     path("", include("answers.urls")),  # first: /questions/<id>/answer/ is not a slug
+    path("", include("notifications.urls")),  # also before: /questions/<id>/follow/
     path("", include("questions.urls")),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

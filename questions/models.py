@@ -21,7 +21,7 @@ BODY_MIN, BODY_MAX = 30, 30_000
 COMMENT_MIN, COMMENT_MAX = 15, 600
 TAG_MAX_LENGTH, TAGS_MIN, TAGS_MAX = 35, 1, 5
 # Action names under /questions/<id>/: a slug may not be one of them.
-RESERVED_SLUGS = {"answer", "comment", "delete", "edit", "flag", "revisions", "vote"}
+RESERVED_SLUGS = {"answer", "comment", "delete", "edit", "flag", "follow", "revisions", "vote"}
 
 
 def _exactly_one_post(name: str) -> models.CheckConstraint:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import ReputationReason
 
-from . import reputation
+from . import reputation, signals
 from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym, Vote
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ def ask_question(
     question.save()
     _set_tags(question, tags)
     add_revision(post=question, editor=author)
+    signals.post_created.send(sender=Question, post=question)
     return question
 
 
@@ -246,6 +247,7 @@ def add_comment(*, author: User, post: Post, body: str) -> Comment:
     post = _lock(post)
     comment = post.comments.create(author=author, body=body)
     type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    signals.comment_added.send(sender=Comment, comment=comment, post=post)
     return comment
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jokesite.protection import protect_form
+
 from . import permissions, seo, services
 from .forms import (
     BodyForm,
@@ -269,6 +271,7 @@ def _similar_to_form(request) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@protect_form(unless=_is_similar_check)
 @limit("ask", unless=_is_similar_check)
 def ask(request):
     if not permissions.can_ask(request.user):
@@ -331,6 +334,7 @@ def vote(request, pk, model):
 
 @require_POST
 @login_required
+@protect_form
 @limit("comment")
 def comment(request, pk, model):
     post = _get_post(request, model, pk)

