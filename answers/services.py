@@ -60,10 +60,13 @@ def accept_answer(*, answer: Answer) -> bool:
 
     Locks the question row first, so two accepts on one question are applied in turn, then the
     answers, then (through the reputation booking) the members; accepting another answer moves
-    the mark (the database allows one accepted answer per question).
+    the mark (the database allows one accepted answer per question). An answer deleted
+    meanwhile is left alone.
     """
     question = Question.objects.select_for_update().get(pk=answer.question_id)
     answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    if answer.is_deleted:
+        return False  # deleted while the asker clicked: it cannot be accepted any more
     now = timezone.now()
     if answer.is_accepted:
         _set_accepted(answer, asker_id=question.author_id, accepted=False)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,6 +39,8 @@ def post_answer(request, pk):
 @login_required
 def accept(request, pk):
     answer = get_object_or_404(Answer.objects.select_related("question"), pk=pk)
+    if not permissions.can_view(request.user, answer):
+        raise Http404  # as for every other action: a deleted answer is unknown to others
     if not permissions.can_accept(request.user, answer):
         raise PermissionDenied(_("Only the person who asked can accept an answer."))
     accepted = services.accept_answer(answer=answer)

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,8 @@ from .models import (
     FlagReason,
 )
 
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
+
 
 def _collapse(value: str) -> str:
     return " ".join(value.split())
@@ -32,10 +36,11 @@ class BodyForm(forms.Form):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: **bold**, *italic*, `code`, [links](https://example.com)."),
+        strip=False,  # leading spaces are Markdown: a body may open with an indented code block
     )
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
         if len(body.strip()) < BODY_MIN:
             raise forms.ValidationError(
                 _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"

@@ -6,6 +6,7 @@ exactly one is set, and one `related_name`, so `post.votes` works for either kin
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -20,6 +21,8 @@ TITLE_MIN, TITLE_MAX = 15, 150
 BODY_MIN, BODY_MAX = 30, 30_000
 COMMENT_MIN, COMMENT_MAX = 15, 600
 TAG_MAX_LENGTH, TAGS_MIN, TAGS_MAX = 35, 1, 5
+# Letters, digits and + # . - _ (starting with a letter or digit): safe in /tags/<name>/.
+TAG_PATTERN = r"^[\w][\w+#.\-]*$"
 # Action names under /questions/<id>/: a slug may not be one of them.
 RESERVED_SLUGS = {"answer", "comment", "delete", "edit", "flag", "follow", "revisions", "vote"}
 
@@ -50,7 +53,17 @@ class Category(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(_("name"), max_length=TAG_MAX_LENGTH, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=TAG_MAX_LENGTH,
+        unique=True,
+        # Checked here too, so a tag made or renamed in the admin cannot break the URLs.
+        validators=[
+            RegexValidator(
+                TAG_PATTERN, _("Use only letters, digits and + # . - _ (no spaces or slashes).")
+            )
+        ],
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -17,14 +17,24 @@ from django.utils import timezone
 from accounts.models import ReputationReason
 
 from . import reputation, signals
-from .models import Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym, Vote
+from .models import (
+    TAG_PATTERN,
+    Comment,
+    Flag,
+    FlagStatus,
+    Question,
+    Revision,
+    Tag,
+    TagSynonym,
+    Vote,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import Category, Post
 
-TAG_RE = re.compile(r"^[\w][\w+#.\-]*$")
+TAG_RE = re.compile(TAG_PATTERN)
 
 
 def normalize_tags(raw: str) -> list[str]:
@@ -45,6 +55,15 @@ def canonical_tag_names(names: list[str]) -> list[str]:
     """`names` with every synonym replaced by its tag's name, duplicates dropped, order kept."""
     synonyms = dict(TagSynonym.objects.filter(name__in=names).values_list("name", "tag__name"))
     return list(dict.fromkeys(synonyms.get(name, name) for name in names))
+
+
+def _lock_with_question(post: Post) -> Post:
+    """Lock an answer's question row and then the answer row (the lock order above), for
+    writes that change both. Taking the answer first deadlocks against `accept_answer` and
+    `post_answer`, which lock the question first."""
+    if not isinstance(post, Question):
+        Question.objects.select_for_update().filter(pk=post.question_id).values_list("pk").get()
+    return _lock(post)
 
 
 def _set_tags(question: Question, names: list[str]) -> None:
@@ -99,11 +118,16 @@ def edit_post(
 ) -> Post:
     """Change a post and keep the new version as a revision. An edit that changes nothing
     saves nothing."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     is_question = isinstance(post, Question)
+    # Tags are a set shown in name order: the same tags typed in another order change nothing.
     unchanged = post.body == body and (
         not is_question
-        or (post.title == title and post.tag_names() == tags and post.category == category)
+        or (
+            post.title == title
+            and sorted(post.tag_names()) == sorted(tags)
+            and post.category == category
+        )
     )
     if unchanged:
         return post
@@ -127,7 +151,7 @@ def edit_post(
 def delete_post(*, actor: User, post: Post) -> Post:
     """Soft-delete a post. Its votes stop counting for its author and its downvoters (see
     `questions.reputation`); a deleted answer stops counting and loses its accepted mark."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     if post.is_deleted:
         return post
     change = reputation.Change.for_votes(
@@ -154,7 +178,7 @@ def delete_post(*, actor: User, post: Post) -> Post:
 def restore_post(*, post: Post) -> Post:
     """Undo a soft delete: the post's votes count again (an answer's accepted mark, lost on
     deletion, does not come back)."""
-    post = _lock(post)
+    post = _lock_with_question(post)
     if not post.is_deleted:
         return post
     change = reputation.Change.for_votes(

@@ -370,7 +370,8 @@ def edit(request, pk, model, form_class=EditQuestionForm):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            services.edit_post(
+            # A new title means a new slug: redirect to the post as saved, not as it was.
+            post = services.edit_post(
                 editor=request.user,
                 post=post,
                 body=data["body"],

@@ -147,3 +147,10 @@ class RevisionFactory(factory.django.DjangoModelFactory):
     editor = factory.LazyAttribute(lambda r: (r.question or r.answer).author)
     title = factory.LazyAttribute(lambda r: r.question.title if r.question else "")
     body = factory.LazyAttribute(lambda r: (r.question or r.answer).body)
+
+
+class AnswerCommentFactory(CommentFactory):
+    """A comment on an answer (CommentFactory comments on a question)."""
+
+    question = None
+    answer = factory.SubFactory(AnswerFactory)
