@@ -25,7 +25,7 @@ def open_ledger(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_moderators_group'),
+        ('accounts', '0003_suspensions'),
         ('answers', '0002_initial'),
         ('questions', '0001_initial'),
     ]
