@@ -12,15 +12,40 @@ from functools import wraps
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 PRIVILEGE_NAMES = {
     "vote_up": "vote up",
     "vote_down": "vote down",
     "comment": "comment everywhere",
     "flag": "flag posts",
+    "review": "access the review queue",
     "edit_tags": "edit tags",
     "edit_others": "edit other people's posts",
+    "close_reopen": "vote to close and reopen questions",
 }
+
+# What each privilege lets a member do, for /help/privileges/.
+PRIVILEGE_DESCRIPTIONS = {
+    "vote_up": _lazy("Tell the asker and everyone else that a question or answer is useful."),
+    "vote_down": _lazy(
+        "Mark a question or answer as not useful. Downvoting an answer costs you 1 reputation."
+    ),
+    "comment": _lazy(
+        "Comment on any post. Everyone may comment on their own posts and on the answers to "
+        "their own questions."
+    ),
+    "flag": _lazy("Bring spam, rudeness and posts that need work to the moderators' attention."),
+    "review": _lazy("Help the moderators work through the queue of flagged posts."),
+    "edit_tags": _lazy("Change the tags of any question."),
+    "edit_others": _lazy("Edit any question or answer; every edit keeps a revision."),
+    "close_reopen": _lazy("Vote to close questions that do not fit the site, and to reopen them."),
+}
+
+
+def privileges() -> list[str]:
+    """Every privilege, the one needing the least reputation first."""
+    return sorted(settings.JOKESITE_PRIVILEGES, key=lambda name: settings.JOKESITE_PRIVILEGES[name])
 
 
 def is_suspended(user) -> bool:

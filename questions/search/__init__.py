@@ -9,7 +9,7 @@
 from django.core.paginator import Paginator
 
 from .backends import MAX_RESULTS, SORTS, Results, search
-from .index import index_post, rebuild, refresh_counts, reindex_questions
+from .index import index_post, rebuild, refresh_counts, refresh_scores, reindex_questions
 from .query import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, parse_query
 from .text import highlight, highlight_pattern
 
@@ -47,6 +47,7 @@ __all__ = [
     "parse_query",
     "rebuild",
     "refresh_counts",
+    "refresh_scores",
     "reindex_questions",
     "search",
     "with_snippets",

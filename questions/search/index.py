@@ -184,6 +184,21 @@ def refresh_counts(post) -> None:
         )
 
 
+def refresh_scores(*, question_ids=(), answer_ids=()) -> None:
+    """Copy the scores of many posts into their entries (after votes are invalidated)."""
+    Question, Answer, SearchEntry = _models()
+    for model, field, ids in (
+        (Question, "question_id", question_ids),
+        (Answer, "answer_id", answer_ids),
+    ):
+        if ids:
+            source = model.objects.filter(pk=OuterRef(field))
+            entries = SearchEntry.objects.filter(**{f"{field}__in": ids})
+            if field == "question_id":
+                entries = entries.filter(answer__isnull=True)
+            entries.update(score=Subquery(source.values("score")))
+
+
 def _index_questions(Question, Answer, SearchEntry, ids: list[int]) -> int:
     """Replace the entries of these questions and their answers; returns how many posts.
     Locks the rows first: the question rows, then the answer rows (the services' lock order),
