@@ -31,7 +31,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import moderation, services
+from . import moderation, search, services
 from .models import (
     Category,
     CloseReason,
@@ -280,6 +280,7 @@ class PostAdmin(admin.ModelAdmin):
         content = changed & set(self.content_fields)
         if plain := changed - content:
             obj.save(update_fields=sorted(plain))
+            search.index_post(obj)  # the author, as search shows and filters it
             record_admin_edit(request, obj, plain)
         if content:
             moderation.edit_post(
@@ -890,6 +891,11 @@ class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["created_at"]
     inlines = [TagSynonymInline]
     actions = ["merge_tags"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # its questions are searched by the name
+            search.reindex_questions(obj.questions.values_list("pk", flat=True))
 
     def get_queryset(self, request):
         visible = Q(questions__deleted_at__isnull=True)

@@ -86,9 +86,9 @@ def search(query: ParsedQuery, *, sort: str = "relevance") -> Results:
         entries = entries.filter(kind="question", answer_count=query.answers)
     if query.min_score is not None:
         entries = entries.filter(score__gte=query.min_score)
-    for tag in query.tags:
-        tagged = Question.tags.through.objects.filter(
-            question_id=OuterRef("question_id"), tag__name=tag
+    for tag in query.tags:  # a tag's synonym (or a merged tag's old name) finds it too
+        tagged = Question.tags.through.objects.filter(question_id=OuterRef("question_id")).filter(
+            Q(tag__name=tag) | Q(tag__synonyms__name=tag)
         )
         entries = entries.filter(Exists(tagged))
     annotations = {}

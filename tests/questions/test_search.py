@@ -13,8 +13,17 @@ from questions import search
 from questions.models import Question, SearchEntry
 from questions.search.backends import fts5_query
 from questions.search.text import Part, document, highlight, highlight_pattern, term_parts
-from questions.services import ask_question, cast_vote, delete_post, edit_post, restore_post
-from tests.factories import UserFactory
+from questions.services import (
+    ask_question,
+    cast_vote,
+    delete_post,
+    edit_post,
+    invalidate_votes,
+    merge_tags,
+    restore_post,
+    set_hidden,
+)
+from tests.factories import TagFactory, UserFactory
 
 SEARCH_URL = reverse("questions:search")
 FILLER = "Some ordinary words that every post here shares for padding."
@@ -351,6 +360,40 @@ def test_hard_deleted_posts_take_their_entries_along(db):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM questions_searchentryfts")
             assert cursor.fetchone() == (0,)
+
+
+def test_posts_hidden_by_flags_leave_search_until_shown_again(db):
+    question = ask("Question about kites")
+    reply = answer(question, "Kites need wind.")
+    set_hidden(reply, True)
+    assert found("kites") == [("question", question.pk)]
+    set_hidden(question, True)
+    assert found("kites") == []
+    set_hidden(question, False)
+    assert found("kites") == [("question", question.pk)]
+    set_hidden(reply, False)
+    assert len(found("kites")) == 2
+
+
+def test_merged_tags_are_searched_by_their_new_and_old_names(db):
+    old, new = TagFactory(name="ledgers"), TagFactory(name="accounting")
+    question = ask("Question about double entry", tags=["ledgers"])
+    reply = answer(question, "Debits and credits.")
+    merge_tags(sources=[old], target=new)
+    assert SearchEntry.objects.get(answer=reply).tags == "accounting"
+    assert set(found("[accounting]")) == {("question", question.pk), ("answer", reply.pk)}
+    assert set(found("[ledgers]")) == {("question", question.pk), ("answer", reply.pk)}
+    assert found("accounting is:question") == [("question", question.pk)]  # the tag's words
+
+
+def test_invalidated_votes_leave_the_entries_scores(db):
+    question = ask("Question about sundials")
+    reply = answer(question, "Sundials need sun.")
+    voter = UserFactory()
+    cast_vote(voter=voter, post=question, value=1)
+    cast_vote(voter=voter, post=reply, value=1)
+    invalidate_votes(voter=voter)
+    assert {e.score for e in SearchEntry.objects.all()} == {0}
 
 
 def test_votes_and_accepts_update_the_entry(db):
