@@ -1,9 +1,11 @@
 """Keeping SearchEntry (and its full text) current.
 
 The services call `index_post` after every write that changes what search shows (ask, answer,
-edit, delete, restore) and `refresh_counts` after votes and accepts, inside their transaction:
-a post is findable the moment it is saved, and a rolled-back write leaves no trace in search.
-`rebuild` is for `manage.py rebuild_search` and the migration that creates the index.
+edit, delete, restore, hide or show), `refresh_counts` after votes and accepts (and
+`refresh_scores` when votes are invalidated), `reindex_questions` when tags are merged or
+renamed, all inside their transaction: a post is findable the moment it is saved, and a
+rolled-back write leaves no trace in search. `rebuild` is for `manage.py rebuild_search` and
+the migration that creates the index.
 """
 
 from __future__ import annotations
