@@ -32,7 +32,7 @@ from django.utils import timezone
 from .models import CloseVote, Flag, FlagStatus, Question
 
 PAGE_SIZE = 20
-COLUMNS = ("kind", "pk", "created_at", "open_flags", "close_votes", "first_post")
+COLUMNS = ("kind", "pk", "created_at", "open_flags", "close_vote_count", "first_post")
 
 
 def _count(queryset, field: str):
@@ -55,10 +55,10 @@ def _reasons(model, kind: str, since):
         .annotate(
             kind=Value(kind, output_field=CharField()),
             open_flags=_count(flags, kind),
-            close_votes=close_votes,
+            close_vote_count=close_votes,
             first_post=Case(When(first, then=True), default=False, output_field=BooleanField()),
         )
-        .filter(Q(open_flags__gt=0) | Q(close_votes__gt=0) | Q(first_post=True))
+        .filter(Q(open_flags__gt=0) | Q(close_vote_count__gt=0) | Q(first_post=True))
         .values(*COLUMNS)
     )
 

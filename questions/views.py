@@ -548,7 +548,12 @@ def close_vote(request, pk):
         _refuse_closing_vote(request, question)
     data = request.POST if request.method == "POST" else None
     form = CloseVoteForm(data, question=question)
-    context = {"form": form, "question": question, "voting": True}
+    context = {
+        "form": form,
+        "question": question,
+        "voting": True,
+        "close_votes_needed": close_votes.needed(),
+    }
     if request.method == "POST":
         if form.is_valid():
             try:
