@@ -28,6 +28,10 @@ class AlreadyVoted(Exception):
     """The member has an active vote on this question this round."""
 
 
+class AlreadyDecided(Exception):
+    """The question was closed (or reopened) between the permission check and the lock."""
+
+
 @dataclass
 class VoteOutcome:
     votes: int  # active votes after this one (0 once the question closed or reopened)
@@ -64,9 +68,11 @@ def cast_close_vote(
 
     Locks the question row first, so the votes of one round are counted in turn. Raises
     `AlreadyVoted` for a second vote in the round (the database's `one_active_close_vote`
-    says so too).
+    says so too), `AlreadyDecided` when the question was closed meanwhile.
     """
     question = services.lock_target(question)
+    if question.is_closed:
+        raise AlreadyDecided
     if permissions.is_moderator(voter):
         moderation.close_question(
             moderator=voter, question=question, reason=reason, duplicate_of=duplicate_of
@@ -87,6 +93,8 @@ def cast_close_vote(
 def cast_reopen_vote(*, voter: User, question: Question) -> VoteOutcome:
     """Vote to reopen a closed question: as `cast_close_vote`, without a reason."""
     question = services.lock_target(question)
+    if not question.is_closed:
+        raise AlreadyDecided
     if permissions.is_moderator(voter):
         moderation.reopen_question(moderator=voter, question=question)
         return VoteOutcome(votes=0, done=True)

@@ -565,6 +565,9 @@ def close_vote(request, pk):
                 )
             except close_votes.AlreadyVoted:
                 raise PermissionDenied(_("You have voted on this question already.")) from None
+            except close_votes.AlreadyDecided:
+                messages.info(request, _("Other members decided on this question meanwhile."))
+                return redirect(question)
             _vote_message(request, outcome, done=_("The question is closed."))
             return redirect(question)
         return render(request, "questions/close_form.html", context, status=400)
@@ -584,6 +587,9 @@ def reopen_vote(request, pk):
         outcome = close_votes.cast_reopen_vote(voter=request.user, question=question)
     except close_votes.AlreadyVoted:
         raise PermissionDenied(_("You have voted on this question already.")) from None
+    except close_votes.AlreadyDecided:
+        messages.info(request, _("Other members decided on this question meanwhile."))
+        return redirect(question)
     _vote_message(request, outcome, done=_("The question is open again."))
     return redirect(question)
 

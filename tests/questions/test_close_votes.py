@@ -266,3 +266,16 @@ def test_the_thread_query_count_does_not_grow_with_close_votes(client, question)
             assert client.get(question.get_absolute_url()).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_vote_after_the_question_closed_meanwhile_is_not_counted(question, voters):
+    """The view checked an open question; the service, holding the row lock, finds it
+    closed by then and adds nothing."""
+    stale = Question.objects.get(pk=question.pk)
+    moderation.close_question(moderator=None, question=question, reason="off-topic")
+    with pytest.raises(close_votes.AlreadyDecided):
+        close_votes.cast_close_vote(voter=voters[0], question=stale, reason="off-topic")
+    with pytest.raises(close_votes.AlreadyDecided):
+        moderation.reopen_question(moderator=None, question=question)
+        close_votes.cast_reopen_vote(voter=voters[0], question=stale)
+    assert not CloseVote.objects.exists()
