@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('answers', '0003_hidden_and_locked'),
-        ('questions', '0004_moderation'),
+        ('questions', '0005_close_votes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
