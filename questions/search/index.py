@@ -16,10 +16,10 @@ from collections.abc import Callable
 from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 
-from .text import Document, document, html_to_text
+from .text import Document, document, html_to_text, tag_token
 
 FTS_TABLE = "questions_searchentryfts"
 # PostgreSQL: 'english' without stop words (made by the migration) stems the words; 'simple'
@@ -58,6 +58,16 @@ def _is_public(post) -> bool:
     return post.deleted_at is None and post.hidden_at is None
 
 
+def _tags_document(tag_names: list[str], *, words: bool) -> Document:
+    """The tags' words (questions only: a tag's words are searched like the title's) and one
+    token per tag for the [tag] filter (questions and answers)."""
+    tokens = " ".join(tag_token(name) for name in tag_names)
+    if not words:
+        return Document("", tokens)
+    doc = document(" ".join(tag_names))
+    return Document(doc.words, f"{doc.cjk} {tokens}".strip())
+
+
 def _question_entry(question, tag_names: list[str]) -> tuple[dict, tuple]:
     """(SearchEntry fields, (title, tags, body) documents) for a question."""
     body = html_to_text(question.body_html)
@@ -76,7 +86,7 @@ def _question_entry(question, tag_names: list[str]) -> tuple[dict, tuple]:
         "created_at": question.created_at,
         "is_visible": _is_public(question),
     }
-    return fields, (document(question.title), document(tags), document(body))
+    return fields, (document(question.title), _tags_document(tag_names, words=True), document(body))
 
 
 def _answer_entry(answer, question, tag_names: list[str]) -> tuple[dict, tuple]:
@@ -97,7 +107,7 @@ def _answer_entry(answer, question, tag_names: list[str]) -> tuple[dict, tuple]:
         "created_at": answer.created_at,
         "is_visible": _is_public(answer) and _is_public(question),
     }
-    return fields, (_EMPTY, _EMPTY, document(body))
+    return fields, (_EMPTY, _tags_document(tag_names, words=False), document(body))
 
 
 def _write_fts(rows: list[tuple[int, tuple]]) -> None:
@@ -144,27 +154,18 @@ def index_post(post) -> None:
     """Bring the search entry of `post` (a question or an answer) up to date with the database.
 
     Call inside the write's transaction, after the write. Reads the post afresh, so counters
-    changed with update() are seen. A question also passes its title, tags and deletion on to
-    its answers' entries; an answer updates its question's answer count.
+    changed with update() are seen. A question re-indexes its whole thread (its answers carry
+    its title and tags and follow its deletion); an answer updates its question's answer count.
     """
     Question, Answer, SearchEntry = _models()
     if post._meta.model_name == "question":
-        question = Question.objects.get(pk=post.pk)
-        tags = _tag_names(Question, [question.pk])[question.pk]
-        _save(SearchEntry, *_question_entry(question, tags))
-        answers = SearchEntry.objects.filter(question_id=question.pk, answer__isnull=False)
-        visible = _is_public(question)
-        answers.update(title=question.title, tags=" ".join(tags), is_visible=visible)
-        if visible:
-            answers.filter(
-                Q(answer__deleted_at__isnull=False) | Q(answer__hidden_at__isnull=False)
-            ).update(is_visible=False)
+        # The whole thread: its answers carry its tags and follow its deletion and hiding.
+        _index_questions(Question, Answer, SearchEntry, [post.pk])
     else:
         answer = Answer.objects.select_related("question").get(pk=post.pk)
         question = answer.question
         tags = _tag_names(Question, [question.pk])[question.pk]
-        # The question's entry before the answer's: the order the question branch above
-        # updates them in, so two writes on one thread never wait for each other in a cycle.
+        # The question's entry first, as the question branch above goes too.
         refresh_counts(question)
         _save(SearchEntry, *_answer_entry(answer, question, tags))
 
@@ -201,6 +202,7 @@ def refresh_scores(*, question_ids=(), answer_ids=()) -> None:
             entries.update(score=Subquery(source.values("score")))
 
 
+@transaction.atomic  # a savepoint in the write's transaction; its own when called alone
 def _index_questions(Question, Answer, SearchEntry, ids: list[int]) -> int:
     """Replace the entries of these questions and their answers; returns how many posts.
     Locks the rows first: the question rows, then the answer rows (the services' lock order),

@@ -108,6 +108,15 @@ def document(text: str) -> Document:
     return Document(words=" ".join(words.split()), cjk=" ".join(tokens))
 
 
+TAG_TOKEN_PREFIX = "xtag"
+
+
+def tag_token(name: str) -> str:
+    """One index token standing for a tag, for the [tag] filter: letters and digits only (the
+    name's UTF-8 in hex), so every tokenizer keeps it whole, and no word a post contains."""
+    return TAG_TOKEN_PREFIX + name.lower().encode("utf-8").hex()
+
+
 def html_to_text(markup: str) -> str:
     """Plain text of sanitized HTML (a post's `body_html`): block elements become line breaks,
     inline ones vanish without a space (so <b>支付</b>宝 stays one CJK run)."""
@@ -125,7 +134,8 @@ class Part:
     """One piece of a search term, as both databases can match it.
 
     kind: "words" (Latin etc., a phrase when `phrase`), "cjk" (a phrase of CJK bigrams, in
-    `text` separated by spaces) or "prefix" (one CJK character, matched as a prefix).
+    `text` separated by spaces), "prefix" (one CJK character, matched as a prefix) or "tag" (a
+    tag token, from `tag_token`).
     """
 
     kind: str
@@ -183,7 +193,7 @@ def highlight_pattern(parts: list[Part]) -> re.Pattern | None:
         elif part.kind == "cjk":
             tokens = part.text.split()
             alternatives.append(re.escape(tokens[0] + "".join(t[-1] for t in tokens[1:])))
-        else:
+        elif part.kind == "prefix":
             alternatives.append(re.escape(part.text))
     if not alternatives:
         return None

@@ -12,7 +12,14 @@ from answers.services import accept_answer, post_answer
 from questions import search
 from questions.models import Question, SearchEntry
 from questions.search.backends import fts5_query
-from questions.search.text import Part, document, highlight, highlight_pattern, term_parts
+from questions.search.text import (
+    Part,
+    document,
+    highlight,
+    highlight_pattern,
+    tag_token,
+    term_parts,
+)
 from questions.services import (
     ask_question,
     cast_vote,
@@ -243,6 +250,22 @@ def test_tag_operator(db):
     assert found("ledgers [accounting]") == [("question", tagged.pk), ("answer", reply.pk)]
     assert found("[Accounting] is:answer") == [("answer", reply.pk)]
     assert found("[nosuchtag]") == []
+
+
+def test_tag_tokens_survive_every_tokenizer():
+    tokens = {tag_token(name) for name in ["c++", "c", "node.js", "支付宝", "wechat-pay"]}
+    assert len(tokens) == 5
+    assert all(token.isalnum() and token.isascii() for token in tokens)
+
+
+def test_tags_with_punctuation_and_chinese_names(db):
+    cpp = ask("Question about templates", tags=["c++"])
+    c = ask("Question about pointers", tags=["c"])
+    alipay = ask("Question about wallets", tags=["支付宝"])
+    assert ids("[c++]") == [cpp.pk]
+    assert ids("[c]") == [c.pk]
+    assert ids("[支付宝]") == [alipay.pk]
+    assert ids("[c++] [c]") == []
 
 
 def test_kind_operators(db):
