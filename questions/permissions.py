@@ -6,14 +6,17 @@ templates reach the same rules through the filters in `templatetags/questions.py
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+# Marked for the catalogue and translated where they are shown (`explain`), in the language of
+# that request: "You need 15 reputation to <vote up>."
 PRIVILEGE_NAMES = {
-    "vote_up": "vote up",
-    "vote_down": "vote down",
-    "comment": "comment everywhere",
-    "flag": "flag posts",
-    "edit_tags": "edit tags",
-    "edit_others": "edit other people's posts",
+    "vote_up": gettext_noop("vote up"),
+    "vote_down": gettext_noop("vote down"),
+    "comment": gettext_noop("comment everywhere"),
+    "flag": gettext_noop("flag posts"),
+    "edit_tags": gettext_noop("edit tags"),
+    "edit_others": gettext_noop("edit other people's posts"),
 }
 
 
