@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,12 @@ class User(AbstractUser):
 
     reputation = models.IntegerField(_("reputation"), default=1)
     about = models.TextField(_("about me"), blank=True, max_length=3000)
+    # A suspended member reads but does not write. Set and cleared by
+    # `questions.moderation.suspend_user` / `lift_suspension`, which log who did it and why;
+    # `suspended_until` null while `suspended_at` is set means until a moderator lifts it.
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    suspension_reason = models.CharField(_("suspension reason"), max_length=500, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -19,3 +26,10 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended now: the end date, when there is one, has not passed."""
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > timezone.now()

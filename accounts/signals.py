@@ -12,9 +12,9 @@ from django.db.models import Q
 MODERATORS = "Moderators"
 
 # app label -> permission codenames. View and change on what moderators look after; view only on
-# votes and revisions (written by the services alone); nothing on groups and permissions, and no
-# add or delete anywhere but on tag synonyms: posts are soft-deleted through admin actions, tags
-# are merged through one.
+# votes, revisions and the moderation log (written by the services alone); nothing on groups and
+# permissions, and no add or delete anywhere but on tag synonyms: posts are soft-deleted through
+# admin actions, tags are merged through one.
 MODERATOR_PERMISSIONS = {
     "questions": [
         "moderate",
@@ -34,6 +34,7 @@ MODERATOR_PERMISSIONS = {
         "change_category",
         "view_revision",
         "view_vote",
+        "view_moderationaction",
     ],
     "answers": ["view_answer", "change_answer"],
     "accounts": ["view_user", "change_user"],

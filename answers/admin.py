@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from questions.admin import CommentInline, DeletedListFilter, PostAdmin, RevisionInline, admin_link
+from questions.admin import (
+    CommentInline,
+    DeletedListFilter,
+    PostAdmin,
+    PostStateListFilter,
+    RevisionInline,
+    admin_link,
+)
 
 from .models import Answer
 
@@ -18,10 +25,11 @@ class AnswerAdmin(PostAdmin):
         "is_accepted",
         "created_at",
         "is_deleted",
+        "state",
         "site_link",
     ]
     list_select_related = ["author", "question"]  # the site link needs the question's slug
-    list_filter = [DeletedListFilter, "is_accepted", "created_at"]
+    list_filter = [DeletedListFilter, PostStateListFilter, "is_accepted", "created_at"]
     search_fields = ["body", "author__username", "question__title"]
     ordering = ["-created_at", "-pk"]
     # Moving an answer to another question, or accepting it here, would bypass the counters
@@ -37,6 +45,9 @@ class AnswerAdmin(PostAdmin):
         "edited_at",
         "deleted_at",
         "deleted_by",
+        "hidden_at",
+        "locked_at",
+        "locked_by",
     ]
     fieldsets = [
         (None, {"fields": ["question_link", "body", "summary", "author"]}),
@@ -49,6 +60,7 @@ class AnswerAdmin(PostAdmin):
                     ("is_accepted", "accepted_at"),
                     ("created_at", "edited_at"),
                     ("deleted_at", "deleted_by"),
+                    ("hidden_at", "locked_at", "locked_by"),
                 ]
             },
         ),

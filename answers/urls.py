@@ -23,4 +23,13 @@ urlpatterns = [
     path("answers/<int:pk>/delete/", post_views.delete, post, name="delete"),
     path("answers/<int:pk>/flag/", post_views.flag, post, name="flag"),
     path("answers/<int:pk>/revisions/", post_views.revisions, post, name="revisions"),
+    path(
+        "answers/<int:pk>/revisions/<int:number>/rollback/",
+        post_views.rollback,
+        post,
+        name="rollback",
+    ),
+    path("answers/<int:pk>/undelete/", post_views.undelete, post, name="undelete"),
+    path("answers/<int:pk>/lock/", post_views.lock, post, name="lock"),
+    path("answers/<int:pk>/unlock/", post_views.lock, {**post, "locked": False}, name="unlock"),
 ]

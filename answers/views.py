@@ -10,6 +10,7 @@ from jokesite.protection import protect_form
 from questions import permissions
 from questions.models import Question
 from questions.ratelimits import limit
+from questions.views import refuse_if_blocked
 
 from . import services
 from .forms import AnswerForm
@@ -23,6 +24,9 @@ from .models import Answer
 def post_answer(request, pk):
     question = get_object_or_404(Question.objects.visible(), pk=pk)
     if not permissions.can_answer(request.user, question):
+        refuse_if_blocked(request.user, question)
+        if question.is_closed:
+            raise PermissionDenied(permissions.closed_notice())
         raise PermissionDenied(_("You cannot answer this question."))
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -42,6 +46,7 @@ def accept(request, pk):
     if not permissions.can_view(request.user, answer):
         raise Http404  # as for every other action: a deleted answer is unknown to others
     if not permissions.can_accept(request.user, answer):
+        refuse_if_blocked(request.user)
         raise PermissionDenied(_("Only the person who asked can accept an answer."))
     accepted = services.accept_answer(answer=answer)
     if accepted:

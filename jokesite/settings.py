@@ -196,6 +196,11 @@ JOKESITE_PRIVILEGES = {
     "edit_others": 2000,
 }
 
+# Moderation: open spam or rude flags from this many members hide a post or comment until a
+# moderator decides; the default length of a suspension from the flag queue, in days.
+JOKESITE_FLAGS_TO_HIDE = int(os.environ.get("JOKESITE_FLAGS_TO_HIDE", "3"))
+JOKESITE_SUSPENSION_DAYS = 7
+
 # Rate limits per action: (normal, accounts younger than JOKESITE_NEW_ACCOUNT_DAYS), in
 # django-ratelimit's notation ("10/m" = 10 a minute, "5/10m" = 5 in ten minutes).
 JOKESITE_NEW_ACCOUNT_DAYS = 3

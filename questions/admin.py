@@ -10,33 +10,43 @@ applies it to a queryset without one), so the joins a changelist needs are liste
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.http import urlencode
+from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import services
+from . import moderation, services
 from .models import (
     Category,
+    CloseReason,
     Comment,
     Flag,
+    FlagReason,
     FlagStatus,
+    ModerationAction,
     Question,
     Revision,
     Tag,
     TagSynonym,
     Vote,
 )
+from .moderation import FlagDecision
 
 
 def admin_link(obj) -> str:
@@ -78,6 +88,91 @@ class PostKindListFilter(admin.SimpleListFilter):
         if self.value() in ("question", "answer"):
             return queryset.filter(**{f"{self.value()}__isnull": False})
         return queryset
+
+
+class PostStateListFilter(admin.SimpleListFilter):
+    """Posts a moderator has set apart: hidden by flags, locked, or (questions) closed."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        states = [("hidden", _("hidden by flags")), ("locked", _("locked"))]
+        if model_admin.model is Question:
+            states.append(("closed", _("closed")))
+        return states
+
+    def queryset(self, request, queryset):
+        if self.value() in ("hidden", "locked", "closed"):
+            return queryset.filter(**{f"{self.value()}_at__isnull": False})
+        return queryset
+
+
+def record_admin_edit(request, obj, fields) -> None:
+    """An `edit` row in the audit log for a change saved in the admin."""
+    target = obj if hasattr(obj, "kind") or isinstance(obj, get_user_model()) else None
+    services.record_action(
+        actor=request.user,
+        action=ModerationAction.Kind.EDIT,
+        target=target,
+        details={
+            "admin": obj._meta.label_lower,
+            "pk": obj.pk,
+            "object": str(obj)[:200],
+            "fields": sorted(fields),
+        },
+    )
+
+
+class AuditedAdminMixin:
+    """What a moderator saves or deletes here goes to the audit log: the fields a change
+    touched, the rows an inline added, changed or deleted, an addition, a deletion."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            record_admin_edit(request, obj, ["(added)"])
+        elif form.changed_data:
+            record_admin_edit(request, obj, form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        rows = {
+            "added": [str(obj) for obj in formset.new_objects],
+            "changed": [str(obj) for obj, _fields in formset.changed_objects],
+            "deleted": [str(obj) for obj in formset.deleted_objects],
+        }
+        if any(rows.values()):
+            label = formset.model._meta.label_lower
+            record_admin_edit(
+                request, form.instance, [f"{label}: {k}" for k, v in rows.items() if v]
+            )
+
+    def delete_model(self, request, obj):
+        record_admin_edit(request, obj, ["(deleted)"])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_admin_edit(request, obj, ["(deleted)"])
+        super().delete_queryset(request, queryset)
+
+
+def report(model_admin, request, message: str, count: int) -> None:
+    """A success message from `ngettext(...)` with `%(count)d` in it."""
+    model_admin.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+class FlagTargetListFilter(PostKindListFilter):
+    """Flags can be on comments too."""
+
+    def lookups(self, request, model_admin):
+        return [*super().lookups(request, model_admin), ("comment", _("on a comment"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "comment":
+            return queryset.filter(comment__isnull=False)
+        return super().queryset(request, queryset)
 
 
 class ReadOnlyAdminMixin:
@@ -136,7 +231,7 @@ class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     # Fields whose change makes a new revision, through `services.edit_post`.
     content_fields: list[str] = ["body"]
-    actions = ["soft_delete", "restore"]
+    actions = ["soft_delete", "restore", "lock", "unlock"]
     raw_id_fields = ["author"]
     show_facets = admin.ShowFacets.ALLOW
     list_per_page = 50
@@ -151,6 +246,15 @@ class PostAdmin(admin.ModelAdmin):
     def is_deleted(self, obj):
         return obj.is_deleted
 
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        states = [
+            (obj.is_hidden, _("hidden")),
+            (obj.is_locked, _("locked")),
+            (getattr(obj, "is_closed", False), _("closed")),
+        ]
+        return ", ".join(str(label) for on, label in states if on) or "–"
+
     @admin.display(description=_("on site"))
     def site_link(self, obj):
         return site_link(obj)
@@ -162,19 +266,24 @@ class PostAdmin(admin.ModelAdmin):
     def edit_kwargs(self, obj, cleaned_data) -> dict:
         return {"body": cleaned_data["body"]}
 
+    # Fields `save_model` hands to a service instead of saving them itself.
+    service_fields: list[str] = []
+
     def save_model(self, request, obj, form, change):
-        """A change to the text goes through `edit_post` (one new revision, edited_at); other
-        fields (the author) are saved as they are."""
+        """A change to the text goes through `moderation.edit_post` (one new revision,
+        edited_at, an audit row); other fields (the author) are saved as they are and logged.
+        """
         if not change:
             super().save_model(request, obj, form, change)
             return
-        changed = set(form.changed_data) - {"summary"}
+        changed = set(form.changed_data) - {"summary"} - set(self.service_fields)
         content = changed & set(self.content_fields)
         if plain := changed - content:
             obj.save(update_fields=sorted(plain))
+            record_admin_edit(request, obj, plain)
         if content:
-            services.edit_post(
-                editor=request.user,
+            moderation.edit_post(
+                moderator=request.user,
                 post=obj,
                 summary=form.cleaned_data["summary"],
                 **self.edit_kwargs(obj, form.cleaned_data),
@@ -184,32 +293,100 @@ class PostAdmin(admin.ModelAdmin):
         description=_("Soft-delete selected %(verbose_name_plural)s"), permissions=["change"]
     )
     def soft_delete(self, request, queryset):
-        posts = list(queryset.filter(deleted_at__isnull=True))
-        for post in posts:
-            services.delete_post(actor=request.user, post=post)
-        self.message_user(
+        done = sum(
+            moderation.soft_delete(moderator=request.user, target=post)
+            for post in queryset.filter(deleted_at__isnull=True)
+        )
+        report(
+            self,
             request,
-            ngettext("%(count)d post deleted.", "%(count)d posts deleted.", len(posts))
-            % {"count": len(posts)},
-            messages.SUCCESS,
+            ngettext("%(count)d post deleted.", "%(count)d posts deleted.", done),
+            done,
         )
 
     @admin.action(description=_("Restore selected %(verbose_name_plural)s"), permissions=["change"])
     def restore(self, request, queryset):
-        posts = list(queryset.filter(deleted_at__isnull=False))
-        for post in posts:
-            services.restore_post(post=post)
-        self.message_user(
-            request,
-            ngettext("%(count)d post restored.", "%(count)d posts restored.", len(posts))
-            % {"count": len(posts)},
-            messages.SUCCESS,
+        done = sum(
+            moderation.undelete(moderator=request.user, target=post)
+            for post in queryset.filter(deleted_at__isnull=False)
         )
+        report(
+            self,
+            request,
+            ngettext("%(count)d post restored.", "%(count)d posts restored.", done),
+            done,
+        )
+
+    @admin.action(
+        description=_("Lock selected %(verbose_name_plural)s (no edits, votes or comments)"),
+        permissions=["change"],
+    )
+    def lock(self, request, queryset):
+        done = sum(
+            moderation.set_locked(moderator=request.user, post=post, locked=True)
+            for post in queryset.filter(locked_at__isnull=True)
+        )
+        report(
+            self, request, ngettext("%(count)d post locked.", "%(count)d posts locked.", done), done
+        )
+
+    @admin.action(description=_("Unlock selected %(verbose_name_plural)s"), permissions=["change"])
+    def unlock(self, request, queryset):
+        done = sum(
+            moderation.set_locked(moderator=request.user, post=post, locked=False)
+            for post in queryset.filter(locked_at__isnull=False)
+        )
+        report(
+            self,
+            request,
+            ngettext("%(count)d post unlocked.", "%(count)d posts unlocked.", done),
+            done,
+        )
+
+
+class QuestionAdminForm(PostAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        reason, original = cleaned.get("close_reason"), cleaned.get("duplicate_of")
+        if reason == CloseReason.DUPLICATE and not original:
+            self.add_error("duplicate_of", _("Name the question this one duplicates."))
+        if original and original.pk == self.instance.pk:
+            self.add_error("duplicate_of", _("A question cannot duplicate itself."))
+        return cleaned
+
+
+def close_action(reason: CloseReason):
+    """An admin action closing the selected questions for `reason`."""
+
+    @admin.action(
+        # Lazy, so the menu is in each moderator's language.
+        description=lazy(
+            lambda: gettext("Close selected questions as “%(reason)s”") % {"reason": reason.label},
+            str,
+        )(),
+        permissions=["change"],
+    )
+    def close(model_admin, request, queryset):
+        done = sum(
+            moderation.close_question(moderator=request.user, question=question, reason=reason)
+            for question in queryset.filter(closed_at__isnull=True)
+        )
+        report(
+            model_admin,
+            request,
+            ngettext("%(count)d question closed.", "%(count)d questions closed.", done),
+            done,
+        )
+
+    close.__name__ = f"close_{reason.value.replace('-', '_')}"
+    return close
 
 
 @admin.register(Question)
 class QuestionAdmin(PostAdmin):
+    form = QuestionAdminForm
     content_fields = ["title", "body", "category", "tags"]
+    service_fields = ["close_reason", "duplicate_of"]
     list_display = [
         "title",
         "author",
@@ -219,13 +396,21 @@ class QuestionAdmin(PostAdmin):
         "comment_count",
         "created_at",
         "is_deleted",
+        "state",
         "site_link",
     ]
     list_select_related = ["author", "category"]
-    list_filter = [DeletedListFilter, "category", "created_at"]
+    list_filter = [DeletedListFilter, PostStateListFilter, "close_reason", "category", "created_at"]
     search_fields = ["title", "body", "author__username"]
     autocomplete_fields = ["tags"]
+    raw_id_fields = ["author", "duplicate_of"]
     ordering = ["-created_at", "-pk"]
+    # Duplicates are closed from the change page, where the original can be picked.
+    actions = [
+        *PostAdmin.actions,
+        *(close_action(reason) for reason in CloseReason if reason != CloseReason.DUPLICATE),
+        "reopen",
+    ]
     readonly_fields = [
         "preview",
         "score",
@@ -236,9 +421,21 @@ class QuestionAdmin(PostAdmin):
         "last_activity_at",
         "deleted_at",
         "deleted_by",
+        "closed_at",
+        "closed_by",
+        "hidden_at",
+        "locked_at",
+        "locked_by",
     ]
     fieldsets = [
         (None, {"fields": ["title", "body", "summary", "category", "tags", "author"]}),
+        (
+            _("Closing"),
+            {
+                "fields": [("close_reason", "duplicate_of"), ("closed_at", "closed_by")],
+                "description": _("Pick a reason to close, or empty it to reopen."),
+            },
+        ),
         (_("Rendered"), {"fields": ["preview"], "classes": ["collapse"]}),
         (
             _("Stored counters and dates"),
@@ -247,11 +444,42 @@ class QuestionAdmin(PostAdmin):
                     ("score", "answer_count", "comment_count"),
                     ("created_at", "edited_at", "last_activity_at"),
                     ("deleted_at", "deleted_by"),
+                    ("hidden_at", "locked_at", "locked_by"),
                 ]
             },
         ),
     ]
     inlines = [RevisionInline, CommentInline]
+
+    def save_model(self, request, obj, form, change):
+        """Closing and reopening go through the moderation services (and the audit log); a new
+        reason or original on a closed question reopens it and closes it again."""
+        super().save_model(request, obj, form, change)
+        if not (change and set(self.service_fields) & set(form.changed_data)):
+            return
+        question = Question.objects.get(pk=obj.pk)
+        if question.is_closed:
+            moderation.reopen_question(moderator=request.user, question=question)
+        if reason := form.cleaned_data["close_reason"]:
+            moderation.close_question(
+                moderator=request.user,
+                question=question,
+                reason=reason,
+                duplicate_of=form.cleaned_data["duplicate_of"],
+            )
+
+    @admin.action(description=_("Reopen selected questions"), permissions=["change"])
+    def reopen(self, request, queryset):
+        done = sum(
+            moderation.reopen_question(moderator=request.user, question=question)
+            for question in queryset.filter(closed_at__isnull=False)
+        )
+        report(
+            self,
+            request,
+            ngettext("%(count)d question reopened.", "%(count)d questions reopened.", done),
+            done,
+        )
 
     @admin.display(description=_("answers"), ordering="answer_count")
     def answers_link(self, obj):
@@ -269,15 +497,15 @@ class QuestionAdmin(PostAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["excerpt", "post_link", "author", "created_at", "is_deleted", "site_link"]
     list_select_related = ["author", "question", "answer__question"]
     list_filter = [DeletedListFilter, PostKindListFilter, "created_at"]
     search_fields = ["body", "author__username"]
     raw_id_fields = ["author"]
     ordering = ["-created_at", "-pk"]
-    fields = ["post_link", "author", "body", "preview", "created_at", "deleted_at"]
-    readonly_fields = ["post_link", "preview", "created_at", "deleted_at"]
+    fields = ["post_link", "author", "body", "preview", "created_at", "deleted_at", "hidden_at"]
+    readonly_fields = ["post_link", "preview", "created_at", "deleted_at", "hidden_at"]
     actions = ["soft_delete", "restore"]
     show_facets = admin.ShowFacets.ALLOW
     list_per_page = 50
@@ -310,45 +538,91 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Soft-delete selected comments"), permissions=["change"])
     def soft_delete(self, request, queryset):
-        comments = list(queryset.filter(deleted_at__isnull=True))
-        for comment in comments:
-            services.delete_comment(comment=comment)
-        self.message_user(
+        done = sum(
+            moderation.soft_delete(moderator=request.user, target=comment)
+            for comment in queryset.filter(deleted_at__isnull=True)
+        )
+        report(
+            self,
             request,
-            ngettext("%(count)d comment deleted.", "%(count)d comments deleted.", len(comments))
-            % {"count": len(comments)},
-            messages.SUCCESS,
+            ngettext("%(count)d comment deleted.", "%(count)d comments deleted.", done),
+            done,
         )
 
     @admin.action(description=_("Restore selected comments"), permissions=["change"])
     def restore(self, request, queryset):
-        comments = list(queryset.filter(deleted_at__isnull=False))
-        for comment in comments:
-            services.restore_comment(comment=comment)
-        self.message_user(
-            request,
-            ngettext("%(count)d comment restored.", "%(count)d comments restored.", len(comments))
-            % {"count": len(comments)},
-            messages.SUCCESS,
+        done = sum(
+            moderation.undelete(moderator=request.user, target=comment)
+            for comment in queryset.filter(deleted_at__isnull=False)
         )
+        report(
+            self,
+            request,
+            ngettext("%(count)d comment restored.", "%(count)d comments restored.", done),
+            done,
+        )
+
+
+def open_flags_on_same_target(**filters) -> Subquery:
+    """Count of open flags on the outer flag's target. Exactly one of the outer row's three
+    keys is set; comparing the other two with NULL matches nothing."""
+    same_target = (
+        Q(question=OuterRef("question"))
+        | Q(answer=OuterRef("answer"))
+        | Q(comment=OuterRef("comment"))
+    )
+    flags = (
+        Flag.objects.filter(same_target, status=FlagStatus.OPEN, **filters)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(flags), 0)
+
+
+# Annotation name -> reason, for the queue's "reasons" column.
+REASON_COUNTS = {f"{reason.name.lower()}_flags": reason for reason in FlagReason}
 
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
-    """The moderators' queue: open flags first, newest first."""
+    """The moderators' queue: open flags first, newest first. Each row shows what was flagged,
+    its author, how many open flags it has and why, and one-click decisions (buttons posting
+    to `decide_view`); the same decisions are bulk actions. All of them go through
+    `moderation.handle_flags`, which decides each target once."""
 
     list_display = [
-        "reason",
-        "post_link",
-        "details_excerpt",
+        "target_excerpt",
+        "target_author",
+        "open_flags",
+        "reasons",
+        "decide",
         "flagger",
+        "details_excerpt",
         "status",
         "created_at",
         "handled_by",
     ]
-    list_select_related = ["flagger", "handled_by", "question", "answer__question"]
-    list_filter = ["status", "reason", PostKindListFilter, "created_at"]
-    search_fields = ["details", "flagger__username", "question__title"]
+    list_select_related = [
+        "flagger",
+        "handled_by",
+        "question__author",
+        "answer__author",
+        "answer__question",
+        "comment__author",
+        "comment__question",
+        "comment__answer__question",
+    ]
+    list_filter = ["status", "reason", FlagTargetListFilter, "created_at"]
+    search_fields = [
+        "details",
+        "flagger__username",
+        "question__title",
+        "question__author__username",
+        "answer__author__username",
+        "comment__author__username",
+    ]
     # Open flags are the ones not handled yet.
     ordering = [F("handled_at").asc(nulls_first=True), "-created_at"]
     show_facets = admin.ShowFacets.ALWAYS
@@ -356,6 +630,7 @@ class FlagAdmin(admin.ModelAdmin):
     fields = [
         "post_link",
         "post_preview",
+        "target_author",
         "flagger",
         "reason",
         "details",
@@ -363,59 +638,175 @@ class FlagAdmin(admin.ModelAdmin):
         "status",
         "handled_by",
         "handled_at",
+        "decide",
     ]
     readonly_fields = [field for field in fields if field != "status"]
-    actions = ["mark_helpful", "decline", "delete_post_and_resolve"]
+    actions = ["decline", "mark_helpful", "delete_post_and_resolve", "delete_and_suspend"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def has_add_permission(self, request):
         return False  # members flag posts on the site
 
+    def get_queryset(self, request):
+        counts = {name: open_flags_on_same_target(reason=r) for name, r in REASON_COUNTS.items()}
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_flag_count=open_flags_on_same_target(), **counts)
+        )
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_decide"
+        return [path("<int:pk>/decide/<str:decision>/", decide, name=name), *super().get_urls()]
+
+    # --- columns ---------------------------------------------------------------------------
+
+    @admin.display(description=_("flagged"))
+    def target_excerpt(self, obj):
+        target = obj.target
+        kind = {"question": _("Q"), "answer": _("A"), "comment": _("C")}[target.kind]
+        text = target.title if target.kind == "question" else target.body
+        states = [(target.is_deleted, _("deleted")), (target.is_hidden, _("hidden"))]
+        state = ", ".join(str(label) for on, label in states if on)
+        return format_html(
+            "<strong>{}</strong> {}{} · {}",
+            kind,
+            Truncator(text).chars(90),
+            format_html(" <em>({})</em>", state) if state else "",
+            site_link(target),
+        )
+
+    @admin.display(description=_("author"))
+    def target_author(self, obj):
+        author = obj.target.author
+        suspended = format_html(" <em>({})</em>", _("suspended")) if author.is_suspended else ""
+        return format_html("{}{}", admin_link(author), suspended)
+
+    @admin.display(description=_("open flags"), ordering="open_flag_count")
+    def open_flags(self, obj):
+        return obj.open_flag_count
+
+    @admin.display(description=_("reasons"))
+    def reasons(self, obj):
+        counts = [(reason.label, getattr(obj, name, 0)) for name, reason in REASON_COUNTS.items()]
+        return ", ".join(f"{label} ×{n}" for label, n in counts if n) or "–"
+
     @admin.display(description=_("post"))
     def post_link(self, obj):
-        post = obj.post
-        state = format_html(" <strong>({})</strong>", _("deleted")) if post.is_deleted else ""
-        return format_html("{}{} · {}", admin_link(post), state, site_link(post))
+        target = obj.target
+        state = format_html(" <strong>({})</strong>", _("deleted")) if target.is_deleted else ""
+        return format_html("{}{} · {}", admin_link(target), state, site_link(target))
 
     @admin.display(description=_("flagged text"))
     def post_preview(self, obj):
-        return mark_safe(obj.post.body_html)  # sanitized when the post was saved
+        return mark_safe(obj.target.body_html)  # sanitized when the post was saved
 
     @admin.display(description=_("details"), ordering="details")
     def details_excerpt(self, obj):
         return Truncator(obj.details).chars(80)
 
+    @admin.display(description=_("decide"))
+    def decide(self, obj):
+        """Buttons inside the changelist (or change) form: `formaction` posts that form, with
+        its CSRF token, to `decide_view`."""
+        if obj.status != FlagStatus.OPEN:
+            return "–"
+        days = settings.JOKESITE_SUSPENSION_DAYS
+        labels = {
+            FlagDecision.DISMISS: _("Dismiss"),
+            FlagDecision.DELETE: _("Delete"),
+            FlagDecision.DELETE_AND_SUSPEND: ngettext(
+                "Delete + suspend %(days)d day", "Delete + suspend %(days)d days", days
+            )
+            % {"days": days},
+        }
+        url = f"admin:{self.opts.app_label}_{self.opts.model_name}_decide"
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+            (
+                (reverse(url, args=[obj.pk, decision.value]), label)
+                for decision, label in labels.items()
+            ),
+        )
+
+    # --- decisions -------------------------------------------------------------------------
+
+    def decide_view(self, request, pk, decision):
+        """One click on a row: decide on that flag's target, back to where the click was."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        flag = get_object_or_404(Flag, pk=pk)
+        if not self.has_change_permission(request, flag):
+            raise PermissionDenied
+        if decision not in FlagDecision.values:
+            return redirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            )
+        self._decide(request, [flag], FlagDecision(decision))
+        back = request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+        if not safe:
+            back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        return redirect(back)
+
+    def _decide(self, request, flags, decision: FlagDecision) -> None:
+        outcome = moderation.handle_flags(moderator=request.user, flags=flags, decision=decision)
+        if not outcome.targets:
+            self.message_user(
+                request, gettext("Another moderator decided on these flags already."), messages.INFO
+            )
+            return
+        parts = []
+        if outcome.deleted:
+            parts.append(
+                ngettext("%(count)d post deleted.", "%(count)d posts deleted.", outcome.deleted)
+                % {"count": outcome.deleted}
+            )
+        if outcome.suspended:
+            parts.append(
+                ngettext(
+                    "%(count)d author suspended.", "%(count)d authors suspended.", outcome.suspended
+                )
+                % {"count": outcome.suspended}
+            )
+        if decision == FlagDecision.DISMISS:
+            done = ngettext("%(count)d flag declined.", "%(count)d flags declined.", outcome.flags)
+        else:
+            done = ngettext("%(count)d flag resolved.", "%(count)d flags resolved.", outcome.flags)
+        parts.append(done % {"count": outcome.flags})
+        self.message_user(request, " ".join(parts), messages.SUCCESS)
+
     def save_model(self, request, obj, form, change):
-        """A status set by hand records who handled the flag and when (reopening clears it)."""
-        if "status" in form.changed_data:
-            handled = obj.status != FlagStatus.OPEN
-            obj.handled_by = request.user if handled else None
-            obj.handled_at = timezone.now() if handled else None
+        """Closing an open flag by hand decides on its target like the buttons do (dismiss or
+        helpful); any other change of status is saved as it is and logged."""
+        if "status" not in form.changed_data:
+            return
+        was_open = Flag.objects.filter(pk=obj.pk, status=FlagStatus.OPEN).exists()
+        if was_open and obj.status != FlagStatus.OPEN:
+            helpful = obj.status == FlagStatus.HELPFUL
+            decision = FlagDecision.HELPFUL if helpful else FlagDecision.DISMISS
+            moderation.handle_flags(moderator=request.user, flags=[obj], decision=decision)
+            obj.refresh_from_db()
+            return
+        handled = obj.status != FlagStatus.OPEN
+        obj.handled_by = request.user if handled else None
+        obj.handled_at = timezone.now() if handled else None
         super().save_model(request, obj, form, change)
+        record_admin_edit(request, obj, ["status"])
 
-    def _handle(self, request, queryset, status) -> int:
-        return queryset.filter(status=FlagStatus.OPEN).update(
-            status=status, handled_by=request.user, handled_at=timezone.now()
-        )
-
-    @admin.action(description=_("Mark selected flags helpful (resolve)"), permissions=["change"])
-    def mark_helpful(self, request, queryset):
-        count = self._handle(request, queryset, FlagStatus.HELPFUL)
-        self.message_user(
-            request,
-            ngettext("%(count)d flag resolved.", "%(count)d flags resolved.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Decline selected flags"), permissions=["change"])
+    @admin.action(
+        description=_("Dismiss: decline the flags, show the post"), permissions=["change"]
+    )
     def decline(self, request, queryset):
-        count = self._handle(request, queryset, FlagStatus.DECLINED)
-        self.message_user(
-            request,
-            ngettext("%(count)d flag declined.", "%(count)d flags declined.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self._decide(request, queryset, FlagDecision.DISMISS)
+
+    @admin.action(description=_("Mark the flags helpful, keep the post"), permissions=["change"])
+    def mark_helpful(self, request, queryset):
+        self._decide(request, queryset, FlagDecision.HELPFUL)
 
     @admin.action(
         description=_("Soft-delete the flagged posts and resolve their flags"),
@@ -423,22 +814,14 @@ class FlagAdmin(admin.ModelAdmin):
     )
     def delete_post_and_resolve(self, request, queryset):
         """Deleting a post settles every open flag on it, not only the selected ones."""
-        flags = queryset.filter(status=FlagStatus.OPEN).select_related("question", "answer")
-        posts = {(flag.post.kind, flag.post.pk): flag.post for flag in flags}
-        with transaction.atomic():
-            for post in posts.values():
-                services.delete_post(actor=request.user, post=post)
-            on_posts = Q(question__in=[pk for kind, pk in posts if kind == "question"]) | Q(
-                answer__in=[pk for kind, pk in posts if kind == "answer"]
-            )
-            resolved = self._handle(request, Flag.objects.filter(on_posts), FlagStatus.HELPFUL)
-        deleted = ngettext("%(count)d post deleted.", "%(count)d posts deleted.", len(posts))
-        settled = ngettext("%(count)d flag resolved.", "%(count)d flags resolved.", resolved)
-        self.message_user(
-            request,
-            f"{deleted % {'count': len(posts)}} {settled % {'count': resolved}}",
-            messages.SUCCESS,
-        )
+        self._decide(request, queryset, FlagDecision.DELETE)
+
+    @admin.action(
+        description=_("Delete the flagged posts, suspend their authors, resolve the flags"),
+        permissions=["change"],
+    )
+    def delete_and_suspend(self, request, queryset):
+        self._decide(request, queryset, FlagDecision.DELETE_AND_SUSPEND)
 
 
 def _check_tag_name(name: str) -> str:
@@ -498,7 +881,7 @@ class MergeTagsForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = TagAdminForm
     list_display = ["name", "question_count", "synonym_list", "created_at"]
     search_fields = ["name", "synonyms__name", "description"]
@@ -536,7 +919,17 @@ class TagAdmin(admin.ModelAdmin):
         if form.is_valid():
             target = form.cleaned_data["target"]
             sources = [tag for tag in tags if tag.pk != target.pk]
-            moved = services.merge_tags(sources=sources, target=target)
+            with transaction.atomic():
+                moved = services.merge_tags(sources=sources, target=target)
+                services.record_action(
+                    actor=request.user,
+                    action=ModerationAction.Kind.MERGE_TAGS,
+                    details={
+                        "tags": [tag.name for tag in sources],
+                        "into": target.name,
+                        "questions": moved,
+                    },
+                )
             self.message_user(
                 request,
                 ngettext(
@@ -567,7 +960,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(TagSynonym)
-class TagSynonymAdmin(admin.ModelAdmin):
+class TagSynonymAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = TagSynonymForm
     list_display = ["name", "tag", "created_at"]
     list_select_related = ["tag"]
@@ -577,7 +970,7 @@ class TagSynonymAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "question_count"]
     search_fields = ["name", "description"]
     ordering = ["name"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
@@ -632,3 +1025,39 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("post"))
     def post_link(self, obj):
         return admin_link(obj.post)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log: every moderator action, on the site or here. Written by the services
+    alone (`services.record_action`), read-only for everyone."""
+
+    list_display = ["created_at", "actor", "action", "target_link", "reason_excerpt"]
+    list_select_related = ["actor", "question", "answer__question", "comment", "user"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = [
+        "reason",
+        "actor__username",
+        "user__username",
+        "question__title",
+        "answer__body",
+        "comment__body",
+    ]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    fields = ["created_at", "actor", "action", "target_link", "user", "reason", "details"]
+    readonly_fields = fields
+    show_facets = admin.ShowFacets.ALLOW
+    list_per_page = 100
+
+    @admin.display(description=_("target"))
+    def target_link(self, obj):
+        target = obj.target
+        if target is None:
+            details = obj.details or {}
+            return details.get("object", "–")
+        return admin_link(target)
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_excerpt(self, obj):
+        return Truncator(obj.reason).chars(80)

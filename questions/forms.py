@@ -17,7 +17,9 @@ from .models import (
     TITLE_MAX,
     TITLE_MIN,
     Category,
+    CloseReason,
     FlagReason,
+    Question,
 )
 
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
@@ -152,4 +154,46 @@ class FlagForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("details", "").strip():
             self.add_error("details", _("Tell the moderators what is wrong."))
+        return cleaned
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why close it?"), choices=CloseReason, widget=forms.RadioSelect
+    )
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of"),
+        required=False,
+        max_length=300,
+        help_text=_("For a duplicate: the original question's number or address."),
+    )
+    note = forms.CharField(
+        label=_("Note for the moderation log"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+
+    def clean_duplicate_of(self) -> Question | None:
+        """A question number or any address of it (`/questions/12/slug/`) -> the question."""
+        text = self.cleaned_data["duplicate_of"].strip()
+        if not text:
+            return None
+        match = re.search(r"(?:^|/questions/)(\d+)(?:[/#?]|$)", text)
+        original = match and Question.objects.visible().filter(pk=match[1]).first()
+        if not original:
+            raise forms.ValidationError(_("No question found at “%(text)s”.") % {"text": text})
+        if original.pk == self.question.pk:
+            raise forms.ValidationError(_("A question cannot duplicate itself."))
+        return original
+
+    def clean(self):
+        cleaned = super().clean()
+        duplicate = cleaned.get("reason") == CloseReason.DUPLICATE
+        if duplicate and not cleaned.get("duplicate_of") and "duplicate_of" not in self.errors:
+            self.add_error("duplicate_of", _("Name the question this one duplicates."))
         return cleaned

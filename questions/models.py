@@ -24,7 +24,21 @@ TAG_MAX_LENGTH, TAGS_MIN, TAGS_MAX = 35, 1, 5
 # Letters, digits and + # . - _ (starting with a letter or digit): safe in /tags/<name>/.
 TAG_PATTERN = r"^[\w][\w+#.\-]*$"
 # Action names under /questions/<id>/: a slug may not be one of them.
-RESERVED_SLUGS = {"answer", "comment", "delete", "edit", "flag", "follow", "revisions", "vote"}
+RESERVED_SLUGS = {
+    "answer",
+    "close",
+    "comment",
+    "delete",
+    "edit",
+    "flag",
+    "follow",
+    "lock",
+    "reopen",
+    "revisions",
+    "undelete",
+    "unlock",
+    "vote",
+}
 
 
 def _exactly_one_post(name: str) -> models.CheckConstraint:
@@ -32,6 +46,18 @@ def _exactly_one_post(name: str) -> models.CheckConstraint:
         condition=Q(question__isnull=False, answer__isnull=True)
         | Q(question__isnull=True, answer__isnull=False),
         name=name,
+    )
+
+
+def _exactly_one_target(name: str) -> models.CheckConstraint:
+    """A flag is on a question, an answer or a comment: exactly one of the three is set."""
+    kinds = ("question", "answer", "comment")
+
+    def only(kind: str) -> Q:
+        return Q(**{f"{other}__isnull": other != kind for other in kinds})
+
+    return models.CheckConstraint(
+        condition=only("question") | only("answer") | only("comment"), name=name
     )
 
 
@@ -104,8 +130,8 @@ class TagSynonym(models.Model):
 
 class PostQuerySet(models.QuerySet):
     def visible(self):
-        """Posts not soft-deleted: what public pages show."""
-        return self.filter(deleted_at__isnull=True)
+        """Posts neither soft-deleted nor hidden by flags: what public pages show."""
+        return self.filter(deleted_at__isnull=True, hidden_at__isnull=True)
 
     def with_viewer_votes(self, user):
         """Attach `viewer_votes` (a list of 0 or 1 Vote) to every post: one query."""
@@ -145,6 +171,18 @@ class Post(models.Model):
         related_name="+",
         verbose_name=_("deleted by"),
     )
+    # Set when enough members flag the post as spam or rude (JOKESITE_FLAGS_TO_HIDE); cleared
+    # when a moderator decides. Hidden posts show only to their author and to moderators.
+    hidden_at = models.DateTimeField(_("hidden by flags"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -158,6 +196,14 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     @property
     def kind(self) -> str:
@@ -191,6 +237,26 @@ class Post(models.Model):
     def get_revisions_url(self):
         return self._action_url("revisions")
 
+    def get_undelete_url(self):
+        return self._action_url("undelete")
+
+    def get_lock_url(self):
+        return self._action_url("lock")
+
+    def get_unlock_url(self):
+        return self._action_url("unlock")
+
+    def get_rollback_url(self, number: int) -> str:
+        app = self._meta.app_label
+        return reverse(f"{app}:rollback", kwargs={"pk": self.pk, "number": number})
+
+
+class CloseReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate")
+    OFF_TOPIC = "off-topic", _("Off-topic")
+    NEEDS_DETAILS = "needs-details", _("Needs details or clarity")
+    OPINION_BASED = "opinion-based", _("Opinion-based")
+
 
 class Question(Post):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
@@ -206,6 +272,27 @@ class Question(Post):
     tags = models.ManyToManyField(Tag, related_name="questions", verbose_name=_("tags"))
     answer_count = models.PositiveIntegerField(_("answers"), default=0)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    # A closed question takes no new answers; votes, comments and edits go on.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    close_reason = models.CharField(
+        _("close reason"), max_length=20, choices=CloseReason, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -230,6 +317,16 @@ class Question(Post):
 
     def get_answer_url(self):
         return reverse("answers:post", kwargs={"pk": self.pk})
+
+    def get_close_url(self):
+        return self._action_url("close")
+
+    def get_reopen_url(self):
+        return self._action_url("reopen")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def tag_names(self) -> list[str]:
         """Names of the tags, from the prefetch cache when there is one."""
@@ -278,7 +375,7 @@ class Vote(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(deleted_at__isnull=True)
+        return self.filter(deleted_at__isnull=True, hidden_at__isnull=True)
 
 
 class Comment(models.Model):
@@ -298,6 +395,7 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden by flags"), null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -317,9 +415,24 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url().split('#')[0]}#comment-{self.pk}"
 
+    def get_flag_url(self):
+        return reverse("questions:comment_flag", kwargs={"pk": self.pk})
+
     @property
     def post(self):
         return self.question if self.question_id else self.answer
+
+    @property
+    def kind(self) -> str:
+        return "comment"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Revision(models.Model):
@@ -385,6 +498,9 @@ class Flag(models.Model):
     answer = models.ForeignKey(
         "answers.Answer", models.CASCADE, null=True, blank=True, related_name="flags"
     )
+    comment = models.ForeignKey(
+        Comment, models.CASCADE, null=True, blank=True, related_name="flags"
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=FlagReason)
     details = models.TextField(_("details"), blank=True, max_length=500)
     status = models.CharField(
@@ -406,7 +522,7 @@ class Flag(models.Model):
         verbose_name_plural = _("flags")
         ordering = [F("handled_at").asc(nulls_first=True), "-created_at"]
         constraints = [
-            _exactly_one_post("flag_has_exactly_one_post"),
+            _exactly_one_target("flag_has_exactly_one_target"),
             models.UniqueConstraint(
                 fields=["flagger", "question"],
                 condition=Q(status="open"),
@@ -417,12 +533,95 @@ class Flag(models.Model):
                 condition=Q(status="open"),
                 name="one_open_flag_per_answer",
             ),
+            models.UniqueConstraint(
+                fields=["flagger", "comment"],
+                condition=Q(status="open"),
+                name="one_open_flag_per_comment",
+            ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="flag_queue_idx")]
 
     def __str__(self):
-        return f"{self.get_reason_display()}: {self.post}"
+        return f"{self.get_reason_display()}: {self.target}"
+
+    @property
+    def target(self):
+        """What was flagged: a question, an answer or a comment."""
+        if self.comment_id:
+            return self.comment
+        return self.question if self.question_id else self.answer
 
     @property
     def post(self):
-        return self.question if self.question_id else self.answer
+        """The flagged post, or the post under the flagged comment."""
+        return self.comment.post if self.comment_id else self.target
+
+
+class ModerationAction(models.Model):
+    """The audit log: one row per moderator action, on the site or in the admin.
+
+    Written by `questions.moderation.record_action` alone, which also sends the
+    `questions.signals.moderator_action` signal. The targets are nullable and kept on delete, so
+    a row outlives what it names; `details` holds what the columns cannot (counts, dates, the
+    fields an admin edit changed, the model of a tag or category).
+    """
+
+    class Kind(models.TextChoices):
+        HIDE = "hide", _("Hidden by flags")
+        FLAGS_DISMISSED = "flags-dismissed", _("Flags dismissed")
+        FLAGS_HELPFUL = "flags-helpful", _("Flags marked helpful")
+        DELETE = "delete", _("Deleted")
+        UNDELETE = "undelete", _("Undeleted")
+        EDIT = "edit", _("Edited")
+        ROLLBACK = "rollback", _("Rolled back")
+        CLOSE = "close", _("Closed")
+        REOPEN = "reopen", _("Reopened")
+        LOCK = "lock", _("Locked")
+        UNLOCK = "unlock", _("Unlocked")
+        SUSPEND = "suspend", _("Suspended")
+        UNSUSPEND = "unsuspend", _("Suspension lifted")
+        DELETE_SPAMMER = "delete-spammer", _("Spammer deleted")
+        MERGE_TAGS = "merge-tags", _("Tags merged")
+
+    # Null for what the site does by itself (a post hidden by flags).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_actions",
+        verbose_name=_("moderator"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Kind)
+    question = models.ForeignKey(Question, models.SET_NULL, null=True, blank=True, related_name="+")
+    answer = models.ForeignKey(
+        "answers.Answer", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(Comment, models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log entries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.actor or _('jokesite')}: {self.get_action_display()}"
+
+    @property
+    def target(self):
+        """The post or comment acted on, else the member (both may be set: delete + suspend)."""
+        for field in ("comment", "answer", "question", "user"):
+            if getattr(self, f"{field}_id"):
+                return getattr(self, field)
+        return None

@@ -2,9 +2,15 @@
 
 Views turn a `False` into `PermissionDenied` (403) with the explanation from `explain`, and
 templates reach the same rules through the filters in `templatetags/questions.py`.
+
+A suspended member reads but does not write: every rule for a write is wrapped in `@writes`,
+which asks `is_suspended` first; `block_notice` says why (the suspension, or a post's lock).
 """
 
+from functools import wraps
+
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -18,6 +24,54 @@ PRIVILEGE_NAMES = {
     "edit_tags": gettext_noop("edit tags"),
     "edit_others": gettext_noop("edit other people's posts"),
 }
+
+
+def is_suspended(user) -> bool:
+    """The one check for suspensions: a suspended member may read but not write."""
+    return user.is_authenticated and user.is_suspended
+
+
+def writes(rule):
+    """Decorate a rule for a write: False for a suspended member, whatever the rule says."""
+
+    @wraps(rule)
+    def checked(user, *args, **kwargs) -> bool:
+        if is_suspended(user):
+            return False
+        return rule(user, *args, **kwargs)
+
+    return checked
+
+
+def suspension_notice(user) -> str:
+    """The reason and the end of a member's suspension, for the banner and every 403."""
+    reason = user.suspension_reason or _("no reason given")
+    if user.suspended_until is None:
+        return _("Your account is suspended until a moderator lifts it (reason: %(reason)s).") % {
+            "reason": reason
+        }
+    return _("Your account is suspended until %(date)s (reason: %(reason)s).") % {
+        "date": formats.date_format(user.suspended_until, "DATETIME_FORMAT"),
+        "reason": reason,
+    }
+
+
+def lock_notice() -> str:
+    return _("This post is locked by a moderator: no edits, votes or comments.")
+
+
+def closed_notice() -> str:
+    return _("This question is closed: it takes no new answers.")
+
+
+def block_notice(user, post=None) -> str:
+    """Why nothing can be written here, if the reason is the member's suspension or the
+    post's lock; empty otherwise (the rule's own explanation applies)."""
+    if is_suspended(user):
+        return suspension_notice(user)
+    if post is not None and getattr(post, "is_locked", False):
+        return lock_notice()
+    return ""
 
 
 def is_moderator(user) -> bool:
@@ -52,10 +106,11 @@ def is_author(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.pk
 
 
+@writes
 def can_vote(user, post, value: int) -> bool:
     """Up needs `vote_up`, down needs `vote_down`; retracting is always allowed. Never on one's
-    own post, never on a deleted one."""
-    if not user.is_authenticated or is_author(user, post) or post.is_deleted:
+    own post, never on a deleted or locked one."""
+    if not user.is_authenticated or is_author(user, post) or post.is_deleted or post.is_locked:
         return False
     if value == 1:
         return has_privilege(user, "vote_up")
@@ -68,9 +123,11 @@ def vote_privilege(value: int) -> str | None:
     return {1: "vote_up", -1: "vote_down"}.get(value)
 
 
+@writes
 def can_comment(user, post) -> bool:
-    """Everyone may comment on their own posts and on answers to their own questions."""
-    if not user.is_authenticated or post.is_deleted:
+    """Everyone may comment on their own posts and on answers to their own questions; nobody
+    on a locked post."""
+    if not user.is_authenticated or post.is_deleted or post.is_locked:
         return False
     question = getattr(post, "question", post)
     if is_author(user, post) or is_author(user, question):
@@ -78,28 +135,46 @@ def can_comment(user, post) -> bool:
     return has_privilege(user, "comment")
 
 
+@writes
 def can_answer(user, question) -> bool:
-    return user.is_authenticated and user.is_active and not question.is_deleted
+    """Not on a deleted, closed or locked question."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return not (question.is_deleted or question.is_closed or question.is_locked)
 
 
+@writes
 def can_ask(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
+@writes
 def can_edit(user, post) -> bool:
+    """Moderators edit anything, locked posts included; others never a locked post."""
     if is_moderator(user):
         return True
-    if post.is_deleted:
+    if post.is_deleted or post.is_locked:
         return False
     return is_author(user, post) or has_privilege(user, "edit_others")
 
 
+@writes
+def can_rollback(user, post) -> bool:
+    """Rolling back to an earlier revision: the author (as for an edit) or a moderator, not
+    members who may edit others' posts."""
+    if is_moderator(user):
+        return True
+    return is_author(user, post) and not post.is_deleted and not post.is_locked
+
+
+@writes
 def can_delete(user, post) -> bool:
     if is_moderator(user):
         return True
-    return is_author(user, post) and not post.is_deleted
+    return is_author(user, post) and not post.is_deleted and not post.is_locked
 
 
+@writes
 def can_accept(user, answer) -> bool:
     """Only the asker accepts, and only visible answers to a visible question."""
     return (
@@ -109,12 +184,61 @@ def can_accept(user, answer) -> bool:
     )
 
 
+@writes
 def can_flag(user, post) -> bool:
+    """A question, an answer or a comment (`post`): not one's own, not a deleted one."""
     if not user.is_authenticated or is_author(user, post) or post.is_deleted:
         return False
     return has_privilege(user, "flag")
 
 
 def can_view(user, post) -> bool:
-    """Deleted posts stay visible to their author and to moderators."""
-    return not post.is_deleted or is_author(user, post) or is_moderator(user)
+    """Deleted posts, and posts hidden by flags, stay visible to their author and to
+    moderators."""
+    if not (post.is_deleted or post.is_hidden):
+        return True
+    return is_author(user, post) or is_moderator(user)
+
+
+# --- moderators ----------------------------------------------------------------------------
+# Closing is for moderators only: there are no close votes.
+
+
+@writes
+def can_moderate(user) -> bool:
+    """Moderator actions on the site: close, reopen, lock, unlock, undelete."""
+    return is_moderator(user)
+
+
+def acts_as_moderator(user, post) -> bool:
+    """Whether a write on `post` uses moderator powers, and so goes to the audit log."""
+    return is_moderator(user) and not is_author(user, post)
+
+
+def can_close(user, question) -> bool:
+    return can_moderate(user) and not question.is_closed and not question.is_deleted
+
+
+def can_reopen(user, question) -> bool:
+    return can_moderate(user) and question.is_closed
+
+
+def can_lock(user, post) -> bool:
+    return can_moderate(user) and not post.is_locked
+
+
+def can_unlock(user, post) -> bool:
+    return can_moderate(user) and post.is_locked
+
+
+def can_undelete(user, post) -> bool:
+    return can_moderate(user) and post.is_deleted
+
+
+@writes
+def can_suspend(user, member) -> bool:
+    """Moderators suspend members; staff and superuser accounts only a superuser; nobody
+    themselves."""
+    if not is_moderator(user) or member.pk == user.pk:
+        return False
+    return user.is_superuser or not (member.is_staff or member.is_superuser)

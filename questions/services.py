@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Value
@@ -16,7 +17,18 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from . import signals
-from .models import TAG_PATTERN, Comment, Flag, FlagStatus, Question, Revision, Tag, TagSynonym
+from .models import (
+    TAG_PATTERN,
+    Comment,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    ModerationAction,
+    Question,
+    Revision,
+    Tag,
+    TagSynonym,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -29,6 +41,9 @@ REP_DOWNVOTE_RECEIVED = -2
 REP_DOWNVOTE_ANSWER_GIVEN = -1
 REP_ANSWER_ACCEPTED = 15
 REP_ACCEPTER = 2
+
+# Reasons that count towards hiding a post before a moderator has looked at it.
+HIDING_REASONS = [FlagReason.SPAM, FlagReason.RUDE]
 
 TAG_RE = re.compile(TAG_PATTERN)
 
@@ -161,6 +176,30 @@ def edit_post(
 
 
 @transaction.atomic
+def rollback_post(*, editor: User, post: Post, number: int) -> Revision | None:
+    """Make revision `number` of `post` current again, through `edit_post`: a new revision
+    with the summary "Rolled back to revision n". None when that text is already current.
+
+    Raises `Revision.DoesNotExist` for a number the post does not have. A question keeps its
+    category (revisions do not record it), and its tags when the revision has none.
+    """
+    revision = post.revisions.get(number=number)
+    last = post.revisions.order_by("-number").values_list("number", flat=True).first()
+    changes = {"body": revision.body}
+    if isinstance(post, Question):
+        changes.update(
+            title=revision.title or post.title,
+            tags=revision.tags.split() or post.tag_names(),
+            category=post.category,
+        )
+    post = edit_post(
+        editor=editor, post=post, summary=f"Rolled back to revision {number}", **changes
+    )
+    newest = post.revisions.order_by("-number").first()
+    return newest if newest.number != last else None
+
+
+@transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
     """Soft-delete a post. A deleted answer stops counting and loses its accepted mark, with
     the reputation the accept gave, as if the asker had unaccepted it."""
@@ -171,7 +210,8 @@ def delete_post(*, actor: User, post: Post) -> Post:
     post.deleted_by = actor
     fields = ["deleted_at", "deleted_by"]
     if not isinstance(post, Question):
-        Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
+        if not post.is_hidden:  # a hidden answer is not counted already
+            Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
         if post.is_accepted:
             post.is_accepted = False
             post.accepted_at = None
@@ -191,7 +231,7 @@ def restore_post(*, post: Post) -> Post:
     post.deleted_at = None
     post.deleted_by = None
     post.save(update_fields=["deleted_at", "deleted_by"])
-    if not isinstance(post, Question):
+    if not isinstance(post, Question) and not post.is_hidden:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     return post
 
@@ -239,16 +279,114 @@ def add_comment(*, author: User, post: Post, body: str) -> Comment:
     return comment
 
 
+def record_action(
+    *,
+    actor: User | None,
+    action: str,
+    target: Post | Comment | User | None = None,
+    user: User | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> ModerationAction:
+    """Write one row of the moderators' audit log and send `signals.moderator_action`.
+
+    The only writer of `ModerationAction`. `target` is the post, comment or member acted on;
+    `user` names a member besides a post (the author suspended with it). Runs inside the
+    caller's transaction, so the row and the signal's receivers commit with the action.
+    """
+    entry = ModerationAction(actor=actor, action=action, user=user, reason=reason)
+    entry.details = details or {}
+    if target is not None:
+        field = "user" if isinstance(target, get_user_model()) else target.kind
+        setattr(entry, field, target)
+    entry.save()
+    signals.moderator_action.send(
+        sender=ModerationAction,
+        action=action,
+        actor=actor,
+        target=target,
+        reason=reason,
+        entry=entry,
+    )
+    return entry
+
+
+def lock_target(target: Post | Comment) -> Post | Comment:
+    """Lock what a flag can point at, in the lock order above: an answer's question row before
+    the answer, a comment's post before the comment. Returns the target as locked."""
+    if isinstance(target, Comment):
+        post = lock_target(target.post)
+        comment = Comment.objects.select_for_update().get(pk=target.pk)
+        if comment.question_id:
+            comment.question = post
+        else:
+            comment.answer = post
+        return comment
+    if not isinstance(target, Question):
+        Question.objects.select_for_update().filter(pk=target.question_id).values_list("pk").get()
+    return _lock(target)
+
+
+def _count_visible(target: Post | Comment, delta: int) -> None:
+    """Add `delta` to the counter that `target` counts in: answers on their question, comments
+    on their post. Questions are counted nowhere."""
+    if isinstance(target, Comment):
+        post = target.post
+        type(post).objects.filter(pk=post.pk).update(
+            comment_count=Greatest(F("comment_count") + delta, Value(0))
+        )
+    elif not isinstance(target, Question):
+        Question.objects.filter(pk=target.question_id).update(
+            answer_count=Greatest(F("answer_count") + delta, Value(0))
+        )
+
+
+def set_hidden(target: Post | Comment, hidden: bool) -> bool:
+    """Hide or show a post or comment (the caller holds its lock: `lock_target`) and keep the
+    counters right: a hidden answer or comment is not counted, like a deleted one. Returns
+    whether anything changed."""
+    if target.is_hidden == hidden:
+        return False
+    target.hidden_at = timezone.now() if hidden else None
+    target.save(update_fields=["hidden_at"])
+    if not target.is_deleted:
+        _count_visible(target, -1 if hidden else 1)
+    return True
+
+
+def flags_to_hide(target: Post | Comment) -> bool:
+    """Whether enough members have open spam or rude flags on `target` to hide it."""
+    flaggers = (
+        target.flags.filter(status=FlagStatus.OPEN, reason__in=HIDING_REASONS)
+        .values("flagger")
+        .distinct()
+        .count()
+    )
+    return flaggers >= settings.JOKESITE_FLAGS_TO_HIDE
+
+
 @transaction.atomic
-def flag_post(*, flagger: User, post: Post, reason: str, details: str = "") -> Flag:
-    """Queue a post for moderators. A second flag by the same member while the first is open
-    updates that one instead of adding another."""
-    post = _lock(post)
-    flag, _ = post.flags.update_or_create(
+def flag_post(*, flagger: User, post: Post | Comment, reason: str, details: str = "") -> Flag:
+    """Queue a post or a comment for moderators. A second flag by the same member while the
+    first is open updates that one instead of adding another.
+
+    Once `JOKESITE_FLAGS_TO_HIDE` members have open spam or rude flags on it, it is hidden
+    until a moderator decides (`moderation.handle_flags`); the audit log says so.
+    """
+    target = lock_target(post)
+    flag, _ = target.flags.update_or_create(
         flagger=flagger,
         status=FlagStatus.OPEN,
         defaults={"reason": reason, "details": details},
     )
+    if not target.is_hidden and not target.is_deleted and flags_to_hide(target):
+        set_hidden(target, True)
+        record_action(
+            actor=None,
+            action=ModerationAction.Kind.HIDE,
+            target=target,
+            details={"flags": target.flags.filter(status=FlagStatus.OPEN).count()},
+        )
     return flag
 
 
@@ -265,9 +403,10 @@ def delete_comment(*, comment: Comment) -> Comment:
         return comment
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
-    type(post).objects.filter(pk=post.pk).update(
-        comment_count=Greatest(F("comment_count") - 1, Value(0))
-    )
+    if not comment.is_hidden:  # a hidden comment is not counted already
+        type(post).objects.filter(pk=post.pk).update(
+            comment_count=Greatest(F("comment_count") - 1, Value(0))
+        )
     return comment
 
 
@@ -280,7 +419,8 @@ def restore_comment(*, comment: Comment) -> Comment:
         return comment
     comment.deleted_at = None
     comment.save(update_fields=["deleted_at"])
-    type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    if not comment.is_hidden:
+        type(post).objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .models import Question
+from .models import Comment, Question
 
 app_name = "questions"
 post = {"model": Question}
@@ -17,6 +17,18 @@ urlpatterns = [
     path("questions/<int:pk>/delete/", views.delete, post, name="delete"),
     path("questions/<int:pk>/flag/", views.flag, post, name="flag"),
     path("questions/<int:pk>/revisions/", views.revisions, post, name="revisions"),
+    path(
+        "questions/<int:pk>/revisions/<int:number>/rollback/",
+        views.rollback,
+        post,
+        name="rollback",
+    ),
+    path("questions/<int:pk>/undelete/", views.undelete, post, name="undelete"),
+    path("questions/<int:pk>/lock/", views.lock, post, name="lock"),
+    path("questions/<int:pk>/unlock/", views.lock, {**post, "locked": False}, name="unlock"),
+    path("questions/<int:pk>/close/", views.close, name="close"),
+    path("questions/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("comments/<int:pk>/flag/", views.flag, {"model": Comment}, name="comment_flag"),
     # After the actions: a slug never shadows them (Question.save avoids their names).
     path("questions/<int:pk>/<str:slug>/", views.question_detail, name="detail"),
     path("tags/", views.tag_list, name="tags"),

@@ -18,16 +18,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jokesite.protection import protect_form
 
-from . import permissions, seo, services
+from . import moderation, permissions, seo, services
 from .forms import (
     BodyForm,
+    CloseForm,
     CommentForm,
     EditQuestionForm,
     FlagForm,
     QuestionForm,
     VoteForm,
 )
-from .models import Category, Question, Tag, TagSynonym
+from .models import Category, CloseReason, Comment, Question, Tag, TagSynonym
 from .ratelimits import limit, limit_reads
 from .similar import related_questions, similar_questions
 
@@ -66,6 +67,13 @@ def wants_json(request) -> bool:
 def deny(privilege: str | None = None):
     """A 403 that says why, in the words the disabled button uses."""
     raise PermissionDenied(permissions.explain(privilege) if privilege else "")
+
+
+def refuse_if_blocked(user, post=None) -> None:
+    """A 403 with the member's suspension (its reason and end) or the post's lock, when one
+    of them is why a rule said no; returns otherwise, for the rule's own explanation."""
+    if notice := permissions.block_notice(user, post):
+        raise PermissionDenied(notice)
 
 
 def question_listing(request, queryset, *, default_sort="active"):
@@ -179,7 +187,7 @@ def _thread_answers(question, user):
         .order_by("-is_accepted", "-score", "created_at", "id")
     )
     if not permissions.is_moderator(user):
-        visible = Q(deleted_at__isnull=True)
+        visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
         if user.is_authenticated:
             visible |= Q(author=user)
         answers = answers.filter(visible)
@@ -203,7 +211,7 @@ def qa_page_json_ld(request, question, answers) -> str:
             "author": person(answer.author),
         }
 
-    visible = [a for a in answers if not a.is_deleted]
+    visible = [a for a in answers if not (a.is_deleted or a.is_hidden)]
     accepted = [a for a in visible if a.is_accepted]
     main = {
         "@type": "Question",
@@ -228,7 +236,7 @@ def qa_page_json_ld(request, question, answers) -> str:
 @require_safe
 def question_detail(request, pk, slug=None):
     question = get_object_or_404(
-        Question.objects.select_related("author", "category")
+        Question.objects.select_related("author", "category", "duplicate_of")
         .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
         .with_comments()
         .with_viewer_votes(request.user),
@@ -248,6 +256,7 @@ def question_detail(request, pk, slug=None):
         "answers": answers,
         "related_questions": related_questions(question, limit=RELATED_LIMIT),
         "answer_form": answer_form,
+        "close_reasons": CloseReason.choices,
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
     }
@@ -275,6 +284,7 @@ def _similar_to_form(request) -> dict:
 @limit("ask", unless=_is_similar_check)
 def ask(request):
     if not permissions.can_ask(request.user):
+        refuse_if_blocked(request.user)
         deny()
     if _is_similar_check(request):
         # The no-JavaScript "Check for similar questions" step: the form again, as typed, with
@@ -300,10 +310,12 @@ def ask(request):
 
 
 def _get_post(request, model, pk, *, for_update=True):
-    """The post addressed by the URL, or 404 when it does not exist or the viewer may not see
-    it."""
+    """The post (or comment) addressed by the URL, or 404 when it does not exist or the viewer
+    may not see it."""
     queryset = model.objects.select_related("author")
-    if model is not Question:
+    if model is Comment:
+        queryset = queryset.select_related("question", "answer__question")
+    elif model is not Question:
         queryset = queryset.select_related("question", "question__author")
     post = get_object_or_404(queryset, pk=pk)
     if not permissions.can_view(request.user, post):
@@ -321,6 +333,7 @@ def vote(request, pk, model):
         return HttpResponseBadRequest(_("A vote is 1, -1 or 0."))
     value = form.cleaned_data["value"]
     if not permissions.can_vote(request.user, post, value):
+        refuse_if_blocked(request.user, post)
         if permissions.is_author(request.user, post):
             raise PermissionDenied(_("You cannot vote on your own post."))
         if post.is_deleted:
@@ -339,6 +352,7 @@ def vote(request, pk, model):
 def comment(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_comment(request.user, post):
+        refuse_if_blocked(request.user, post)
         deny("comment")
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -354,6 +368,7 @@ def comment(request, pk, model):
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = _get_post(request, model, pk)
     if not permissions.can_edit(request.user, post):
+        refuse_if_blocked(request.user, post)
         raise PermissionDenied(_("Only the author and moderators can edit this post."))
     initial = {"body": post.body}
     if isinstance(post, Question):
@@ -368,16 +383,18 @@ def edit(request, pk, model, form_class=EditQuestionForm):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            changes = {
+                "body": data["body"],
+                "title": data.get("title"),
+                "tags": data.get("tags"),
+                "category": data.get("category"),
+                "summary": data.get("summary", ""),
+            }
             # A new title means a new slug: redirect to the post as saved, not as it was.
-            post = services.edit_post(
-                editor=request.user,
-                post=post,
-                body=data["body"],
-                title=data.get("title"),
-                tags=data.get("tags"),
-                category=data.get("category"),
-                summary=data.get("summary", ""),
-            )
+            if permissions.acts_as_moderator(request.user, post):
+                post = moderation.edit_post(moderator=request.user, post=post, **changes)
+            else:
+                post = services.edit_post(editor=request.user, post=post, **changes)
             messages.success(request, _("Your edit is saved."))
             return redirect(post)
         return render(request, template, context, status=400)
@@ -389,12 +406,81 @@ def edit(request, pk, model, form_class=EditQuestionForm):
 def delete(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_delete(request.user, post):
+        refuse_if_blocked(request.user, post)
         raise PermissionDenied(_("Only the author and moderators can delete this post."))
-    services.delete_post(actor=request.user, post=post)
+    if permissions.acts_as_moderator(request.user, post):
+        moderation.soft_delete(moderator=request.user, target=post)
+    else:
+        services.delete_post(actor=request.user, post=post)
     messages.success(request, _("The post is deleted."))
     if isinstance(post, Question):
         return redirect("home")
     return redirect(post)
+
+
+def _require_moderator(request, message: str) -> None:
+    if not permissions.can_moderate(request.user):
+        refuse_if_blocked(request.user)
+        raise PermissionDenied(message)
+
+
+@require_POST
+@login_required
+def undelete(request, pk, model):
+    """Moderators only (an author sees their deleted post but cannot bring it back)."""
+    post = _get_post(request, model, pk)
+    _require_moderator(request, _("Only moderators can undelete posts."))
+    if moderation.undelete(moderator=request.user, target=post):
+        messages.success(request, _("The post is back."))
+    return redirect(post)
+
+
+@require_POST
+@login_required
+def lock(request, pk, model, locked=True):
+    post = _get_post(request, model, pk)
+    _require_moderator(request, _("Only moderators can lock and unlock posts."))
+    if moderation.set_locked(moderator=request.user, post=post, locked=locked):
+        done = _("The post is locked.") if locked else _("The post is unlocked.")
+        messages.success(request, done)
+    return redirect(post)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request, pk):
+    """The close form (GET), closing (POST). Moderators only: there are no close votes."""
+    question = _get_post(request, Question, pk)
+    _require_moderator(request, _("Only moderators can close questions."))
+    if question.is_closed:
+        messages.info(request, _("This question is closed already."))
+        return redirect(question)
+    data = request.POST if request.method == "POST" else None  # an empty POST is bound too
+    form = CloseForm(data, question=question)
+    context = {"form": form, "question": question}
+    if request.method == "POST":
+        if form.is_valid():
+            moderation.close_question(
+                moderator=request.user,
+                question=question,
+                reason=form.cleaned_data["reason"],
+                duplicate_of=form.cleaned_data["duplicate_of"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("The question is closed."))
+            return redirect(question)
+        return render(request, "questions/close_form.html", context, status=400)
+    return render(request, "questions/close_form.html", context)
+
+
+@require_POST
+@login_required
+def reopen(request, pk):
+    question = _get_post(request, Question, pk)
+    _require_moderator(request, _("Only moderators can reopen questions."))
+    if moderation.reopen_question(moderator=request.user, question=question):
+        messages.success(request, _("The question is open again."))
+    return redirect(question)
 
 
 @login_required
@@ -403,6 +489,7 @@ def delete(request, pk, model):
 def flag(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_flag(request.user, post):
+        refuse_if_blocked(request.user)
         if permissions.is_author(request.user, post):
             raise PermissionDenied(_("You cannot flag your own post."))
         deny("flag")
@@ -443,8 +530,35 @@ def revisions(request, pk, model):
         rev.diff = _diff(previous.body if previous else "", rev.body)
         previous = rev
     revs.reverse()
-    context = {"post": post, "revisions": revs}
+    context = {
+        "post": post,
+        "revisions": revs,
+        "can_rollback": permissions.can_rollback(request.user, post),
+    }
     return render(request, "questions/revisions.html", context)
+
+
+@require_POST
+@login_required
+@limit("edit")
+def rollback(request, pk, number, model):
+    """Make an earlier revision current again, as a new revision: the author or a moderator."""
+    post = _get_post(request, model, pk)
+    if not permissions.can_rollback(request.user, post):
+        refuse_if_blocked(request.user, post)
+        raise PermissionDenied(_("Only the author and moderators can roll back this post."))
+    if not post.revisions.filter(number=number).exists():
+        raise Http404(_("This post has no such revision."))
+    if permissions.acts_as_moderator(request.user, post):
+        changed = moderation.rollback_post(moderator=request.user, post=post, number=number)
+    else:
+        changed = services.rollback_post(editor=request.user, post=post, number=number)
+    if changed:
+        messages.success(request, _("Rolled back to revision %(n)d.") % {"n": number})
+    else:
+        messages.info(request, _("Revision %(n)d is the current text already.") % {"n": number})
+    post.refresh_from_db()  # a title rolled back means another slug
+    return redirect(post)
 
 
 @require_safe

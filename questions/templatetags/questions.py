@@ -4,6 +4,7 @@ import html
 
 from django import template
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from questions import permissions
 
@@ -61,3 +62,28 @@ def plaintext(value):
     """Rendered HTML as plain text, for meta descriptions: tags dropped, entities decoded (the
     template escapes the result once), whitespace collapsed."""
     return " ".join(html.unescape(strip_tags(value or "")).split())
+
+
+@register.filter
+def answerable_by(question, user):
+    return permissions.can_answer(user, question)
+
+
+@register.filter
+def moderatable_by(post, user):
+    """Whether `user` sees the moderator controls (close, lock, undelete) on `post`."""
+    return permissions.can_moderate(user)
+
+
+@register.filter
+def rollback_url(post, number):
+    return post.get_rollback_url(number)
+
+
+@register.simple_tag
+def blocked_reason(user, post=None):
+    """Why a write button is off, when the reason is a suspension (the banner has its details)
+    or the post's lock; empty otherwise."""
+    if permissions.is_suspended(user):
+        return _("Your account is suspended: you can read but not write.")
+    return permissions.block_notice(user, post)
