@@ -29,7 +29,8 @@ from django.utils import timezone, translation
 from answers.services import post_answer
 from notifications.models import EmailPreferences
 from notifications.services import follow
-from questions import permissions
+from questions import moderation, permissions
+from questions.models import CloseReason
 from questions.services import add_comment, edit_post
 from tests.conftest import LOCALE_DIR
 from tests.factories import (
@@ -37,6 +38,7 @@ from tests.factories import (
     CategoryFactory,
     CommentFactory,
     FlagFactory,
+    ModeratorFactory,
     QuestionFactory,
     TagFactory,
     UserFactory,
@@ -359,7 +361,8 @@ def test_admin_labels_of_our_models_in_chinese(zh):
     for text in ["jokesite 管理后台", "管理控制台", "问题与帖子通用功能", "标签同义词", "举报"]:
         assert text in page, text
     page = text_of(zh.get("/admin/questions/flag/"))
-    assert "将所选举报标为有效（已处理）" in page
+    assert ">将举报标为有效，保留帖子</option>" in page  # an action
+    assert ">删除并禁言 7 天</button>" in page  # a decision on the flag
 
 
 def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
@@ -413,6 +416,50 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
         response = zh.get(url)
         assert response.status_code == 200, url
         assert not english_words(text_of(response)), url
+
+
+def test_no_english_is_left_on_moderated_threads(zh):
+    """What moderators and moderated members see: a question closed as a duplicate and locked,
+    a deleted answer, the moderator's controls and forms, a suspended member's banner and the
+    inbox item telling an author what a moderator did."""
+    moderator = ModeratorFactory(username="版主")
+    author = UserFactory(username="小王")
+    tags = [TagFactory(name="转账")]
+    original = QuestionFactory(
+        author=moderator, title="银行转账为什么这么慢？", body="总要等几天。" * 5, tags=tags
+    )
+    question = QuestionFactory(
+        author=author, title="为什么转账要三天？", body="周一转，周四到。" * 3, tags=tags
+    )
+    answer = AnswerFactory(question=question, author=author, body="因为银行批量结算。" * 3)
+    comment = CommentFactory(question=question, author=author, body="补充一点：周末也不结算。")
+    moderation.close_question(
+        moderator=moderator, question=question, reason=CloseReason.DUPLICATE, duplicate_of=original
+    )
+    moderation.set_locked(moderator=moderator, post=question, locked=True, note="争论太多")
+    moderation.soft_delete(moderator=moderator, target=answer, reason="重复内容")
+    zh.force_login(moderator)
+    for url in [
+        question.get_absolute_url(),
+        original.get_absolute_url(),
+        f"/questions/{question.pk}/revisions/",
+        f"/questions/{original.pk}/close/",
+        f"/comments/{comment.pk}/flag/",
+    ]:
+        response = zh.get(url)
+        assert response.status_code == 200, url
+        assert not english_words(text_of(response)), url
+    page = text_of(zh.get(question.get_absolute_url()))
+    for text in ["重新开放", "解锁", "恢复", "这个问题在这里已有答案：", "此帖子已被版主锁定"]:
+        assert text in page, text
+    moderation.suspend_user(moderator=moderator, user=author, days=3, reason="刷屏")
+    zh.force_login(author)
+    for url in ["/", question.get_absolute_url(), "/inbox/"]:
+        response = zh.get(url)
+        assert response.status_code == 200, url
+        assert not english_words(text_of(response)), url
+    assert "你的账户已被禁言" in text_of(response)
+    assert "版主处理了你的" in text_of(response)
 
 
 # --- Choosing the language -------------------------------------------------------------------
