@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("users/<str:username>/", views.profile, name="profile"),
+    path("help/privileges/", views.privileges, name="privileges"),
 ]

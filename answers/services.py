@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from questions import signals
+from accounts.models import ReputationReason
+from questions import reputation, signals
 from questions.models import Question
-from questions.services import add_revision, change_accept_reputation
+from questions.services import add_revision
 
 from .models import Answer
 
@@ -33,38 +34,53 @@ def post_answer(*, author: User, question: Question, body: str) -> Answer:
     return answer
 
 
-def _accept_reputation(answer: Answer, sign: int) -> None:
-    change_accept_reputation(answer=answer, asker_id=answer.question.author_id, sign=sign)
+def _set_accepted(answer: Answer, *, asker_id: int, accepted: bool, now=None) -> None:
+    """Mark or unmark `answer`, booking what the accept is worth to its author and the asker
+    (nothing when they are the same member)."""
+    if accepted:
+        change = reputation.Change.for_accept(
+            answer,
+            asker_id=asker_id,
+            reason=ReputationReason.ACCEPTED,
+            accepter=ReputationReason.ACCEPTER,
+        )
+    else:
+        change = reputation.Change.for_accept(
+            answer, asker_id=asker_id, reason=ReputationReason.UNACCEPTED
+        )
+    with reputation.booking(change):
+        Answer.objects.filter(pk=answer.pk).update(
+            is_accepted=accepted, accepted_at=now if accepted else None
+        )
 
 
 @transaction.atomic
 def accept_answer(*, answer: Answer) -> bool:
     """Toggle the accepted mark on `answer` and return whether it is accepted now.
 
-    Locks the question row first, so two accepts on one question are applied in turn; accepting
-    another answer moves the mark (the database allows one accepted answer per question). An
-    answer deleted meanwhile is left alone.
+    Locks the question row first, so two accepts on one question are applied in turn, then the
+    answers, then (through the reputation booking) the members; accepting another answer moves
+    the mark (the database allows one accepted answer per question). An answer deleted
+    meanwhile is left alone.
     """
     question = Question.objects.select_for_update().get(pk=answer.question_id)
-    answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
     if answer.is_deleted:
         return False  # deleted while the asker clicked: it cannot be accepted any more
     now = timezone.now()
     if answer.is_accepted:
-        Answer.objects.filter(pk=answer.pk).update(is_accepted=False, accepted_at=None)
-        _accept_reputation(answer, -1)
+        _set_accepted(answer, asker_id=question.author_id, accepted=False)
         return False
     previous = (
-        Answer.objects.select_for_update()
-        .select_related("question")
-        .filter(question=question, is_accepted=True)
-        .first()
+        Answer.objects.select_for_update().filter(question=question, is_accepted=True).first()
+    )
+    # Moving the mark books twice: lock every member involved in one id-ordered batch first.
+    reputation.lock_users(
+        [question.author_id, answer.author_id, *([previous.author_id] if previous else [])]
     )
     if previous:
-        Answer.objects.filter(pk=previous.pk).update(is_accepted=False, accepted_at=None)
-        _accept_reputation(previous, -1)
-    Answer.objects.filter(pk=answer.pk).update(is_accepted=True, accepted_at=now)
-    _accept_reputation(answer, 1)
+        _set_accepted(previous, asker_id=question.author_id, accepted=False)
+    _set_accepted(answer, asker_id=question.author_id, accepted=True, now=now)
     Question.objects.filter(pk=question.pk).update(last_activity_at=now)
     signals.answer_accepted.send(sender=Answer, answer=answer)
     return True

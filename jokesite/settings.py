@@ -184,16 +184,19 @@ TASKS = {
 }
 
 # --- Community rules ----------------------------------------------------------------------
-# Reputation needed for each privilege (Stack Overflow's defaults). Launch mode, as in a
-# Stack Exchange private beta, drops every threshold short of moderation to 1.
+# Reputation needed for each privilege (Stack Overflow's defaults); /help/privileges/ shows
+# this table with each member's progress. Launch mode, as in a Stack Exchange private beta,
+# drops every threshold short of moderation to 1. How reputation is earned: questions/reputation.py.
 JOKESITE_LAUNCH_MODE = env_bool("JOKESITE_LAUNCH_MODE", False)
 JOKESITE_PRIVILEGES = {
     "vote_up": 15,
     "flag": 15,
     "comment": 50,
     "vote_down": 125,
+    "review": 500,
     "edit_tags": 500,
     "edit_others": 2000,
+    "close_reopen": 3000,
 }
 
 # Moderation: open spam or rude flags from this many members hide a post or comment until a

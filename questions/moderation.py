@@ -32,7 +32,6 @@ from .models import (
     FlagStatus,
     ModerationAction,
     Question,
-    Vote,
 )
 
 if TYPE_CHECKING:
@@ -351,17 +350,9 @@ def lift_suspension(*, moderator: User, user: User, reason: str = "") -> bool:
 
 
 def invalidate_votes(user: User) -> int:
-    """Retract every vote `user` has cast, undoing the reputation each gave or took, and
-    return how many there were.
-
-    Stands in for the reputation ledger's invalidation: each vote is retracted through
-    `cast_vote`, which reverses its reputation exactly. Swap the body for the ledger's
-    function when it lands.
-    """
-    votes = list(Vote.objects.filter(voter=user).select_related("question", "answer"))
-    for vote in votes:
-        services.cast_vote(voter=user, post=vote.post, value=0)
-    return len(votes)
+    """Remove every vote `user` has cast, with the reputation each gave or took, and return
+    how many there were (`services.invalidate_votes`, booked in the reputation ledger)."""
+    return services.invalidate_votes(voter=user)
 
 
 @transaction.atomic

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from . import signals
+from accounts.models import ReputationReason
+
+from . import reputation, signals
 from .models import (
     TAG_PATTERN,
     Comment,
@@ -28,19 +30,13 @@ from .models import (
     Revision,
     Tag,
     TagSynonym,
+    Vote,
 )
 
 if TYPE_CHECKING:
     from accounts.models import User
 
     from .models import Category, Post
-
-# Stack Overflow's reputation rules.
-REP_UPVOTE_RECEIVED = 10
-REP_DOWNVOTE_RECEIVED = -2
-REP_DOWNVOTE_ANSWER_GIVEN = -1
-REP_ANSWER_ACCEPTED = 15
-REP_ACCEPTER = 2
 
 # Reasons that count towards hiding a post before a moderator has looked at it.
 HIDING_REASONS = [FlagReason.SPAM, FlagReason.RUDE]
@@ -56,23 +52,6 @@ def normalize_tags(raw: str) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
-
-
-def change_reputation(user_id: int, delta: int) -> None:
-    """Add `delta` to a user's reputation atomically; it never drops below 1."""
-    if delta:
-        get_user_model().objects.filter(pk=user_id).update(
-            reputation=Greatest(F("reputation") + delta, Value(1))
-        )
-
-
-def change_accept_reputation(*, answer: Post, asker_id: int, sign: int) -> None:
-    """Give (`sign` 1) or take back (`sign` -1) what accepting `answer` is worth to its author
-    and to the asker. Accepting one's own answer is worth nothing."""
-    if answer.author_id == asker_id:
-        return
-    change_reputation(answer.author_id, sign * REP_ANSWER_ACCEPTED)
-    change_reputation(asker_id, sign * REP_ACCEPTER)
 
 
 def _lock(post: Post) -> Post:
@@ -201,49 +180,51 @@ def rollback_post(*, editor: User, post: Post, number: int) -> Revision | None:
 
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
-    """Soft-delete a post. A deleted answer stops counting and loses its accepted mark, with
-    the reputation the accept gave, as if the asker had unaccepted it."""
+    """Soft-delete a post. Its votes stop counting for its author and its downvoters (see
+    `questions.reputation`); a deleted answer stops counting and loses its accepted mark."""
     post = _lock_with_question(post)
     if post.is_deleted:
         return post
-    post.deleted_at = timezone.now()
-    post.deleted_by = actor
-    fields = ["deleted_at", "deleted_by"]
-    if not isinstance(post, Question):
-        if not post.is_hidden:  # a hidden answer is not counted already
-            Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") - 1)
-        if post.is_accepted:
-            post.is_accepted = False
-            post.accepted_at = None
-            fields += ["is_accepted", "accepted_at"]
-            asker_id = Question.objects.values_list("author_id", flat=True).get(pk=post.question_id)
-            change_accept_reputation(answer=post, asker_id=asker_id, sign=-1)
-    post.save(update_fields=fields)
+    change = reputation.Change.for_votes(
+        post.votes.all(), post=post, reason=ReputationReason.POST_DELETED
+    )
+    if not isinstance(post, Question) and post.is_accepted:
+        asker_id = Question.objects.values_list("author_id", flat=True).get(pk=post.question_id)
+        change.include_accept(post, asker_id=asker_id, reason=ReputationReason.UNACCEPTED)
+    with reputation.booking(change):
+        post.deleted_at = timezone.now()
+        post.deleted_by = actor
+        fields = ["deleted_at", "deleted_by"]
+        if not isinstance(post, Question):
+            if not post.is_hidden:  # a hidden answer is not counted already
+                Question.objects.filter(pk=post.question_id).update(
+                    answer_count=F("answer_count") - 1
+                )
+            if post.is_accepted:
+                post.is_accepted = False
+                post.accepted_at = None
+                fields += ["is_accepted", "accepted_at"]
+        post.save(update_fields=fields)
     return post
 
 
 @transaction.atomic
 def restore_post(*, post: Post) -> Post:
-    """Undo a soft delete."""
+    """Undo a soft delete: the post's votes count again (an answer's accepted mark, lost on
+    deletion, does not come back)."""
     post = _lock_with_question(post)
     if not post.is_deleted:
         return post
-    post.deleted_at = None
-    post.deleted_by = None
-    post.save(update_fields=["deleted_at", "deleted_by"])
+    change = reputation.Change.for_votes(
+        post.votes.all(), post=post, reason=ReputationReason.POST_RESTORED
+    )
+    with reputation.booking(change):
+        post.deleted_at = None
+        post.deleted_by = None
+        post.save(update_fields=["deleted_at", "deleted_by"])
     if not isinstance(post, Question) and not post.is_hidden:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     return post
-
-
-def _reputation_for(post: Post, value: int) -> tuple[int, int]:
-    """(author's change, voter's change) that one vote of `value` is worth."""
-    if value == 1:
-        return REP_UPVOTE_RECEIVED, 0
-    if value == -1:
-        voter_cost = 0 if isinstance(post, Question) else REP_DOWNVOTE_ANSWER_GIVEN
-        return REP_DOWNVOTE_RECEIVED, voter_cost
-    return 0, 0
 
 
 @transaction.atomic
@@ -251,23 +232,72 @@ def cast_vote(*, voter: User, post: Post, value: int) -> int:
     """Set voter's vote on a post (0 retracts it) and return the new score.
 
     Locks the post row first, so concurrent votes on one post are applied in turn; the unique
-    constraint per (voter, post) is the last line against a double count.
+    constraint per (voter, post) is the last line against a double count. A changed vote is a
+    retraction and a new vote (dated now), each booked in the reputation ledger.
     """
     post = _lock(post)
-    old = post.votes.filter(voter=voter).values_list("value", flat=True).first() or 0
-    if value == old:
+    old = post.votes.filter(voter=voter).first()
+    old_value = old.value if old else 0
+    if value == old_value:
         return post.score
+    # A change books twice: lock both members in one id-ordered batch first.
+    reputation.lock_users([post.author_id, voter.pk])
+    if old:
+        change = reputation.Change.for_votes(
+            [old], post=post, reason=ReputationReason.VOTE_REVERSED
+        )
+        with reputation.booking(change):
+            old.delete()
     if value:
-        post.votes.update_or_create(voter=voter, defaults={"value": value})
-    else:
-        post.votes.filter(voter=voter).delete()
-    type(post).objects.filter(pk=post.pk).update(score=F("score") + value - old)
-    old_author, old_voter = _reputation_for(post, old)
-    new_author, new_voter = _reputation_for(post, value)
-    change_reputation(post.author_id, new_author - old_author)
-    change_reputation(voter.pk, new_voter - old_voter)
+        vote = Vote(voter=voter, value=value, created_at=timezone.now(), **{post.kind: post})
+        change = reputation.Change.for_votes(
+            [vote],
+            post=post,
+            reason=ReputationReason.UPVOTE if value == 1 else ReputationReason.DOWNVOTE,
+            downvotes=ReputationReason.DOWNVOTED_ANSWER,
+        )
+        with reputation.booking(change):
+            vote.save()
+    type(post).objects.filter(pk=post.pk).update(score=F("score") + value - old_value)
     post.refresh_from_db(fields=["score"])
     return post.score
+
+
+@transaction.atomic
+def invalidate_votes(*, voter: User) -> int:
+    """Remove every vote `voter` has cast, for spammer and voting-ring cleanup, and return how
+    many were removed.
+
+    Scores drop the votes, and everyone's reputation is worked out again as if the votes had
+    never been cast: their authors lose what the votes earned (a day under the cap may earn
+    more from its other votes), `voter` gets back what downvoting answers cost, all booked as
+    "votes invalidated". Votes on deleted posts go too. Locks every post voted on (questions,
+    then answers, in id order) and then the members. Suspend the account first: a vote cast
+    while this runs may survive it.
+    """
+    answer_model = Vote.answer.field.related_model
+    votes = list(Vote.objects.filter(voter=voter).values_list("question_id", "answer_id"))
+    if not votes:
+        return 0
+    question_ids = sorted({q for q, _ in votes if q})
+    answer_ids = sorted({a for _, a in votes if a})
+    for model, ids in ((Question, question_ids), (answer_model, answer_ids)):
+        list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    # Read again under the locks: what the posts are now (deleted or not) decides what counts.
+    votes = list(
+        Vote.objects.filter(voter=voter)
+        .filter(Q(question_id__in=question_ids) | Q(answer_id__in=answer_ids))
+        .select_related("question", "answer")
+    )
+    change = reputation.Change.for_votes(votes, reason=ReputationReason.VOTES_INVALIDATED)
+    with reputation.booking(change):
+        for model, kind in ((Question, "question"), (answer_model, "answer")):
+            mine = Vote.objects.filter(voter=voter, **{kind: OuterRef("pk")}).values("value")
+            model.objects.filter(pk__in={getattr(v, f"{kind}_id") for v in votes}).update(
+                score=F("score") - Subquery(mine[:1])
+            )
+        Vote.objects.filter(pk__in=[vote.pk for vote in votes]).delete()
+    return len(votes)
 
 
 @transaction.atomic

@@ -369,7 +369,9 @@ def edit(request, pk, model, form_class=EditQuestionForm):
     post = _get_post(request, model, pk)
     if not permissions.can_edit(request.user, post):
         refuse_if_blocked(request.user, post)
-        raise PermissionDenied(_("Only the author and moderators can edit this post."))
+        if post.is_deleted:
+            raise PermissionDenied(_("Only the author and moderators can edit this post."))
+        deny("edit_others")
     initial = {"body": post.body}
     if isinstance(post, Question):
         initial.update(

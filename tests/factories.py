@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Sum
 
 from accounts.signals import MODERATORS, grant_moderator_permissions
 from answers.models import Answer
@@ -16,9 +17,13 @@ from questions.models import (
     Vote,
     VoteValue,
 )
+from questions.reputation import award_bonus
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A member. `reputation=N` is granted as a bonus row, so the total matches the ledger
+    (`User.reputation == max(1, 1 + sum of the rows)`) as it does on the site."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -33,6 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            ledger = obj.reputation_events.aggregate(total=Sum("delta"))["total"] or 0
+            if max(1, 1 + ledger) != obj.reputation:
+                award_bonus(user=obj, amount=obj.reputation - 1 - ledger)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

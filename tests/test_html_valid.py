@@ -83,6 +83,7 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
         "category": category.get_absolute_url(),
         "search": "/search/?q=bank",
         "profile": member.get_absolute_url(),
+        "privileges": "/help/privileges/",
         "signup": "/accounts/signup/",
         "login": "/accounts/login/",
         "password-reset": "/accounts/password/reset/",
@@ -123,5 +124,12 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     response = client.post("/questions/ask/", {"website": "robot"})
     assert response.status_code == 400
     pages["form-rejected"] = response.content
+    settings.JOKESITE_LAUNCH_MODE = False  # a newcomer sees what each privilege needs
+    client.force_login(UserFactory(username="cal"))
+    pages["thread-newcomer"] = client.get(question.get_absolute_url()).content
+    pages["privileges-newcomer"] = client.get("/help/privileges/").content
+    response = client.post(f"/questions/{question.pk}/vote/", {"value": "1"})
+    assert response.status_code == 403
+    pages["403"] = response.content
 
     validate(java, pages, tmp_path)

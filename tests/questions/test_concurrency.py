@@ -81,7 +81,7 @@ def test_thirty_members_upvoting_one_answer_at_once_all_count(launch_mode):
     answer.author.refresh_from_db()
     assert answer.score == 30
     assert Vote.objects.filter(answer=answer).count() == 30
-    assert answer.author.reputation == 1 + 300
+    assert answer.author.reputation == 1 + 200  # 30 upvotes in one day: the daily cap
 
 
 def test_one_member_upvoting_twenty_times_at_once_counts_once():

@@ -664,7 +664,8 @@ def test_delete_spammer_cleans_up_in_one_go(db, moderator):
     for member, reputation in [(victim, 200), (friend, 200), (bystander, 200)]:
         member.refresh_from_db()
         assert member.reputation == reputation, member
-    assert spammer.reputation == spammer_reputation + 1  # the answer downvote's cost back
+    # The upvote on the deleted spam answer stops counting; the answer downvote's cost is back.
+    assert spammer.reputation == spammer_reputation - 10 + 1
     for flag, status in [
         (flag_on_spam, FlagStatus.HELPFUL),
         (flag_on_comment, FlagStatus.HELPFUL),
