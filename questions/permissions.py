@@ -12,8 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 # Marked for the catalogue and translated where they are shown (`explain`, the privileges page),
 # in the language of that request: "You need 15 reputation to <vote up>."
@@ -30,19 +29,25 @@ PRIVILEGE_NAMES = {
 
 # What each privilege lets a member do, for /help/privileges/.
 PRIVILEGE_DESCRIPTIONS = {
-    "vote_up": _lazy("Tell the asker and everyone else that a question or answer is useful."),
-    "vote_down": _lazy(
+    "vote_up": gettext_lazy(
+        "Tell the asker and everyone else that a question or answer is useful."
+    ),
+    "vote_down": gettext_lazy(
         "Mark a question or answer as not useful. Downvoting an answer costs you 1 reputation."
     ),
-    "comment": _lazy(
+    "comment": gettext_lazy(
         "Comment on any post. Everyone may comment on their own posts and on the answers to "
         "their own questions."
     ),
-    "flag": _lazy("Bring spam, rudeness and posts that need work to the moderators' attention."),
-    "review": _lazy("Help the moderators work through the queue of flagged posts."),
-    "edit_tags": _lazy("Change the tags of any question."),
-    "edit_others": _lazy("Edit any question or answer; every edit keeps a revision."),
-    "close_reopen": _lazy("Vote to close questions that do not fit the site, and to reopen them."),
+    "flag": gettext_lazy(
+        "Bring spam, rudeness and posts that need work to the moderators' attention."
+    ),
+    "review": gettext_lazy("Help the moderators work through the queue of flagged posts."),
+    "edit_tags": gettext_lazy("Change the tags of any question."),
+    "edit_others": gettext_lazy("Edit any question or answer; every edit keeps a revision."),
+    "close_reopen": gettext_lazy(
+        "Vote to close questions that do not fit the site, and to reopen them."
+    ),
 }
 
 
