@@ -24,6 +24,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from answers.services import post_answer
@@ -31,7 +32,7 @@ from notifications.models import EmailPreferences
 from notifications.services import follow
 from questions import moderation, permissions
 from questions.models import CloseReason
-from questions.services import add_comment, edit_post
+from questions.services import add_comment, cast_vote, edit_post
 from tests.conftest import LOCALE_DIR
 from tests.factories import (
     AnswerFactory,
@@ -209,8 +210,9 @@ class VisibleText(HTMLParser):
 
 
 # Words that stay as they are in the Chinese interface: the site's name, a format's name, the
-# English option of the language switcher, the Markdown help's example link.
+# English option of the language switcher, the Markdown help's example link, a time zone.
 NOT_TRANSLATED = {
+    "UTC",
     "jokesite",
     "joke",
     "site",
@@ -393,6 +395,7 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
         summary="补充说明",
     )
     follow(user=reader, question=question)
+    cast_vote(voter=reader, post=question, value=1)  # a line in the asker's reputation history
     zh.force_login(reader)
     add_comment(author=asker, post=answer, body="谢谢，这个解释很清楚。")  # an inbox item
     pages = [
@@ -409,6 +412,8 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
         category.get_absolute_url(),
         "/search/?q=银行",
         reader.get_absolute_url(),
+        asker.get_absolute_url(),
+        reverse("accounts:privileges"),
         "/inbox/",
         "/settings/notifications/",
     ]
@@ -416,6 +421,7 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
         response = zh.get(url)
         assert response.status_code == 200, url
         assert not english_words(text_of(response)), url
+    assert "获得赞成票" in text_of(zh.get(asker.get_absolute_url()))  # the reputation history
 
 
 def test_no_english_is_left_on_moderated_threads(zh):
