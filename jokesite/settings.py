@@ -203,6 +203,11 @@ JOKESITE_PRIVILEGES = {
 # moderator decides; the default length of a suspension from the flag queue, in days.
 JOKESITE_FLAGS_TO_HIDE = int(os.environ.get("JOKESITE_FLAGS_TO_HIDE", "3"))
 JOKESITE_SUSPENSION_DAYS = 7
+# Close and reopen votes: this many members with the `close_reopen` privilege close (or reopen)
+# a question; moderators' votes are binding.
+JOKESITE_CLOSE_VOTES = int(os.environ.get("JOKESITE_CLOSE_VOTES", "3"))
+# The review queue shows the posts of accounts younger than this many days as first posts.
+JOKESITE_REVIEW_NEW_ACCOUNT_DAYS = 7
 
 # Rate limits per action: (normal, accounts younger than JOKESITE_NEW_ACCOUNT_DAYS), in
 # django-ratelimit's notation ("10/m" = 10 a minute, "5/10m" = 5 in ten minutes).

@@ -197,3 +197,16 @@ class CloseForm(forms.Form):
         if duplicate and not cleaned.get("duplicate_of") and "duplicate_of" not in self.errors:
             self.add_error("duplicate_of", _("Name the question this one duplicates."))
         return cleaned
+
+
+class CloseVoteForm(CloseForm):
+    """A member's close vote: a reason and, for a duplicate, the original; no log note."""
+
+    note = None
+
+
+class RetagForm(forms.Form):
+    """Only the tags of a question, checked as on the ask and edit forms."""
+
+    tags = QuestionForm.base_fields["tags"]
+    clean_tags = QuestionForm.clean_tags

@@ -27,6 +27,7 @@ TAG_PATTERN = r"^[\w][\w+#.\-]*$"
 RESERVED_SLUGS = {
     "answer",
     "close",
+    "close-vote",
     "comment",
     "delete",
     "edit",
@@ -34,6 +35,8 @@ RESERVED_SLUGS = {
     "follow",
     "lock",
     "reopen",
+    "reopen-vote",
+    "retag",
     "revisions",
     "undelete",
     "unlock",
@@ -324,6 +327,15 @@ class Question(Post):
     def get_reopen_url(self):
         return self._action_url("reopen")
 
+    def get_close_vote_url(self):
+        return self._action_url("close_vote")
+
+    def get_reopen_vote_url(self):
+        return self._action_url("reopen_vote")
+
+    def get_retag_url(self):
+        return self._action_url("retag")
+
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
@@ -331,6 +343,69 @@ class Question(Post):
     def tag_names(self) -> list[str]:
         """Names of the tags, from the prefetch cache when there is one."""
         return [tag.name for tag in self.tags.all()]
+
+
+class CloseVoteKind(models.TextChoices):
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen")
+
+
+class CloseVoteQuerySet(models.QuerySet):
+    def active(self):
+        """Votes of the current round: a close or reopen ends the round and expires them."""
+        return self.filter(expired_at__isnull=True)
+
+
+class CloseVote(models.Model):
+    """A member's vote to close an open question, or to reopen a closed one.
+
+    One active vote per member and question (a question is either open or closed, so the
+    active votes are all of one kind); closing or reopening it, by votes or by a moderator,
+    sets `expired_at` on the round's votes, and the next round starts empty.
+    """
+
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="close_votes",
+        verbose_name=_("voter"),
+    )
+    question = models.ForeignKey(
+        Question, models.CASCADE, related_name="close_votes", verbose_name=_("question")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CloseVoteKind)
+    reason = models.CharField(_("close reason"), max_length=20, choices=CloseReason, blank=True)
+    duplicate_of = models.ForeignKey(
+        Question,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duplicate of"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
+
+    objects = CloseVoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("close vote")
+        verbose_name_plural = _("close votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voter", "question"],
+                condition=Q(expired_at__isnull=True),
+                name="one_active_close_vote",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reopen", reason="") | Q(kind="close") & ~Q(reason=""),
+                name="close_vote_reason_iff_close",
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "expired_at"], name="close_vote_round_idx")]
+
+    def __str__(self):
+        return f"{self.voter}: {self.get_kind_display()} {self.question_id}"
 
 
 class VoteValue(models.IntegerChoices):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from . import permissions, services
 from .models import (
     CloseReason,
+    CloseVote,
     Comment,
     Flag,
     FlagReason,
@@ -238,21 +239,33 @@ def rollback_post(*, moderator: User, post: Post, number: int) -> bool:
     return True
 
 
+def _end_round(question: Question, now) -> list[int]:
+    """Expire the active close or reopen votes on a (locked) question; returns the voters."""
+    votes = CloseVote.objects.active().filter(question=question)
+    voters = list(votes.order_by("created_at", "pk").values_list("voter_id", flat=True))
+    votes.update(expired_at=now)
+    return voters
+
+
 @transaction.atomic
 def close_question(
     *,
-    moderator: User,
+    moderator: User | None,
     question: Question,
     reason: str,
     duplicate_of: Question | None = None,
     note: str = "",
 ) -> bool:
     """Close a question with a `CloseReason`; `duplicate_of` only for duplicates. A closed
-    question takes no new answers. Returns False when it was closed already."""
+    question takes no new answers. `moderator` None: closed by members' votes
+    (`close_votes.cast_close_vote`); the audit row then has no moderator, as a post hidden by
+    flags, and names the voters. Either way the round of close votes ends. Returns False when
+    it was closed already."""
     question = services.lock_target(question)
     if question.is_closed:
         return False
-    question.closed_at = timezone.now()
+    now = timezone.now()
+    question.closed_at = now
     question.closed_by = moderator
     question.close_reason = reason
     question.duplicate_of = duplicate_of if reason == CloseReason.DUPLICATE else None
@@ -260,6 +273,9 @@ def close_question(
     details = {"close_reason": str(reason)}
     if question.duplicate_of:
         details["duplicate_of"] = question.duplicate_of.pk
+    voters = _end_round(question, now)
+    if moderator is None:
+        details["voters"] = voters
     services.record_action(
         actor=moderator, action=Kind.CLOSE, target=question, reason=note, details=details
     )
@@ -267,8 +283,9 @@ def close_question(
 
 
 @transaction.atomic
-def reopen_question(*, moderator: User, question: Question, note: str = "") -> bool:
-    """Reopen a closed question. Returns False when it was open."""
+def reopen_question(*, moderator: User | None, question: Question, note: str = "") -> bool:
+    """Reopen a closed question (`moderator` None: by members' votes, as for closing); the
+    round of reopen votes ends. Returns False when it was open."""
     question = services.lock_target(question)
     if not question.is_closed:
         return False
@@ -276,6 +293,9 @@ def reopen_question(*, moderator: User, question: Question, note: str = "") -> b
     question.closed_at = question.closed_by = question.duplicate_of = None
     question.close_reason = ""
     question.save(update_fields=["closed_at", "closed_by", "close_reason", "duplicate_of"])
+    voters = _end_round(question, timezone.now())
+    if moderator is None:
+        details["voters"] = voters
     services.record_action(
         actor=moderator, action=Kind.REOPEN, target=question, reason=note, details=details
     )

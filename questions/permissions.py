@@ -121,7 +121,11 @@ def threshold(privilege: str) -> int:
 def has_privilege(user, privilege: str) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
-    return is_moderator(user) or user.reputation >= threshold(privilege)
+    if user.reputation >= threshold(privilege):
+        return True
+    # Moderators are staff (joining the group makes the account staff), so a member who is
+    # not needs no permission lookup: the header's Review link costs no query on any page.
+    return (user.is_staff or user.is_superuser) and is_moderator(user)
 
 
 def explain(privilege: str) -> str:
@@ -189,6 +193,17 @@ def can_edit(user, post) -> bool:
 
 
 @writes
+def can_retag(user, question) -> bool:
+    """Changing only the tags of a question: whoever may edit it, and members with
+    `edit_tags`; never a deleted or locked question but by a moderator."""
+    if is_moderator(user):
+        return True
+    if not user.is_authenticated or question.is_deleted or question.is_locked:
+        return False
+    return can_edit(user, question) or has_privilege(user, "edit_tags")
+
+
+@writes
 def can_rollback(user, post) -> bool:
     """Rolling back to an earlier revision: the author (as for an edit) or a moderator, not
     members who may edit others' posts."""
@@ -230,8 +245,34 @@ def can_view(user, post) -> bool:
     return is_author(user, post) or is_moderator(user)
 
 
+# --- close and reopen votes, the review queue ---------------------------------------------
+
+
+def _can_vote_on_closing(user, question) -> bool:
+    if not user.is_authenticated or question.is_deleted or question.is_locked:
+        return False
+    return has_privilege(user, "close_reopen")
+
+
+@writes
+def can_vote_close(user, question) -> bool:
+    """Members with `close_reopen` vote to close an open question (their own too, as on Stack
+    Overflow); not a deleted or locked one. A moderator's vote closes it at once."""
+    return not question.is_closed and _can_vote_on_closing(user, question)
+
+
+@writes
+def can_vote_reopen(user, question) -> bool:
+    """As `can_vote_close`, on a closed question."""
+    return question.is_closed and _can_vote_on_closing(user, question)
+
+
+def can_review(user) -> bool:
+    """The review queue (`/review/`) is a read-only list: members with `review`."""
+    return has_privilege(user, "review")
+
+
 # --- moderators ----------------------------------------------------------------------------
-# Closing is for moderators only: there are no close votes.
 
 
 @writes

@@ -28,6 +28,9 @@ urlpatterns = [
     path("questions/<int:pk>/unlock/", views.lock, {**post, "locked": False}, name="unlock"),
     path("questions/<int:pk>/close/", views.close, name="close"),
     path("questions/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("questions/<int:pk>/close-vote/", views.close_vote, name="close_vote"),
+    path("questions/<int:pk>/reopen-vote/", views.reopen_vote, name="reopen_vote"),
+    path("questions/<int:pk>/retag/", views.retag, name="retag"),
     path("comments/<int:pk>/flag/", views.flag, {"model": Comment}, name="comment_flag"),
     # After the actions: a slug never shadows them (Question.save avoids their names).
     path("questions/<int:pk>/<str:slug>/", views.question_detail, name="detail"),
@@ -36,4 +39,5 @@ urlpatterns = [
     path("categories/", views.category_list, name="categories"),
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("search/", views.search, name="search"),
+    path("review/", views.review_queue, name="review"),
 ]

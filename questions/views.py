@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,17 +19,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jokesite.protection import protect_form
 
-from . import moderation, permissions, seo, services
+from . import close_votes, moderation, permissions, review, seo, services
 from .forms import (
     BodyForm,
     CloseForm,
+    CloseVoteForm,
     CommentForm,
     EditQuestionForm,
     FlagForm,
     QuestionForm,
+    RetagForm,
     VoteForm,
 )
-from .models import Category, CloseReason, Comment, Question, Tag, TagSynonym
+from .models import Category, CloseReason, CloseVote, Comment, Question, Tag, TagSynonym
 from .ratelimits import limit, limit_reads
 from .similar import related_questions, similar_questions
 
@@ -233,13 +236,28 @@ def qa_page_json_ld(request, question, answers) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def with_close_votes(queryset, user):
+    """Annotate `close_vote_count` (the active close or reopen votes: a question is open or
+    closed, so they are all of one kind) and, for a member, `viewer_close_vote` (whether one
+    of them is theirs), in the same query."""
+    active = CloseVote.objects.active().filter(question=OuterRef("pk"))
+    counted = active.order_by().values("question").annotate(n=Count("pk")).values("n")
+    queryset = queryset.annotate(close_vote_count=Coalesce(Subquery(counted), Value(0)))
+    if user.is_authenticated:
+        queryset = queryset.annotate(viewer_close_vote=Exists(active.filter(voter=user)))
+    return queryset
+
+
 @require_safe
 def question_detail(request, pk, slug=None):
     question = get_object_or_404(
-        Question.objects.select_related("author", "category", "duplicate_of")
-        .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
-        .with_comments()
-        .with_viewer_votes(request.user),
+        with_close_votes(
+            Question.objects.select_related("author", "category", "duplicate_of")
+            .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+            .with_comments()
+            .with_viewer_votes(request.user),
+            request.user,
+        ),
         pk=pk,
     )
     if not permissions.can_view(request.user, question):
@@ -257,6 +275,7 @@ def question_detail(request, pk, slug=None):
         "related_questions": related_questions(question, limit=RELATED_LIMIT),
         "answer_form": answer_form,
         "close_reasons": CloseReason.choices,
+        "close_votes_needed": close_votes.needed(),
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
     }
@@ -451,7 +470,7 @@ def lock(request, pk, model, locked=True):
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request, pk):
-    """The close form (GET), closing (POST). Moderators only: there are no close votes."""
+    """The close form (GET), closing (POST). Moderators only; members vote (`close_vote`)."""
     question = _get_post(request, Question, pk)
     _require_moderator(request, _("Only moderators can close questions."))
     if question.is_closed:
@@ -483,6 +502,140 @@ def reopen(request, pk):
     if moderation.reopen_question(moderator=request.user, question=question):
         messages.success(request, _("The question is open again."))
     return redirect(question)
+
+
+def _refuse_closing_vote(request, question) -> None:
+    """The 403 for a close or reopen vote the rules refuse, saying why."""
+    refuse_if_blocked(request.user, question)
+    if question.is_deleted:
+        raise PermissionDenied(_("This question was deleted."))
+    if permissions.has_privilege(request.user, "close_reopen"):
+        if question.is_closed:
+            raise PermissionDenied(_("This question is closed already."))
+        raise PermissionDenied(_("This question is open."))
+    deny("close_reopen")
+
+
+def _vote_message(request, outcome, *, done: str) -> None:
+    if outcome.done:
+        messages.success(request, done)
+    else:
+        messages.success(
+            request,
+            _("Your vote is counted (%(n)d of %(needed)d).")
+            % {"n": outcome.votes, "needed": close_votes.needed()},
+        )
+
+
+def _retract(request, question):
+    refuse_if_blocked(request.user)  # a suspended member writes nothing, retractions included
+    if close_votes.retract_vote(voter=request.user, question=question):
+        messages.success(request, _("Your vote is taken back."))
+    else:
+        messages.info(request, _("You have no vote on this question to take back."))
+    return redirect(question)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_vote(request, pk):
+    """The close vote form (GET), a vote (POST: `reason`, `duplicate_of` for a duplicate) or
+    its retraction (POST `retract`). Members with `close_reopen`; a moderator's vote closes."""
+    question = _get_post(request, Question, pk)
+    if request.method == "POST" and "retract" in request.POST:
+        return _retract(request, question)
+    if not permissions.can_vote_close(request.user, question):
+        _refuse_closing_vote(request, question)
+    data = request.POST if request.method == "POST" else None
+    form = CloseVoteForm(data, question=question)
+    context = {
+        "form": form,
+        "question": question,
+        "voting": True,
+        "close_votes_needed": close_votes.needed(),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                outcome = close_votes.cast_close_vote(
+                    voter=request.user,
+                    question=question,
+                    reason=form.cleaned_data["reason"],
+                    duplicate_of=form.cleaned_data["duplicate_of"],
+                )
+            except close_votes.AlreadyVoted:
+                raise PermissionDenied(_("You have voted on this question already.")) from None
+            except close_votes.AlreadyDecided:
+                messages.info(request, _("Other members decided on this question meanwhile."))
+                return redirect(question)
+            _vote_message(request, outcome, done=_("The question is closed."))
+            return redirect(question)
+        return render(request, "questions/close_form.html", context, status=400)
+    return render(request, "questions/close_form.html", context)
+
+
+@require_POST
+@login_required
+def reopen_vote(request, pk):
+    """A reopen vote (or, with `retract`, its retraction) on a closed question."""
+    question = _get_post(request, Question, pk)
+    if "retract" in request.POST:
+        return _retract(request, question)
+    if not permissions.can_vote_reopen(request.user, question):
+        _refuse_closing_vote(request, question)
+    try:
+        outcome = close_votes.cast_reopen_vote(voter=request.user, question=question)
+    except close_votes.AlreadyVoted:
+        raise PermissionDenied(_("You have voted on this question already.")) from None
+    except close_votes.AlreadyDecided:
+        messages.info(request, _("Other members decided on this question meanwhile."))
+        return redirect(question)
+    _vote_message(request, outcome, done=_("The question is open again."))
+    return redirect(question)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit("edit")
+def retag(request, pk):
+    """Change only the tags of a question (field `tags`): members with `edit_tags`, besides
+    whoever may edit it. Keeps a revision, as any edit."""
+    question = _get_post(request, Question, pk)
+    if not permissions.can_retag(request.user, question):
+        refuse_if_blocked(request.user, question)
+        if question.is_deleted:
+            raise PermissionDenied(_("Only the author and moderators can edit this post."))
+        deny("edit_tags")
+    form = RetagForm(request.POST or None, initial={"tags": " ".join(question.tag_names())})
+    context = {"form": form, "question": question}
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {
+                "body": question.body,
+                "title": question.title,
+                "tags": form.cleaned_data["tags"],
+                "category": question.category,
+                "summary": _("Retagged"),
+            }
+            if permissions.acts_as_moderator(request.user, question):
+                moderation.edit_post(moderator=request.user, post=question, **changes)
+            else:
+                services.edit_post(editor=request.user, post=question, **changes)
+            messages.success(request, _("The tags are saved."))
+            return redirect(question)
+        return render(request, "questions/retag_form.html", context, status=400)
+    return render(request, "questions/retag_form.html", context)
+
+
+@login_required
+@require_safe
+def review_queue(request):
+    """Posts needing attention, for members with `review`: read-only, with links to act."""
+    if not permissions.can_review(request.user):
+        deny("review")
+    page = Paginator(review.queue(), review.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "items": review.load(page.object_list)}
+    return render(request, "questions/review.html", context)
 
 
 @login_required

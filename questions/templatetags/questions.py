@@ -87,3 +87,23 @@ def blocked_reason(user, post=None):
     if permissions.is_suspended(user):
         return _("Your account is suspended: you can read but not write.")
     return permissions.block_notice(user, post)
+
+
+@register.filter
+def retaggable_by(question, user):
+    return permissions.can_retag(user, question)
+
+
+@register.filter
+def close_votable_by(question, user):
+    return permissions.can_vote_close(user, question)
+
+
+@register.filter
+def reopen_votable_by(question, user):
+    return permissions.can_vote_reopen(user, question)
+
+
+@register.filter
+def can_review(user):
+    return permissions.can_review(user)
