@@ -31,6 +31,7 @@ from answers.services import post_answer
 from notifications.models import EmailPreferences
 from notifications.services import follow
 from questions import moderation, permissions
+from questions.close_votes import cast_close_vote
 from questions.models import CloseReason
 from questions.services import add_comment, cast_vote, edit_post
 from tests.conftest import LOCALE_DIR
@@ -396,6 +397,11 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
     )
     follow(user=reader, question=question)
     cast_vote(voter=reader, post=question, value=1)  # a line in the asker's reputation history
+    # A close vote: its count on the thread and in the review queue.
+    other = QuestionFactory(
+        author=asker, title="转账可以撤回吗？", body="转错了怎么办？" * 5, tags=[tag]
+    )
+    cast_close_vote(voter=reader, question=other, reason=CloseReason.NEEDS_DETAILS)
     zh.force_login(reader)
     add_comment(author=asker, post=answer, body="谢谢，这个解释很清楚。")  # an inbox item
     pages = [
@@ -405,6 +411,10 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
         f"/questions/{question.pk}/revisions/",
         f"/questions/{question.pk}/flag/",
         f"/answers/{answer.pk}/edit/",
+        f"/questions/{question.pk}/retag/",
+        f"/questions/{question.pk}/close-vote/",
+        other.get_absolute_url(),
+        reverse("questions:review"),
         "/questions/ask/",
         "/tags/",
         tag.get_absolute_url(),
@@ -422,6 +432,7 @@ def test_no_english_is_left_on_the_pages_of_a_chinese_thread(zh):
         assert response.status_code == 200, url
         assert not english_words(text_of(response)), url
     assert "获得赞成票" in text_of(zh.get(asker.get_absolute_url()))  # the reputation history
+    assert "撤回关闭投票（1/" in text_of(zh.get(other.get_absolute_url()))
 
 
 def test_no_english_is_left_on_moderated_threads(zh):
