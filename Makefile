@@ -16,7 +16,8 @@ BROWSER ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run messages test pytest check-browser browser-deps lint fmt clean
+.PHONY: help venv install run messages makemessages gettext-deps test pytest check-browser \
+	browser-deps lint fmt clean
 
 help:
 	@echo "make run            install, migrate, load the demo thread, serve on 127.0.0.1:$(PORT)"
@@ -24,6 +25,7 @@ help:
 	@echo "make test           lint + the whole test suite (browser tests need $(CHROMIUM))"
 	@echo "make lint / fmt     check / fix formatting (ruff, djhtml) and missing migrations"
 	@echo "make browser-deps   apt-get install Chromium and CJK fonts (as root)"
+	@echo "make makemessages   collect new interface strings into jokesite/locale/*/django.po"
 	@echo "make clean          remove .venv, caches and test output (keeps db.sqlite3)"
 
 $(BIN)/python:
@@ -36,15 +38,34 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 venv install: $(STAMP)
 
-# Compiles .po files when there are any; quiet no-op without translations or without gettext.
+# Compiles the .po catalogues (jokesite/locale) into the .mo files Django reads: built here, not
+# committed. gettext's msgfmt does it; when it is missing, it is installed with apt-get if make
+# runs as root (as check-browser does for Chromium), else a warning says the site stays English.
 messages: $(STAMP)
-	@if [ -z "$$(find . -path ./$(VENV) -prune -o -name '*.po' -print -quit)" ]; then \
-		:; \
-	elif ! command -v msgfmt >/dev/null 2>&1; then \
-		echo "msgfmt (gettext) not found: translations not compiled"; \
-	else \
-		$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; \
+	@if [ -n "$$(find . -path ./$(VENV) -prune -o -name '*.po' -print -quit)" ]; then \
+		if ! command -v msgfmt >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+				&& command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing gettext to compile the translations (once)"; \
+			$(MAKE) --no-print-directory gettext-deps; \
+		fi; \
+		if command -v msgfmt >/dev/null 2>&1; then \
+			$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0; \
+		else \
+			echo "WARNING: msgfmt (gettext) is not installed: translations not compiled, so the"; \
+			echo "  site shows English only and tests/test_i18n.py is skipped."; \
+			echo "  Install it:  sudo make gettext-deps   (or: sudo apt-get install gettext)"; \
+		fi; \
 	fi
+
+gettext-deps:
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends gettext
+
+# After changing interface text: collect it, translate the new entries in the .po file (no empty
+# or fuzzy ones: tests/test_i18n.py checks), then `make messages`. Same options as that test.
+makemessages: $(STAMP)
+	$(MANAGE) makemessages -l zh_Hans --ignore=$(VENV) --ignore=node_modules \
+		--ignore=staticfiles --ignore=tests --no-obsolete --add-location=file
 
 # The task worker (notification emails, whose links point at $(PORT)) runs beside the server
 # and stops with it (Ctrl+C).

@@ -248,7 +248,13 @@ JOKESITE_FORM_TOKEN_TTL = 10 * 60
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# Compiled by `make messages` (Makefile), which `make run` and `make test` run first.
 LOCALE_PATHS = [BASE_DIR / "jokesite" / "locale"]
+# Our corrections to Django's number formats for a language (jokesite/formats/<locale>/).
+FORMAT_MODULE_PATH = ["jokesite.formats"]
+# The footer's choice outranks Accept-Language; kept a year, not only until the browser closes.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

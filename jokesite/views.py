@@ -1,11 +1,13 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
+from notifications import services as notification_services
 from questions.sitemaps import SITEMAPS
 
 
@@ -47,6 +49,17 @@ def sitemap_xml(request):
     return sitemap_views.sitemap(request, SITEMAPS)
 
 
-# Choosing a language only sets a cookie: no CSRF token is needed, so anonymous pages carry no
-# form token and set no cookie, and stay cacheable.
-set_language = csrf_exempt(django_set_language)
+@csrf_exempt
+def set_language(request):
+    """Django's `set_language` (the choice is kept in the `django_language` cookie), and for a
+    signed-in member also the language of their emails.
+
+    Choosing a language needs no CSRF token, so anonymous pages carry no form token and set no
+    cookie, and stay cacheable. A forged POST can change no more than the language.
+    """
+    response = django_set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        language = request.POST.get("language", "")
+        if check_for_language(language):
+            notification_services.remember_language(user=request.user, language=language)
+    return response

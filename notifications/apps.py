@@ -8,9 +8,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from allauth.account.signals import user_signed_up
+
         from questions import signals
 
         from . import receivers
+
+        user_signed_up.connect(receivers.on_signed_up, dispatch_uid="notifications.on_signed_up")
 
         for signal, receiver in [
             (signals.post_created, receivers.on_post_created),

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 
 from .models import EmailPreferences
 
@@ -6,7 +8,19 @@ from .models import EmailPreferences
 class EmailPreferencesForm(forms.ModelForm):
     class Meta:
         model = EmailPreferences
-        fields = EmailPreferences.kinds()
+        fields = [*EmailPreferences.kinds(), "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        # Each language in its own words; a form without the field keeps the stored language.
+        language.choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+        language.required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
 
 class FollowForm(forms.Form):

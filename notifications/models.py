@@ -219,6 +219,14 @@ class EmailPreferences(models.Model):
     accepted = models.BooleanField(Kind.ACCEPTED.label, default=True)
     moderation = models.BooleanField(Kind.MODERATION.label, default=True)
     following = models.BooleanField(_("Other activity on questions you follow"), default=False)
+    # Emails are written without a request to take the language from: this is the member's.
+    # Set at signup and by the site's language switcher; changed on the settings page.
+    language = models.CharField(
+        _("email language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     class Meta:
         verbose_name = _("email preferences")
@@ -237,3 +245,9 @@ class EmailPreferences(models.Model):
     def kinds(cls) -> list[str]:
         """The switches, in the order the settings page shows them ("all" turns off each)."""
         return [*Kind.values, "following"]
+
+    @staticmethod
+    def language_of(language: str | None) -> str | None:
+        """`language` when it is one of the site's languages (a code from a request or a form),
+        else None."""
+        return language if language in dict(settings.LANGUAGES) else None

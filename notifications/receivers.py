@@ -23,6 +23,11 @@ def _followers(question: Question, kind: str) -> list[services.Target]:
     return [(user_id, kind, True) for user_id in services.follower_ids(question)]
 
 
+def on_signed_up(sender, request, user, **kwargs):
+    """A new member's emails come in the language they signed up in."""
+    services.remember_language(user=user, language=getattr(request, "LANGUAGE_CODE", ""))
+
+
 def on_post_created(sender, post, **kwargs):
     """The asker follows their question, an answerer the question they answered; the asker
     hears of a new answer, mentioned members of the post, followers of the answer."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Follow, Notification
+from .models import EmailPreferences, Follow, Notification
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -118,3 +118,10 @@ def thread_of(target) -> tuple[Question, Answer | None, Comment | None] | None:
         answer = target.answer
         return (answer.question if answer else target.question), answer, target
     return None
+
+
+def remember_language(*, user: User, language: str) -> None:
+    """Write the member's emails in `language` from now on (ignored unless it is one of the
+    site's languages)."""
+    if EmailPreferences.language_of(language):
+        EmailPreferences.objects.update_or_create(user=user, defaults={"language": language})

@@ -43,17 +43,20 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     )
     addresses = _verified_addresses({n.recipient_id for n in notifications})
     messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for notification in notifications:
-            address = addresses.get(notification.recipient_id)
-            if not (address and notification.recipient.is_active):
-                continue
-            if notification.target_is_deleted or not _preferences(notification).wants(notification):
-                continue
-            claimed = Notification.objects.filter(
-                pk=notification.pk, emailed_at__isnull=True
-            ).update(emailed_at=timezone.now())
-            if claimed:
+    for notification in notifications:
+        address = addresses.get(notification.recipient_id)
+        if not (address and notification.recipient.is_active):
+            continue
+        preferences = _preferences(notification)
+        if notification.target_is_deleted or not preferences.wants(notification):
+            continue
+        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if claimed:
+            # In the recipient's language, whatever language the worker runs in.
+            language = preferences.language_of(preferences.language) or settings.LANGUAGE_CODE
+            with translation.override(language):
                 messages.append(build_message(notification, address))
     if not messages:
         return 0

@@ -438,7 +438,11 @@ class Vote(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.voter} {self.value:+d} on {self.post}"
+        return _("%(voter)s %(value)+d on %(post)s") % {
+            "voter": self.voter,
+            "value": self.value,
+            "post": self.post,
+        }
 
     @property
     def post(self):

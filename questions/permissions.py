@@ -12,34 +12,42 @@ from functools import wraps
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+# Marked for the catalogue and translated where they are shown (`explain`, the privileges page),
+# in the language of that request: "You need 15 reputation to <vote up>."
 PRIVILEGE_NAMES = {
-    "vote_up": "vote up",
-    "vote_down": "vote down",
-    "comment": "comment everywhere",
-    "flag": "flag posts",
-    "review": "access the review queue",
-    "edit_tags": "edit tags",
-    "edit_others": "edit other people's posts",
-    "close_reopen": "vote to close and reopen questions",
+    "vote_up": gettext_noop("vote up"),
+    "vote_down": gettext_noop("vote down"),
+    "comment": gettext_noop("comment everywhere"),
+    "flag": gettext_noop("flag posts"),
+    "review": gettext_noop("access the review queue"),
+    "edit_tags": gettext_noop("edit tags"),
+    "edit_others": gettext_noop("edit other people's posts"),
+    "close_reopen": gettext_noop("vote to close and reopen questions"),
 }
 
 # What each privilege lets a member do, for /help/privileges/.
 PRIVILEGE_DESCRIPTIONS = {
-    "vote_up": _lazy("Tell the asker and everyone else that a question or answer is useful."),
-    "vote_down": _lazy(
+    "vote_up": gettext_lazy(
+        "Tell the asker and everyone else that a question or answer is useful."
+    ),
+    "vote_down": gettext_lazy(
         "Mark a question or answer as not useful. Downvoting an answer costs you 1 reputation."
     ),
-    "comment": _lazy(
+    "comment": gettext_lazy(
         "Comment on any post. Everyone may comment on their own posts and on the answers to "
         "their own questions."
     ),
-    "flag": _lazy("Bring spam, rudeness and posts that need work to the moderators' attention."),
-    "review": _lazy("Help the moderators work through the queue of flagged posts."),
-    "edit_tags": _lazy("Change the tags of any question."),
-    "edit_others": _lazy("Edit any question or answer; every edit keeps a revision."),
-    "close_reopen": _lazy("Vote to close questions that do not fit the site, and to reopen them."),
+    "flag": gettext_lazy(
+        "Bring spam, rudeness and posts that need work to the moderators' attention."
+    ),
+    "review": gettext_lazy("Help the moderators work through the queue of flagged posts."),
+    "edit_tags": gettext_lazy("Change the tags of any question."),
+    "edit_others": gettext_lazy("Edit any question or answer; every edit keeps a revision."),
+    "close_reopen": gettext_lazy(
+        "Vote to close questions that do not fit the site, and to reopen them."
+    ),
 }
 
 

@@ -1,5 +1,13 @@
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "jokesite" / "locale"
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +31,21 @@ def _fast_and_isolated(settings):
 def launch_mode(settings):
     """Every privilege short of moderation needs only 1 reputation."""
     settings.JOKESITE_LAUNCH_MODE = True
+
+
+@pytest.fixture(scope="session")
+def compiled_translations():
+    """The .mo catalogues, compiled from the .po files when missing or older, as `make messages`
+    does, so a test reads the translations as committed. Skips without gettext's msgfmt."""
+    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if not shutil.which("msgfmt"):
+            pytest.skip("msgfmt (gettext) is not installed: `sudo make gettext-deps`")
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+        # Django caches catalogues once read; this is how override_settings makes it reread them.
+        setting_changed.send(
+            sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False
+        )
+    return LOCALE_DIR
