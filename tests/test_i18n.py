@@ -187,23 +187,37 @@ def text_of(response) -> str:
 class VisibleText(HTMLParser):
     """What a reader sees or hears of a page: text outside <script> and <style>, and the
     attributes browsers and screen readers show (title, aria-label, placeholder, alt, the meta
-    description)."""
+    description). Elements marked translate="no" are left out."""
 
     SHOWN = {"title", "aria-label", "placeholder", "alt"}
 
     def __init__(self):
         super().__init__()
         self.parts, self.hidden = [], 0
+        # Open elements marked translate="no" (HTML's own marker for text that stays as it is:
+        # the search operators), as [tag, how many same-named elements are open inside it].
+        self.untranslated = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.hidden += tag in ("script", "style")
+        if attrs.get("translate") == "no":
+            self.untranslated.append([tag, 0])
+            self.hidden += 1
+        elif self.untranslated and self.untranslated[-1][0] == tag:
+            self.untranslated[-1][1] += 1
         self.parts += [value for name, value in attrs.items() if name in self.SHOWN and value]
         if tag == "meta" and attrs.get("name") == "description":
             self.parts.append(attrs.get("content", ""))
 
     def handle_endtag(self, tag):
         self.hidden -= tag in ("script", "style")
+        if self.untranslated and self.untranslated[-1][0] == tag:
+            if self.untranslated[-1][1]:
+                self.untranslated[-1][1] -= 1
+            else:
+                self.untranslated.pop()
+                self.hidden -= 1
 
     def handle_data(self, data):
         if not self.hidden:

@@ -551,7 +551,7 @@ def test_capped_results_say_so(db, client, monkeypatch):
     for n in range(3):
         ask(f"Capped page question {n} about marbles")
     response = client.get(SEARCH_URL, {"q": "marbles"})
-    assert "More than 2 results" in response.text
+    assert "More than 2 posts match" in response.text
     assert len(result_links(response)) == 2
 
 
