@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("Mentions of you (@username)")
     ACCEPTED = "accepted", _("Accepted answers")
     MODERATION = "moderation", _("Moderator actions on your posts")
+    TAG_QUESTION = "tag_question", _("New questions in tags you follow")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -150,6 +151,8 @@ class Notification(models.Model):
                 text = gettext("%(actor)s commented on your answer")
             else:
                 text = gettext("%(actor)s commented on your question")
+        elif kind == Kind.TAG_QUESTION:
+            text = gettext("%(actor)s asked a question in a tag you follow")
         else:
             text = (
                 gettext("%(actor)s accepted an answer to a question you follow")
@@ -203,6 +206,29 @@ class Follow(models.Model):
         return f"{self.user_id} follows {self.question_id}"
 
 
+class TagFollow(models.Model):
+    """A member follows a tag: new questions carrying it reach their inbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="tag_follows",
+        verbose_name=_("user"),
+    )
+    tag = models.ForeignKey(
+        "questions.Tag", models.CASCADE, related_name="follows", verbose_name=_("tag")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag follow")
+        verbose_name_plural = _("tag follows")
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="one_follow_per_tag")]
+
+    def __str__(self):
+        return f"{self.user_id} follows tag {self.tag_id}"
+
+
 class EmailPreferences(models.Model):
     """Which notifications a member also gets by email. No row means the defaults below."""
 
@@ -218,6 +244,7 @@ class EmailPreferences(models.Model):
     mention = models.BooleanField(Kind.MENTION.label, default=True)
     accepted = models.BooleanField(Kind.ACCEPTED.label, default=True)
     moderation = models.BooleanField(Kind.MODERATION.label, default=True)
+    tag_question = models.BooleanField(Kind.TAG_QUESTION.label, default=True)
     following = models.BooleanField(_("Other activity on questions you follow"), default=False)
     # Emails are written without a request to take the language from: this is the member's.
     # Set at signup and by the site's language switcher; changed on the settings page.

@@ -30,14 +30,18 @@ def on_signed_up(sender, request, user, **kwargs):
 
 def on_post_created(sender, post, **kwargs):
     """The asker follows their question, an answerer the question they answered; the asker
-    hears of a new answer, mentioned members of the post, followers of the answer."""
+    hears of a new answer, mentioned members of the post, followers of the answer. Followers
+    of a new question's tags hear of it (after mentioned members: one notification each)."""
     if isinstance(post, Question):
         services.follow(user=post.author, question=post)
+        tag_followers = [
+            (user_id, Kind.TAG_QUESTION, False) for user_id in services.tag_follower_ids(post)
+        ]
         services.deliver(
             event=f"question:{post.pk}",
             actor_id=post.author_id,
             question=post,
-            targets=_mentions(post.body),
+            targets=[*_mentions(post.body), *tag_followers],
         )
         return
     question = post.question

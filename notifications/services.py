@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from .models import EmailPreferences, Follow, Notification
+from .models import EmailPreferences, Follow, Notification, TagFollow
 
 if TYPE_CHECKING:
     from accounts.models import User
     from answers.models import Answer
-    from questions.models import Comment, Question
+    from questions.models import Comment, Question, Tag
 
 # (recipient id, kind, via_follow): who hears of an event, and why.
 Target = tuple[int, str, bool]
@@ -93,6 +93,30 @@ def is_following(user: User, question: Question) -> bool:
     if not user.is_authenticated:
         return False
     return Follow.objects.filter(user=user, question=question).exists()
+
+
+def tag_follower_ids(question: Question) -> list[int]:
+    """Members following any of the question's tags, each once."""
+    return list(
+        TagFollow.objects.filter(tag__in=question.tags.all())
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+def follow_tag(*, user: User, tag: Tag) -> None:
+    TagFollow.objects.get_or_create(user=user, tag=tag)
+
+
+def unfollow_tag(*, user: User, tag: Tag) -> None:
+    TagFollow.objects.filter(user=user, tag=tag).delete()
+
+
+def is_following_tag(user: User, tag: Tag) -> bool:
+    if not user.is_authenticated:
+        return False
+    return TagFollow.objects.filter(user=user, tag=tag).exists()
 
 
 def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from questions import permissions
-from questions.models import Question
+from questions.models import Question, Tag
 
 from . import emails, services
 from .forms import EmailPreferencesForm, FollowForm
@@ -65,6 +65,23 @@ def follow(request, pk):
     else:
         messages.info(request, _("You no longer follow this question."))
     return redirect(question)
+
+
+@require_POST
+@login_required
+def follow_tag(request, name):
+    tag = get_object_or_404(Tag, name=name)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("follow is 1 or 0."))
+    following = form.cleaned_data["follow"]
+    if following:
+        services.follow_tag(user=request.user, tag=tag)
+        messages.success(request, _("You follow this tag: its new questions reach your inbox."))
+    else:
+        services.unfollow_tag(user=request.user, tag=tag)
+        messages.info(request, _("You no longer follow this tag."))
+    return redirect(tag)
 
 
 @login_required
