@@ -286,26 +286,6 @@ def acts_as_moderator(user, post) -> bool:
     return is_moderator(user) and not is_author(user, post)
 
 
-def can_close(user, question) -> bool:
-    return can_moderate(user) and not question.is_closed and not question.is_deleted
-
-
-def can_reopen(user, question) -> bool:
-    return can_moderate(user) and question.is_closed
-
-
-def can_lock(user, post) -> bool:
-    return can_moderate(user) and not post.is_locked
-
-
-def can_unlock(user, post) -> bool:
-    return can_moderate(user) and post.is_locked
-
-
-def can_undelete(user, post) -> bool:
-    return can_moderate(user) and post.is_deleted
-
-
 @writes
 def can_suspend(user, member) -> bool:
     """Moderators suspend members; staff and superuser accounts only a superuser; nobody

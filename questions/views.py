@@ -4,6 +4,7 @@ delete, flag, revisions): one function each, the model passed in by each app's `
 import difflib
 import json
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Val
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -87,8 +87,6 @@ def question_listing(request, queryset, *, default_sort="active"):
         sort = default_sort
     queryset = queryset.visible()
     if sort == "unanswered":
-        from django.apps import apps
-
         answer_model = apps.get_model("answers", "Answer")
         answered = answer_model.objects.filter(
             question=OuterRef("pk"), deleted_at__isnull=True
@@ -750,7 +748,3 @@ def similar(request):
 
 def home(request):
     return question_list(request)
-
-
-def login_url_for(request) -> str:
-    return f"{reverse('account_login')}?next={request.get_full_path()}"
