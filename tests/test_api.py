@@ -10,8 +10,8 @@ from freezegun import freeze_time
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 
-from questions import services
-from questions.api import OPENAPI
+from api.views import OPENAPI
+from revisions import services as revision_services
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -178,7 +178,7 @@ def test_responses_are_cached_briefly(client, settings):
     with freeze_time(timezone.now()) as frozen:
         response = client.get(url)
         assert "max-age=30" in response["Cache-Control"]
-        services.edit_post(
+        revision_services.edit_post(
             editor=question.author,
             post=question,
             body=question.body,

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.signals import MODERATOR_PERMISSIONS, grant_moderator_permissions
-from questions import services
+from moderation import services as moderation_services
+from moderation.signals import MODERATOR_PERMISSIONS, grant_moderator_permissions
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
 from tests.questions.test_admin import (
     admin_url,
@@ -119,7 +119,7 @@ def test_user_list_counts_visible_posts_without_multiplying(db):
     author = UserFactory(username="prolific")
     questions = QuestionFactory.create_batch(2, author=author)
     AnswerFactory.create_batch(3, author=author)
-    services.delete_post(actor=author, post=questions[0])
+    moderation_services.delete_post(actor=author, post=questions[0])
 
     response = client.get(admin_url(User, "changelist") + "?q=prolific")
 

@@ -7,12 +7,12 @@ from html import unescape
 import pytest
 from freezegun import freeze_time
 
-from accounts import charts
-from accounts.models import ReputationReason
-from answers.services import accept_answer
-from questions import reputation
-from questions.services import cast_vote, delete_post
+from moderation.services import delete_post
+from profiles import charts
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
+from votes import reputation
+from votes.models import ReputationReason
+from votes.services import accept_answer, cast_vote
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.db import connection
 from django.db.models import Sum
 from freezegun import freeze_time
 
-from accounts.models import ReputationEvent, ReputationReason
-from answers.services import accept_answer
-from questions import reputation
-from questions.services import cast_vote, delete_post, invalidate_votes, restore_post
+from moderation.services import delete_post, restore_post
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from votes import reputation
+from votes.models import ReputationEvent, ReputationReason
+from votes.services import accept_answer, cast_vote, invalidate_votes
 
 pytestmark = pytest.mark.django_db
 

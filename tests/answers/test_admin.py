@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from answers.models import Answer
-from answers.services import accept_answer, post_answer
-from questions import services
+from answers.services import post_answer
+from moderation import services as moderation_services
 from tests.factories import (
     AnswerFactory,
     CommentFactory,
@@ -22,6 +22,7 @@ from tests.questions.test_admin import (
     messages_of,
     run_action,
 )
+from votes.services import accept_answer
 
 
 def answer_to_its_own_question(i):
@@ -141,7 +142,9 @@ def test_search_finds_answers_by_author(db):
     client = logged_in("moderator")
     wanted = AnswerFactory(author=UserFactory(username="punster"))
     AnswerFactory()
-    services.delete_post(actor=wanted.author, post=wanted)  # deleted answers are found too
+    moderation_services.delete_post(
+        actor=wanted.author, post=wanted
+    )  # deleted answers are found too
 
     response = client.get(admin_url(Answer, "changelist") + "?q=punster")
 

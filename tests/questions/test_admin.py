@@ -10,8 +10,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from comments import services as comment_services
+from comments.models import Comment
+from flags.models import Flag, FlagStatus
+from moderation import services as moderation_services
 from questions import services
-from questions.models import Category, Comment, Flag, FlagStatus, Question, Revision, Tag, Vote
+from questions.models import Category, Question, Tag
+from revisions.models import Revision
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -24,6 +29,7 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from votes.models import Vote
 
 # --- helpers shared by the admin tests -----------------------------------------------------
 
@@ -227,7 +233,7 @@ def test_soft_delete_and_restore_questions_through_actions(db):
 def test_deleted_filter_and_list_show_every_question(db):
     client = logged_in("moderator")
     visible, deleted = QuestionFactory.create_batch(2)
-    services.delete_post(actor=deleted.author, post=deleted)
+    moderation_services.delete_post(actor=deleted.author, post=deleted)
     url = admin_url(Question, "changelist")
 
     assert client.get(url).context["cl"].result_count == 2
@@ -240,7 +246,7 @@ def test_soft_deleting_comments_keeps_the_post_count(db):
     question = QuestionFactory()
     author = UserFactory()
     first, second = (
-        services.add_comment(author=author, post=question, body="A comment long enough.")
+        comment_services.add_comment(author=author, post=question, body="A comment long enough.")
         for _ in range(2)
     )
 
@@ -404,7 +410,7 @@ def test_tag_list_counts_visible_questions(db):
     client = logged_in("moderator")
     tag = TagFactory()
     QuestionFactory.create_batch(2, tags=[tag])
-    services.delete_post(actor=tag.questions.first().author, post=tag.questions.first())
+    moderation_services.delete_post(actor=tag.questions.first().author, post=tag.questions.first())
 
     row = client.get(admin_url(Tag, "changelist")).context["cl"].result_list[0]
 
@@ -412,7 +418,7 @@ def test_tag_list_counts_visible_questions(db):
 
 
 def test_moderators_group_may_moderate_on_the_site(db):
-    from questions.permissions import is_moderator
+    from core.permissions import is_moderator
 
     moderator = ModeratorFactory()
     assert moderator.is_staff

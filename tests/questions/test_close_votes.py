@@ -9,8 +9,10 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from questions import close_votes, moderation
-from questions.models import CloseReason, CloseVote, CloseVoteKind, ModerationAction, Question
+from moderation import close_votes
+from moderation import services as moderation
+from moderation.models import CloseVote, CloseVoteKind, ModerationAction
+from questions.models import CloseReason, Question
 from tests.factories import ModeratorFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,11 @@ from django.test import Client
 
 from answers import services as answer_services
 from answers.models import Answer
-from questions import services
-from questions.models import Vote
+from moderation import services as moderation_services
+from revisions import services as revision_services
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from votes import services as vote_services
+from votes.models import Vote
 
 pytestmark = [
     pytest.mark.postgres,
@@ -89,7 +91,7 @@ def test_one_member_upvoting_twenty_times_at_once_counts_once():
     voter = UserFactory()
 
     def vote():
-        return services.cast_vote(voter=voter, post=answer, value=1)
+        return vote_services.cast_vote(voter=voter, post=answer, value=1)
 
     assert run_together(*[vote] * 20) == [1] * 20
     answer.refresh_from_db()
@@ -120,7 +122,7 @@ def test_accepting_two_answers_at_once_leaves_exactly_one_accepted(round_):
     first, second = AnswerFactory.create_batch(2, question=question)
 
     def accept(answer):
-        return lambda: answer_services.accept_answer(answer=answer)
+        return lambda: vote_services.accept_answer(answer=answer)
 
     assert run_together(accept(first), accept(second)) == [True, True]
     accepted = list(Answer.objects.filter(question=question, is_accepted=True))
@@ -140,9 +142,11 @@ def test_deleting_accepting_and_editing_one_answer_at_once_neither_deadlock_nor_
     answer = Answer.objects.select_related("question").get(pk=answer.pk)
 
     run_together(
-        lambda: services.delete_post(actor=answer.author, post=answer),
-        lambda: answer_services.accept_answer(answer=answer),
-        lambda: services.edit_post(editor=answer.author, post=answer, body=BODY + " Edited."),
+        lambda: moderation_services.delete_post(actor=answer.author, post=answer),
+        lambda: vote_services.accept_answer(answer=answer),
+        lambda: revision_services.edit_post(
+            editor=answer.author, post=answer, body=BODY + " Edited."
+        ),
     )
     answer.refresh_from_db()
     question.refresh_from_db()

@@ -12,9 +12,10 @@ import time
 import pytest
 from django.db import connection
 
-from questions import moderation
-from questions.models import Flag, FlagStatus, ModerationAction
-from questions.moderation import FlagDecision
+from flags.models import Flag, FlagStatus
+from moderation import services as moderation
+from moderation.models import ModerationAction
+from moderation.services import FlagDecision
 from tests.factories import FlagFactory, ModeratorFactory, QuestionFactory
 
 pytestmark = [

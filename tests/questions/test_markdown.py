@@ -2,7 +2,7 @@
 
 import pytest
 
-from questions.markdown import render_comment, render_post
+from core.markdown import render_comment, render_post
 from tests.pages import unsafe_markup
 
 

@@ -10,18 +10,19 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from answers.services import post_answer
-from questions import moderation, permissions, services
-from questions.models import (
-    CloseReason,
-    Comment,
-    Flag,
-    FlagReason,
-    FlagStatus,
-    ModerationAction,
-    Question,
-)
-from questions.moderation import FlagDecision
-from questions.signals import moderator_action
+from comments import services as comment_services
+from comments.models import Comment
+from core import permissions
+from core.signals import moderator_action
+from flags import services as flag_services
+from flags.models import Flag, FlagReason, FlagStatus
+from moderation import services as moderation
+from moderation import services as moderation_services
+from moderation.models import ModerationAction
+from moderation.services import FlagDecision
+from questions import services
+from questions.models import CloseReason, Question
+from revisions import services as revision_services
 from tests.factories import (
     AnswerFactory,
     CommentFactory,
@@ -30,6 +31,7 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
+from votes import services as vote_services
 
 Kind = ModerationAction.Kind
 BODY = "A body that is long enough to be a real post on this site."
@@ -43,7 +45,8 @@ def moderator(db):
 def flag_by(count, target, reason=FlagReason.SPAM):
     """`count` distinct members flag `target` through the service."""
     return [
-        services.flag_post(flagger=UserFactory(), post=target, reason=reason) for _ in range(count)
+        flag_services.flag_post(flagger=UserFactory(), post=target, reason=reason)
+        for _ in range(count)
     ]
 
 
@@ -66,7 +69,7 @@ def refreshed(*objects):
 def test_a_comment_can_be_flagged(db):
     comment = CommentFactory()
 
-    flag = services.flag_post(
+    flag = flag_services.flag_post(
         flagger=UserFactory(), post=comment, reason=FlagReason.OTHER, details="Off topic"
     )
 
@@ -103,7 +106,7 @@ def test_one_open_flag_per_member_and_comment(db):
 def test_spam_flags_from_three_members_hide_an_answer_and_uncount_it(db):
     question, answer = answered_question()
     flag_by(2, answer)
-    services.flag_post(flagger=UserFactory(), post=answer, reason=FlagReason.RUDE)
+    flag_services.flag_post(flagger=UserFactory(), post=answer, reason=FlagReason.RUDE)
 
     refreshed(question, answer)
     assert answer.is_hidden
@@ -137,7 +140,7 @@ def test_one_member_flagging_again_counts_once(db):
     flagger = UserFactory()
     flag_by(1, question)
     for reason in (FlagReason.SPAM, FlagReason.RUDE):
-        services.flag_post(flagger=flagger, post=question, reason=reason)
+        flag_services.flag_post(flagger=flagger, post=question, reason=reason)
 
     question.refresh_from_db()
     assert not question.is_hidden
@@ -155,7 +158,7 @@ def test_other_reasons_never_hide(db, reason):
 
 def test_a_hidden_comment_stops_counting_on_its_post(db):
     question = QuestionFactory()
-    comment = services.add_comment(author=UserFactory(), post=question, body=BODY)
+    comment = comment_services.add_comment(author=UserFactory(), post=question, body=BODY)
     flag_by(3, comment)
 
     refreshed(question, comment)
@@ -168,10 +171,10 @@ def test_deleting_and_restoring_a_hidden_answer_keeps_the_count(db, moderator):
     question, answer = answered_question()
     flag_by(3, answer)
 
-    services.delete_post(actor=moderator, post=answer)
+    moderation_services.delete_post(actor=moderator, post=answer)
     question.refresh_from_db()
     assert question.answer_count == 0
-    services.restore_post(post=answer)
+    moderation_services.restore_post(post=answer)
     question.refresh_from_db()
     assert question.answer_count == 0  # still hidden
 
@@ -237,7 +240,7 @@ def test_deleting_a_hidden_answer_resolves_its_flags_and_keeps_counts(db, modera
 
 def test_deleting_a_flagged_comment_uncounts_it(db, moderator):
     question = QuestionFactory()
-    comment = services.add_comment(author=UserFactory(), post=question, body=BODY)
+    comment = comment_services.add_comment(author=UserFactory(), post=question, body=BODY)
     flags = flag_by(1, comment, reason=FlagReason.RUDE)
 
     moderation.handle_flags(moderator=moderator, flags=flags, decision="delete")
@@ -326,7 +329,7 @@ def test_undeleting_an_answer_counts_it_again(db, moderator):
 
 def test_undeleting_a_comment_counts_it_again(db, moderator):
     question = QuestionFactory()
-    comment = services.add_comment(author=UserFactory(), post=question, body=BODY)
+    comment = comment_services.add_comment(author=UserFactory(), post=question, body=BODY)
     moderation.soft_delete(moderator=moderator, target=comment)
     question.refresh_from_db()
     assert question.comment_count == 0
@@ -433,7 +436,7 @@ def test_rollback_makes_a_new_revision_with_the_old_text(db):
     question = services.ask_question(
         author=author, title="The original title of it", body=BODY, tags=["one"]
     )
-    services.edit_post(
+    revision_services.edit_post(
         editor=author,
         post=question,
         body=BODY + " Second.",
@@ -441,7 +444,7 @@ def test_rollback_makes_a_new_revision_with_the_old_text(db):
         tags=["two"],
     )
 
-    revision = services.rollback_post(editor=author, post=question, number=1)
+    revision = revision_services.rollback_post(editor=author, post=question, number=1)
 
     question.refresh_from_db()
     assert (revision.number, revision.summary) == (3, "Rolled back to revision 1")
@@ -451,16 +454,16 @@ def test_rollback_makes_a_new_revision_with_the_old_text(db):
         ["one"],
     )
     assert (revision.title, revision.body, revision.tags) == (question.title, BODY, "one")
-    assert services.rollback_post(editor=author, post=question, number=3) is None
+    assert revision_services.rollback_post(editor=author, post=question, number=3) is None
     assert question.revisions.count() == 3
 
 
 def test_rolling_back_an_answer_keeps_its_question(db):
     author = UserFactory()
     answer = post_answer(author=author, question=QuestionFactory(), body=BODY)
-    services.edit_post(editor=author, post=answer, body=BODY + " Second.")
+    revision_services.edit_post(editor=author, post=answer, body=BODY + " Second.")
 
-    services.rollback_post(editor=author, post=answer, number=1)
+    revision_services.rollback_post(editor=author, post=answer, number=1)
 
     answer.refresh_from_db()
     assert answer.body == BODY
@@ -472,13 +475,13 @@ def test_rollback_to_a_missing_revision_raises(db):
         author=UserFactory(), title="The original title of it", body=BODY, tags=["one"]
     )
     with pytest.raises(question.revisions.model.DoesNotExist):
-        services.rollback_post(editor=question.author, post=question, number=7)
+        revision_services.rollback_post(editor=question.author, post=question, number=7)
 
 
 def test_a_moderators_rollback_is_logged(db, moderator):
     author = UserFactory()
     answer = post_answer(author=author, question=QuestionFactory(), body=BODY)
-    services.edit_post(editor=author, post=answer, body=BODY + " Vandalised.")
+    revision_services.edit_post(editor=author, post=answer, body=BODY + " Vandalised.")
 
     assert moderation.rollback_post(moderator=moderator, post=answer, number=1)
     assert not moderation.rollback_post(moderator=moderator, post=answer, number=1)
@@ -622,15 +625,15 @@ def test_delete_spammer_cleans_up_in_one_go(db, moderator):
     )
     post_answer(author=bystander, question=spam_question, body=BODY)
     spam_answer = post_answer(author=spammer, question=victims_question, body=BODY)
-    spam_comment = services.add_comment(author=spammer, post=victims_answer, body=BODY)
-    services.add_comment(author=bystander, post=victims_answer, body=BODY)
+    spam_comment = comment_services.add_comment(author=spammer, post=victims_answer, body=BODY)
+    comment_services.add_comment(author=bystander, post=victims_answer, body=BODY)
     friends_question = services.ask_question(
         author=friend, title="A friend of the spammer asks", body=BODY, tags=["friend"]
     )
-    services.cast_vote(voter=spammer, post=victims_answer, value=-1)
-    services.cast_vote(voter=spammer, post=victims_question, value=-1)
-    services.cast_vote(voter=spammer, post=friends_question, value=1)
-    services.cast_vote(voter=bystander, post=spam_answer, value=1)
+    vote_services.cast_vote(voter=spammer, post=victims_answer, value=-1)
+    vote_services.cast_vote(voter=spammer, post=victims_question, value=-1)
+    vote_services.cast_vote(voter=spammer, post=friends_question, value=1)
+    vote_services.cast_vote(voter=bystander, post=spam_answer, value=1)
     flag_on_spam = FlagFactory(question=spam_question)
     flag_on_comment = FlagFactory(question=None, comment=spam_comment)
     flag_by_spammer = FlagFactory(flagger=spammer, question=victims_question)

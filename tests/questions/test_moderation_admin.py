@@ -11,18 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from answers.models import Answer
-from questions import moderation, services
-from questions.models import (
-    CloseReason,
-    Comment,
-    Flag,
-    FlagReason,
-    FlagStatus,
-    ModerationAction,
-    Question,
-    Tag,
-    TagSynonym,
-)
+from comments import services as comment_services
+from comments.models import Comment
+from flags.models import Flag, FlagReason, FlagStatus
+from moderation import services as moderation
+from moderation import services as moderation_services
+from moderation.models import ModerationAction
+from questions import services
+from questions.models import CloseReason, Question, Tag, TagSynonym
 from tests.factories import (
     AnswerFactory,
     CommentFactory,
@@ -48,7 +44,7 @@ Kind = ModerationAction.Kind
 
 
 def decide_url(flag, decision) -> str:
-    return reverse("admin:questions_flag_decide", args=[flag.pk, decision])
+    return reverse("admin:flags_flag_decide", args=[flag.pk, decision])
 
 
 def on_any_target(i):
@@ -158,7 +154,9 @@ def test_one_click_delete_and_suspend_suspends_the_author_for_seven_days():
 def test_one_click_delete_on_a_comment():
     client = logged_in("moderator")
     question = QuestionFactory()
-    comment = services.add_comment(author=UserFactory(), post=question, body="Rude words here.")
+    comment = comment_services.add_comment(
+        author=UserFactory(), post=question, body="Rude words here."
+    )
     flag = FlagFactory(question=None, comment=comment, reason=FlagReason.RUDE)
 
     client.post(decide_url(flag, "delete"))
@@ -523,7 +521,9 @@ def test_user_changelist_stays_flat_with_suspended_members():
 def some_entries(i):
     moderator = ModeratorFactory()
     target = [QuestionFactory, AnswerFactory, CommentFactory, UserFactory][i % 4]()
-    services.record_action(actor=moderator, action=Kind.DELETE, target=target, reason=f"r{i}")
+    moderation_services.record_action(
+        actor=moderator, action=Kind.DELETE, target=target, reason=f"r{i}"
+    )
 
 
 @pytest.mark.parametrize("query", ["", "?_facets=1", "?action__exact=delete"])
@@ -549,8 +549,12 @@ def test_moderators_read_the_log_but_nobody_writes_it():
 def test_the_log_filters_by_action_and_actor_and_searches():
     alice, bob = ModeratorFactory(username="alice"), ModeratorFactory(username="bob")
     question = QuestionFactory(title="A question about penguins walking")
-    services.record_action(actor=alice, action=Kind.LOCK, target=question, reason="heated")
-    services.record_action(actor=bob, action=Kind.CLOSE, target=question, reason="off topic")
+    moderation_services.record_action(
+        actor=alice, action=Kind.LOCK, target=question, reason="heated"
+    )
+    moderation_services.record_action(
+        actor=bob, action=Kind.CLOSE, target=question, reason="off topic"
+    )
     client = logged_in("moderator")
     url = admin_url(ModerationAction, "changelist")
 

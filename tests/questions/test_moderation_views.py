@@ -13,17 +13,18 @@ from django.urls import reverse
 
 from answers.models import Answer
 from answers.services import post_answer
-from questions import moderation, permissions, services
-from questions.models import (
-    CloseReason,
-    Comment,
-    Flag,
-    FlagReason,
-    ModerationAction,
-    Question,
-    Revision,
-    Vote,
-)
+from comments import services as comment_services
+from comments.models import Comment
+from core import permissions
+from flags import services as flag_services
+from flags.models import Flag, FlagReason
+from moderation import services as moderation
+from moderation import services as moderation_services
+from moderation.models import ModerationAction
+from questions import services
+from questions.models import CloseReason, Question
+from revisions import services as revision_services
+from revisions.models import Revision
 from tests.factories import (
     AnswerFactory,
     CommentFactory,
@@ -32,6 +33,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.test_html_valid import validate
+from votes import services as vote_services
+from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +82,7 @@ def suspended(db, moderator, launch_mode):
     others = QuestionFactory()
     others_answer = AnswerFactory(question=others)
     others_comment = CommentFactory(question=others)
-    services.cast_vote(voter=member, post=others_answer, value=1)
+    vote_services.cast_vote(voter=member, post=others_answer, value=1)
     moderation.suspend_user(moderator=moderator, user=member, days=7, reason="Rude words")
     member.refresh_from_db()
     return {
@@ -231,7 +234,7 @@ def locked(db, moderator, launch_mode):
     )
     answer = post_answer(author=author, question=question, body=BODY)
     voter = UserFactory()
-    services.cast_vote(voter=voter, post=answer, value=1)
+    vote_services.cast_vote(voter=voter, post=answer, value=1)
     for post in (question, answer):
         moderation.set_locked(moderator=moderator, post=post, locked=True)
     return {"author": author, "question": question, "answer": answer, "voter": voter}
@@ -332,7 +335,7 @@ def test_a_moderator_locks_and_unlocks_from_the_thread(client, moderator, kind):
 def test_members_cannot_use_moderator_actions(client, launch_mode, kind, action):
     author = UserFactory()
     post = AnswerFactory(author=author) if kind == "answer" else QuestionFactory(author=author)
-    services.delete_post(actor=author, post=post) if action == "undelete" else None
+    moderation_services.delete_post(actor=author, post=post) if action == "undelete" else None
     login(client, author)
 
     response = client.post(reverse(f"{post._meta.app_label}:{action}", args=[post.pk]))
@@ -360,7 +363,7 @@ def test_moderator_actions_are_post_only(client, moderator):
 def test_a_moderator_undeletes_an_answer_from_the_thread(client, moderator):
     question, author = QuestionFactory(), UserFactory()
     answer = post_answer(author=author, question=question, body=BODY)
-    services.delete_post(actor=author, post=answer)
+    moderation_services.delete_post(actor=author, post=answer)
     login(client, moderator)
 
     body = text(client.get(question.get_absolute_url()))
@@ -380,7 +383,7 @@ def test_a_moderator_undeletes_an_answer_from_the_thread(client, moderator):
 def test_a_deleted_answer_stays_visible_to_its_author_only(client):
     question, author = QuestionFactory(), UserFactory()
     answer = post_answer(author=author, question=question, body=BODY)
-    services.delete_post(actor=author, post=answer)
+    moderation_services.delete_post(actor=author, post=answer)
 
     login(client, author)
     body = text(client.get(question.get_absolute_url()))
@@ -579,7 +582,7 @@ def edited(db):
     question = services.ask_question(
         author=author, title="The original title of it", body=BODY, tags=["one"]
     )
-    services.edit_post(
+    revision_services.edit_post(
         editor=author,
         post=question,
         body=BODY + " Vandalised.",
@@ -610,7 +613,7 @@ def test_the_author_rolls_back_to_the_original(client, edited):
 def test_a_moderator_rolls_back_an_answer_and_it_is_logged(client, moderator):
     author = UserFactory()
     answer = post_answer(author=author, question=QuestionFactory(), body=BODY)
-    services.edit_post(editor=author, post=answer, body=BODY + " Vandalised.")
+    revision_services.edit_post(editor=author, post=answer, body=BODY + " Vandalised.")
     login(client, moderator)
 
     response = client.post(answer.get_rollback_url(1))
@@ -714,7 +717,7 @@ def test_flagging_a_comment_needs_the_privilege(client, settings):
 
 def test_a_deleted_comment_cannot_be_flagged(client, launch_mode):
     comment = CommentFactory()
-    services.delete_comment(comment=comment)
+    comment_services.delete_comment(comment=comment)
     login(client, UserFactory())
 
     assert client.post(comment.get_flag_url(), {"reason": "spam"}).status_code == 404
@@ -722,7 +725,7 @@ def test_a_deleted_comment_cannot_be_flagged(client, launch_mode):
 
 def test_each_comment_has_a_flag_link_for_members_who_may_flag(client, launch_mode):
     question = QuestionFactory()
-    comment = services.add_comment(author=UserFactory(), post=question, body=COMMENT)
+    comment = comment_services.add_comment(author=UserFactory(), post=question, body=COMMENT)
     link = f'href="{comment.get_flag_url()}"'
 
     assert link not in text(client.get(question.get_absolute_url()))
@@ -734,7 +737,7 @@ def test_each_comment_has_a_flag_link_for_members_who_may_flag(client, launch_mo
 
 def test_three_rude_flags_hide_a_comment_from_the_thread(client, launch_mode):
     question = QuestionFactory()
-    comment = services.add_comment(author=UserFactory(), post=question, body=COMMENT)
+    comment = comment_services.add_comment(author=UserFactory(), post=question, body=COMMENT)
     for _ in range(3):
         login(client, UserFactory())
         client.post(comment.get_flag_url(), {"reason": "rude"})
@@ -780,7 +783,7 @@ def test_a_hidden_answer_shows_only_to_its_author(client, launch_mode):
     question = QuestionFactory()
     answer = post_answer(author=UserFactory(), question=question, body=BODY)
     for _ in range(3):
-        services.flag_post(flagger=UserFactory(), post=answer, reason=FlagReason.SPAM)
+        flag_services.flag_post(flagger=UserFactory(), post=answer, reason=FlagReason.SPAM)
 
     login(client, UserFactory())
     assert f'id="answer-{answer.pk}"' not in text(client.get(question.get_absolute_url()))
@@ -793,7 +796,7 @@ def test_hidden_answers_stay_out_of_the_structured_data(client, moderator):
     kept = post_answer(author=UserFactory(), question=question, body=BODY)
     hidden = post_answer(author=UserFactory(), question=question, body=BODY + " Spam.")
     for _ in range(3):
-        services.flag_post(flagger=UserFactory(), post=hidden, reason=FlagReason.SPAM)
+        flag_services.flag_post(flagger=UserFactory(), post=hidden, reason=FlagReason.SPAM)
     login(client, moderator)
 
     body = client.get(question.get_absolute_url()).content.decode()
@@ -832,7 +835,7 @@ def test_thread_query_count_stays_flat_with_moderation_states(client, moderator,
 
     def add_answer():
         answer = post_answer(author=UserFactory(), question=question, body=BODY)
-        services.add_comment(author=UserFactory(), post=answer, body=COMMENT)
+        comment_services.add_comment(author=UserFactory(), post=answer, body=COMMENT)
         moderation.set_locked(moderator=moderator, post=answer, locked=True)
 
     add_answer()
@@ -861,17 +864,17 @@ def test_moderation_pages_are_valid_html(client, moderator, java, tmp_path, laun
     question = services.ask_question(
         author=author, title="A thread full of moderation", body=BODY, tags=["mod"]
     )
-    services.edit_post(
+    revision_services.edit_post(
         editor=author, post=question, body=BODY + " Edited.", title=question.title, tags=["mod"]
     )
     locked_answer = post_answer(author=member, question=question, body=BODY)
     moderation.set_locked(moderator=moderator, post=locked_answer, locked=True)
     deleted_answer = post_answer(author=member, question=question, body=BODY)
-    services.delete_post(actor=member, post=deleted_answer)
+    moderation_services.delete_post(actor=member, post=deleted_answer)
     hidden_answer = post_answer(author=member, question=question, body=BODY)
-    comment = services.add_comment(author=member, post=hidden_answer, body=COMMENT)
+    comment = comment_services.add_comment(author=member, post=hidden_answer, body=COMMENT)
     for _ in range(3):
-        services.flag_post(flagger=UserFactory(), post=hidden_answer, reason=FlagReason.SPAM)
+        flag_services.flag_post(flagger=UserFactory(), post=hidden_answer, reason=FlagReason.SPAM)
     duplicate = QuestionFactory(author=member)
     moderation.close_question(
         moderator=moderator, question=duplicate, reason=CloseReason.DUPLICATE, duplicate_of=question

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from questions import permissions
+from core import permissions
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

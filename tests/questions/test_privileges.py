@@ -6,9 +6,12 @@ from html import unescape
 import pytest
 from django.conf import settings
 
-from questions import permissions, reputation
-from questions.models import Comment, Flag, Vote
+from comments.models import Comment
+from core import permissions
+from flags.models import Flag
 from tests.factories import AnswerFactory, ModeratorFactory, UserFactory
+from votes import reputation
+from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ changing the number here, not an accident.
 
 import pytest
 
-from questions import services
 from tests.factories import (
     AnswerCommentFactory,
     AnswerFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from votes import services as vote_services
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +92,9 @@ def test_anonymous_thread_queries_do_not_grow_with_answers(
 def test_member_thread_queries_do_not_grow_with_answers(client, django_assert_num_queries, answers):
     question = build_thread(answers)
     viewer = UserFactory(reputation=200)
-    services.cast_vote(voter=viewer, post=question, value=1)
+    vote_services.cast_vote(voter=viewer, post=question, value=1)
     for answer in question.answers.all()[:2]:
-        services.cast_vote(voter=viewer, post=answer, value=-1)
+        vote_services.cast_vote(voter=viewer, post=answer, value=-1)
     client.force_login(viewer)
     with django_assert_num_queries(MEMBER_THREAD_QUERIES) as captured:
         response = client.get(question.get_absolute_url())

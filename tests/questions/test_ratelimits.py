@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from questions.models import Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from votes.models import Vote
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from questions import moderation
-from questions.models import ModerationAction, Question, Revision
+from moderation import services as moderation
+from moderation.models import ModerationAction
+from questions.models import Question
+from revisions.models import Revision
 from tests.factories import ModeratorFactory, QuestionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from questions import close_votes, services
+from flags import services as flag_services
+from moderation import close_votes
 from questions.models import Question
 from tests.factories import (
     AnswerFactory,
@@ -61,7 +62,7 @@ def test_the_queue_lists_each_kind_of_post_needing_attention(client, reviewer):
     FlagFactory(question=None, answer=flagged)
     hidden = QuestionFactory(author=author)
     for _ in range(3):
-        services.flag_post(flagger=old_member(reputation=15), post=hidden, reason="spam")
+        flag_services.flag_post(flagger=old_member(reputation=15), post=hidden, reason="spam")
     assert Question.objects.get(pk=hidden.pk).is_hidden
     newcomer = UserFactory()
     first = QuestionFactory(author=newcomer)

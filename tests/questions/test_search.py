@@ -8,29 +8,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from answers.services import accept_answer, post_answer
-from questions import search
-from questions.models import Question, SearchEntry
-from questions.search.backends import fts5_query
-from questions.search.text import (
-    Part,
-    document,
-    highlight,
-    highlight_pattern,
-    tag_token,
-    term_parts,
-)
-from questions.services import (
-    ask_question,
-    cast_vote,
-    delete_post,
-    edit_post,
-    invalidate_votes,
-    merge_tags,
-    restore_post,
-    set_hidden,
-)
+from answers.services import post_answer
+from flags.services import set_hidden
+from moderation.services import delete_post, restore_post
+from questions.models import Question
+from questions.services import ask_question, merge_tags
+from revisions.services import edit_post
+from search import fulltext as search
+from search.backends import fts5_query
+from search.models import SearchEntry
+from search.text import Part, document, highlight, highlight_pattern, tag_token, term_parts
 from tests.factories import TagFactory, UserFactory
+from votes.services import accept_answer, cast_vote, invalidate_votes
 
 SEARCH_URL = reverse("questions:search")
 FILLER = "Some ordinary words that every post here shares for padding."
@@ -307,7 +296,7 @@ def test_score_operator(db):
 
 
 def test_many_hits_are_counted_up_to_a_cap_and_the_newest_ranked(db, monkeypatch):
-    monkeypatch.setattr("questions.search.backends.MAX_RESULTS", 3)
+    monkeypatch.setattr("search.backends.MAX_RESULTS", 3)
     posts = [ask(f"Capped question {n} about pebbles") for n in range(5)]
     for voter in UserFactory.create_batch(2):
         cast_vote(voter=voter, post=posts[0], value=1)
@@ -547,7 +536,7 @@ def test_empty_and_overlong_queries_get_a_message(db, client):
 
 
 def test_capped_results_say_so(db, client, monkeypatch):
-    monkeypatch.setattr("questions.search.backends.MAX_RESULTS", 2)
+    monkeypatch.setattr("search.backends.MAX_RESULTS", 2)
     for n in range(3):
         ask(f"Capped page question {n} about marbles")
     response = client.get(SEARCH_URL, {"q": "marbles"})

@@ -9,7 +9,6 @@ import jsonschema
 import pytest
 from django.utils import timezone
 
-from answers.services import accept_answer
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
 

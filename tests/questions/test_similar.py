@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from questions.models import Question
-from questions.similar import similar_questions, title_terms
+from search.similar import similar_questions, title_terms
 from tests.factories import AnswerFactory, QuestionFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
