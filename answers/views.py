@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,7 +7,6 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import refuse_if_blocked
 from questions.models import Question
 
 from . import services
@@ -21,11 +19,7 @@ from .forms import AnswerForm
 @limit("answer")
 def post_answer(request, pk):
     question = get_object_or_404(Question.objects.visible(), pk=pk)
-    if not permissions.can_answer(request.user, question):
-        refuse_if_blocked(request.user, question)
-        if question.is_closed:
-            raise PermissionDenied(permissions.closed_notice())
-        raise PermissionDenied(_("You cannot answer this question."))
+    permissions.check(permissions.answer_refusal(request.user, question))
     form = AnswerForm(request.POST)
     if not form.is_valid():
         context = {"form": form, "question": question}

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import deny, get_post, refuse_if_blocked
+from core.views import get_post
 
 from . import services
 from .forms import CommentForm
@@ -19,9 +19,7 @@ from .forms import CommentForm
 @limit("comment")
 def comment(request, pk, model):
     post = get_post(request, model, pk)
-    if not permissions.can_comment(request.user, post):
-        refuse_if_blocked(request.user, post)
-        deny("comment")
+    permissions.check(permissions.comment_refusal(request.user, post))
     form = CommentForm(request.POST)
     if not form.is_valid():
         context = {"form": form, "post": post}

@@ -1,15 +1,20 @@
 """Who may do what: one small function per rule, and nothing else decides.
 
-Views turn a `False` into `PermissionDenied` (403) with the explanation from `explain`, and
-templates reach the same rules through the filters in `templatetags/questions.py`.
+Each rule is a door that says why it is shut: `vote_refusal(user, post, value)` returns the
+sentence a person reads (the suspension and its end, the post's lock, the reputation a
+privilege needs...) or None when the door is open. Views call `check(...)`, which turns the
+sentence into a 403 carrying it to the error page; templates ask the same rules through
+`can_*` (`can_vote = not vote_refusal`) and the filters in `templatetags/posts.py`.
 
 A suspended member reads but does not write: every rule for a write is wrapped in `@writes`,
-which asks `is_suspended` first; `block_notice` says why (the suspension, or a post's lock).
+which answers with the suspension first.
 """
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -61,16 +66,37 @@ def is_suspended(user) -> bool:
     return user.is_authenticated and user.is_suspended
 
 
-def writes(rule):
-    """Decorate a rule for a write: False for a suspended member, whatever the rule says."""
+Refusal = str | None
+
+
+def check(refusal: Refusal) -> None:
+    """Raise the 403 that says why, when a rule refused."""
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def writes(rule: Callable[..., Refusal]) -> Callable[..., Refusal]:
+    """Decorate a rule for a write: a suspended member is refused with the suspension, whatever
+    the rule says."""
 
     @wraps(rule)
-    def checked(user, *args, **kwargs) -> bool:
+    def checked(user, *args, **kwargs) -> Refusal:
         if is_suspended(user):
-            return False
+            return suspension_notice(user)
         return rule(user, *args, **kwargs)
 
     return checked
+
+
+def door(rule: Callable[..., Refusal]) -> Callable[..., bool]:
+    """`can_x` for the rule `x_refusal`: whether it lets the member through."""
+
+    def can(*args, **kwargs) -> bool:
+        return rule(*args, **kwargs) is None
+
+    can.__name__ = rule.__name__.replace("_refusal", "").join(["can_", ""])
+    can.__doc__ = f"Whether `{rule.__name__}` lets the member through."
+    return can
 
 
 def suspension_notice(user) -> str:
@@ -136,105 +162,147 @@ def explain(privilege: str) -> str:
     }
 
 
+def lacks(user, privilege: str) -> Refusal:
+    """`explain(privilege)` unless the member has it."""
+    return None if has_privilege(user, privilege) else explain(privilege)
+
+
 def is_author(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.pk
-
-
-@writes
-def can_vote(user, post, value: int) -> bool:
-    """Up needs `vote_up`, down needs `vote_down`; retracting is always allowed. Never on one's
-    own post, never on a deleted or locked one."""
-    if not user.is_authenticated or is_author(user, post) or post.is_deleted or post.is_locked:
-        return False
-    if value == 1:
-        return has_privilege(user, "vote_up")
-    if value == -1:
-        return has_privilege(user, "vote_down")
-    return True
 
 
 def vote_privilege(value: int) -> str | None:
     return {1: "vote_up", -1: "vote_down"}.get(value)
 
 
+def _signed_in() -> str:
+    return _("Log in first.")
+
+
 @writes
-def can_comment(user, post) -> bool:
+def vote_refusal(user, post, value: int) -> Refusal:
+    """Up needs `vote_up`, down needs `vote_down`; retracting is always allowed. Never on one's
+    own post, never on a deleted or locked one."""
+    if not user.is_authenticated:
+        return _signed_in()
+    if post.is_locked:
+        return lock_notice()
+    if is_author(user, post):
+        return _("You cannot vote on your own post.")
+    if post.is_deleted:
+        return _("This post was deleted.")
+    privilege = vote_privilege(value)
+    return lacks(user, privilege) if privilege else None
+
+
+@writes
+def comment_refusal(user, post) -> Refusal:
     """Everyone may comment on their own posts and on answers to their own questions; nobody
     on a locked post."""
-    if not user.is_authenticated or post.is_deleted or post.is_locked:
-        return False
+    if not user.is_authenticated:
+        return _signed_in()
+    if post.is_locked:
+        return lock_notice()
+    if post.is_deleted:
+        return explain("comment")
     question = getattr(post, "question", post)
     if is_author(user, post) or is_author(user, question):
-        return True
-    return has_privilege(user, "comment")
+        return None
+    return lacks(user, "comment")
 
 
 @writes
-def can_answer(user, question) -> bool:
+def answer_refusal(user, question) -> Refusal:
     """Not on a deleted, closed or locked question."""
     if not (user.is_authenticated and user.is_active):
-        return False
-    return not (question.is_deleted or question.is_closed or question.is_locked)
+        return _signed_in()
+    if question.is_locked:
+        return lock_notice()
+    if question.is_closed:
+        return closed_notice()
+    if question.is_deleted:
+        return _("You cannot answer this question.")
+    return None
 
 
 @writes
-def can_ask(user) -> bool:
-    return user.is_authenticated and user.is_active
+def ask_refusal(user) -> Refusal:
+    return None if user.is_authenticated and user.is_active else _signed_in()
+
+
+def _author_only(user, post, sentence: str) -> Refusal:
+    """For the author's own writes: moderators always; the author while the post is neither
+    deleted nor locked."""
+    if is_moderator(user):
+        return None
+    if post.is_locked:
+        return lock_notice()
+    if not is_author(user, post) or post.is_deleted:
+        return sentence
+    return None
 
 
 @writes
-def can_edit(user, post) -> bool:
+def edit_refusal(user, post) -> Refusal:
     """Moderators edit anything, locked posts included; others never a locked post."""
     if is_moderator(user):
-        return True
-    if post.is_deleted or post.is_locked:
-        return False
-    return is_author(user, post) or has_privilege(user, "edit_others")
+        return None
+    if post.is_locked:
+        return lock_notice()
+    if post.is_deleted:
+        return _("Only the author and moderators can edit this post.")
+    return None if is_author(user, post) else lacks(user, "edit_others")
 
 
 @writes
-def can_retag(user, question) -> bool:
+def retag_refusal(user, question) -> Refusal:
     """Changing only the tags of a question: whoever may edit it, and members with
     `edit_tags`; never a deleted or locked question but by a moderator."""
     if is_moderator(user):
-        return True
-    if not user.is_authenticated or question.is_deleted or question.is_locked:
-        return False
-    return can_edit(user, question) or has_privilege(user, "edit_tags")
+        return None
+    if question.is_locked:
+        return lock_notice()
+    if question.is_deleted:
+        return _("Only the author and moderators can edit this post.")
+    if is_author(user, question) or has_privilege(user, "edit_others"):
+        return None
+    return lacks(user, "edit_tags")
 
 
 @writes
-def can_rollback(user, post) -> bool:
+def rollback_refusal(user, post) -> Refusal:
     """Rolling back to an earlier revision: the author (as for an edit) or a moderator, not
     members who may edit others' posts."""
-    if is_moderator(user):
-        return True
-    return is_author(user, post) and not post.is_deleted and not post.is_locked
+    return _author_only(user, post, _("Only the author and moderators can roll back this post."))
 
 
 @writes
-def can_delete(user, post) -> bool:
-    if is_moderator(user):
-        return True
-    return is_author(user, post) and not post.is_deleted and not post.is_locked
+def delete_refusal(user, post) -> Refusal:
+    return _author_only(user, post, _("Only the author and moderators can delete this post."))
 
 
 @writes
-def can_accept(user, answer) -> bool:
+def accept_refusal(user, answer) -> Refusal:
     """Only the asker accepts, and only visible answers to a visible question."""
-    return (
+    if (
         is_author(user, answer.question)
         and not answer.is_deleted
         and not answer.question.is_deleted
-    )
+    ):
+        return None
+    return _("Only the person who asked can accept an answer.")
 
 
 @writes
-def can_flag(user, post) -> bool:
+def flag_refusal(user, post) -> Refusal:
     """A question, an answer or a comment (`post`): not one's own, not a deleted one."""
-    if not user.is_authenticated or is_author(user, post) or post.is_deleted:
-        return False
-    return has_privilege(user, "flag")
+    if not user.is_authenticated:
+        return _signed_in()
+    if is_author(user, post):
+        return _("You cannot flag your own post.")
+    if post.is_deleted:
+        return explain("flag")
+    return lacks(user, "flag")
 
 
 def can_view(user, post) -> bool:
@@ -248,37 +316,56 @@ def can_view(user, post) -> bool:
 # --- close and reopen votes, the review queue ---------------------------------------------
 
 
-def _can_vote_on_closing(user, question) -> bool:
-    if not user.is_authenticated or question.is_deleted or question.is_locked:
-        return False
-    return has_privilege(user, "close_reopen")
+def _closing_refusal(user, question, *, closing: bool) -> Refusal:
+    if not user.is_authenticated:
+        return _signed_in()
+    if question.is_locked:
+        return lock_notice()
+    if question.is_deleted:
+        return _("This question was deleted.")
+    if refusal := lacks(user, "close_reopen"):
+        return refusal
+    if closing and question.is_closed:
+        return _("This question is closed already.")
+    if not closing and not question.is_closed:
+        return _("This question is open.")
+    return None
 
 
 @writes
-def can_vote_close(user, question) -> bool:
+def vote_close_refusal(user, question) -> Refusal:
     """Members with `close_reopen` vote to close an open question (their own too, as on Stack
     Overflow); not a deleted or locked one. A moderator's vote closes it at once."""
-    return not question.is_closed and _can_vote_on_closing(user, question)
+    return _closing_refusal(user, question, closing=True)
 
 
 @writes
-def can_vote_reopen(user, question) -> bool:
-    """As `can_vote_close`, on a closed question."""
-    return question.is_closed and _can_vote_on_closing(user, question)
+def vote_reopen_refusal(user, question) -> Refusal:
+    """As `vote_close_refusal`, on a closed question."""
+    return _closing_refusal(user, question, closing=False)
 
 
-def can_review(user) -> bool:
+def review_refusal(user) -> Refusal:
     """The review queue (`/review/`) is a read-only list: members with `review`."""
-    return has_privilege(user, "review")
+    return lacks(user, "review")
 
 
 # --- moderators ----------------------------------------------------------------------------
 
+MODERATOR_ONLY = {
+    "undelete": gettext_noop("Only moderators can undelete posts."),
+    "lock": gettext_noop("Only moderators can lock and unlock posts."),
+    "close": gettext_noop("Only moderators can close questions."),
+    "reopen": gettext_noop("Only moderators can reopen questions."),
+}
+
 
 @writes
-def can_moderate(user) -> bool:
-    """Moderator actions on the site: close, reopen, lock, unlock, undelete."""
-    return is_moderator(user)
+def moderate_refusal(user, action: str = "") -> Refusal:
+    """Moderator actions on the site (MODERATOR_ONLY): close, reopen, lock, unlock, undelete."""
+    if is_moderator(user):
+        return None
+    return _(MODERATOR_ONLY[action]) if action else _("Only moderators can do this.")
 
 
 def acts_as_moderator(user, post) -> bool:
@@ -287,9 +374,28 @@ def acts_as_moderator(user, post) -> bool:
 
 
 @writes
-def can_suspend(user, member) -> bool:
+def suspend_refusal(user, member) -> Refusal:
     """Moderators suspend members; staff and superuser accounts only a superuser; nobody
     themselves."""
     if not is_moderator(user) or member.pk == user.pk:
-        return False
-    return user.is_superuser or not (member.is_staff or member.is_superuser)
+        return _("You cannot suspend this member.")
+    if user.is_superuser or not (member.is_staff or member.is_superuser):
+        return None
+    return _("Only a superuser can suspend staff accounts.")
+
+
+can_vote = door(vote_refusal)
+can_comment = door(comment_refusal)
+can_answer = door(answer_refusal)
+can_ask = door(ask_refusal)
+can_edit = door(edit_refusal)
+can_retag = door(retag_refusal)
+can_rollback = door(rollback_refusal)
+can_delete = door(delete_refusal)
+can_accept = door(accept_refusal)
+can_flag = door(flag_refusal)
+can_vote_close = door(vote_close_refusal)
+can_vote_reopen = door(vote_reopen_refusal)
+can_review = door(review_refusal)
+can_moderate = door(moderate_refusal)
+can_suspend = door(suspend_refusal)

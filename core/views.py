@@ -1,6 +1,5 @@
 """What the views of every app share: finding the post a URL names, and the answer format."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -10,18 +9,6 @@ from . import permissions
 def wants_json(request) -> bool:
     preferred = request.get_preferred_type(["text/html", "application/json"])
     return preferred == "application/json"
-
-
-def deny(privilege: str | None = None):
-    """A 403 that says why, in the words the disabled button uses."""
-    raise PermissionDenied(permissions.explain(privilege) if privilege else "")
-
-
-def refuse_if_blocked(user, post=None) -> None:
-    """A 403 with the member's suspension (its reason and end) or the post's lock, when one
-    of them is why a rule said no; returns otherwise, for the rule's own explanation."""
-    if notice := permissions.block_notice(user, post):
-        raise PermissionDenied(notice)
 
 
 def get_post(request, model, pk, *, for_update=True):

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import permissions
 from core.ratelimits import limit
-from core.views import deny, get_post, refuse_if_blocked
+from core.views import get_post
 
 from . import services
 from .forms import FlagForm
@@ -20,11 +19,7 @@ from .forms import FlagForm
 @limit("flag")
 def flag(request, pk, model):
     post = get_post(request, model, pk)
-    if not permissions.can_flag(request.user, post):
-        refuse_if_blocked(request.user)
-        if permissions.is_author(request.user, post):
-            raise PermissionDenied(_("You cannot flag your own post."))
-        deny("flag")
+    permissions.check(permissions.flag_refusal(request.user, post))
     form = FlagForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

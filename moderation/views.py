@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
-from core.views import deny, get_post, refuse_if_blocked
+from core.views import get_post
 from questions.models import Question
 
 from . import close_votes, review
@@ -22,9 +22,7 @@ from .forms import CloseForm, CloseVoteForm
 @login_required
 def delete(request, pk, model):
     post = get_post(request, model, pk)
-    if not permissions.can_delete(request.user, post):
-        refuse_if_blocked(request.user, post)
-        raise PermissionDenied(_("Only the author and moderators can delete this post."))
+    permissions.check(permissions.delete_refusal(request.user, post))
     if permissions.acts_as_moderator(request.user, post):
         moderation.soft_delete(moderator=request.user, target=post)
     else:
@@ -35,18 +33,12 @@ def delete(request, pk, model):
     return redirect(post)
 
 
-def _require_moderator(request, message: str) -> None:
-    if not permissions.can_moderate(request.user):
-        refuse_if_blocked(request.user)
-        raise PermissionDenied(message)
-
-
 @require_POST
 @login_required
 def undelete(request, pk, model):
     """Moderators only (an author sees their deleted post but cannot bring it back)."""
     post = get_post(request, model, pk)
-    _require_moderator(request, _("Only moderators can undelete posts."))
+    permissions.check(permissions.moderate_refusal(request.user, "undelete"))
     if moderation.undelete(moderator=request.user, target=post):
         messages.success(request, _("The post is back."))
     return redirect(post)
@@ -56,7 +48,7 @@ def undelete(request, pk, model):
 @login_required
 def lock(request, pk, model, locked=True):
     post = get_post(request, model, pk)
-    _require_moderator(request, _("Only moderators can lock and unlock posts."))
+    permissions.check(permissions.moderate_refusal(request.user, "lock"))
     if moderation.set_locked(moderator=request.user, post=post, locked=locked):
         done = _("The post is locked.") if locked else _("The post is unlocked.")
         messages.success(request, done)
@@ -68,7 +60,7 @@ def lock(request, pk, model, locked=True):
 def close(request, pk):
     """The close form (GET), closing (POST). Moderators only; members vote (`close_vote`)."""
     question = get_post(request, Question, pk)
-    _require_moderator(request, _("Only moderators can close questions."))
+    permissions.check(permissions.moderate_refusal(request.user, "close"))
     if question.is_closed:
         messages.info(request, _("This question is closed already."))
         return redirect(question)
@@ -94,22 +86,10 @@ def close(request, pk):
 @login_required
 def reopen(request, pk):
     question = get_post(request, Question, pk)
-    _require_moderator(request, _("Only moderators can reopen questions."))
+    permissions.check(permissions.moderate_refusal(request.user, "reopen"))
     if moderation.reopen_question(moderator=request.user, question=question):
         messages.success(request, _("The question is open again."))
     return redirect(question)
-
-
-def _refuse_closing_vote(request, question) -> None:
-    """The 403 for a close or reopen vote the rules refuse, saying why."""
-    refuse_if_blocked(request.user, question)
-    if question.is_deleted:
-        raise PermissionDenied(_("This question was deleted."))
-    if permissions.has_privilege(request.user, "close_reopen"):
-        if question.is_closed:
-            raise PermissionDenied(_("This question is closed already."))
-        raise PermissionDenied(_("This question is open."))
-    deny("close_reopen")
 
 
 def _vote_message(request, outcome, *, done: str) -> None:
@@ -124,7 +104,8 @@ def _vote_message(request, outcome, *, done: str) -> None:
 
 
 def _retract(request, question):
-    refuse_if_blocked(request.user)  # a suspended member writes nothing, retractions included
+    # A suspended member writes nothing, retractions included.
+    permissions.check(permissions.block_notice(request.user) or None)
     if close_votes.retract_vote(voter=request.user, question=question):
         messages.success(request, _("Your vote is taken back."))
     else:
@@ -140,8 +121,7 @@ def close_vote(request, pk):
     question = get_post(request, Question, pk)
     if request.method == "POST" and "retract" in request.POST:
         return _retract(request, question)
-    if not permissions.can_vote_close(request.user, question):
-        _refuse_closing_vote(request, question)
+    permissions.check(permissions.vote_close_refusal(request.user, question))
     data = request.POST if request.method == "POST" else None
     form = CloseVoteForm(data, question=question)
     context = {
@@ -177,8 +157,7 @@ def reopen_vote(request, pk):
     question = get_post(request, Question, pk)
     if "retract" in request.POST:
         return _retract(request, question)
-    if not permissions.can_vote_reopen(request.user, question):
-        _refuse_closing_vote(request, question)
+    permissions.check(permissions.vote_reopen_refusal(request.user, question))
     try:
         outcome = close_votes.cast_reopen_vote(voter=request.user, question=question)
     except close_votes.AlreadyVoted:
@@ -194,8 +173,7 @@ def reopen_vote(request, pk):
 @require_safe
 def review_queue(request):
     """Posts needing attention, for members with `review`: read-only, with links to act."""
-    if not permissions.can_review(request.user):
-        deny("review")
+    permissions.check(permissions.review_refusal(request.user))
     page = Paginator(review.queue(), review.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "items": review.load(page.object_list)}
     return render(request, "questions/review.html", context)

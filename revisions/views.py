@@ -4,7 +4,6 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import permissions
 from core.ratelimits import limit
-from core.views import deny, get_post, refuse_if_blocked
+from core.views import get_post
 from questions.forms import EditQuestionForm
 from questions.models import Question
 
@@ -25,11 +24,7 @@ from .forms import RetagForm
 @limit("edit")
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = get_post(request, model, pk)
-    if not permissions.can_edit(request.user, post):
-        refuse_if_blocked(request.user, post)
-        if post.is_deleted:
-            raise PermissionDenied(_("Only the author and moderators can edit this post."))
-        deny("edit_others")
+    permissions.check(permissions.edit_refusal(request.user, post))
     initial = {"body": post.body}
     if isinstance(post, Question):
         initial.update(
@@ -65,11 +60,7 @@ def retag(request, pk):
     """Change only the tags of a question (field `tags`): members with `edit_tags`, besides
     whoever may edit it. Keeps a revision, as any edit."""
     question = get_post(request, Question, pk)
-    if not permissions.can_retag(request.user, question):
-        refuse_if_blocked(request.user, question)
-        if question.is_deleted:
-            raise PermissionDenied(_("Only the author and moderators can edit this post."))
-        deny("edit_tags")
+    permissions.check(permissions.retag_refusal(request.user, question))
     form = RetagForm(request.POST or None, initial={"tags": " ".join(question.tag_names())})
     context = {"form": form, "question": question}
     if request.method == "POST":
@@ -124,9 +115,7 @@ def revisions(request, pk, model):
 def rollback(request, pk, number, model):
     """Make an earlier revision current again, as a new revision: the author or a moderator."""
     post = get_post(request, model, pk)
-    if not permissions.can_rollback(request.user, post):
-        refuse_if_blocked(request.user, post)
-        raise PermissionDenied(_("Only the author and moderators can roll back this post."))
+    permissions.check(permissions.rollback_refusal(request.user, post))
     if not post.revisions.filter(number=number).exists():
         raise Http404(_("This post has no such revision."))
     changed = services.rollback_post(editor=request.user, post=post, number=number) is not None

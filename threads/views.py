@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import deny, refuse_if_blocked
 from moderation import close_votes
 from questions import services
 from questions.forms import BodyForm, QuestionForm
@@ -96,9 +95,7 @@ def _is_similar_check(request) -> bool:
 @protect_form(unless=_is_similar_check)
 @limit("ask", unless=_is_similar_check)
 def ask(request):
-    if not permissions.can_ask(request.user):
-        refuse_if_blocked(request.user)
-        deny()
+    permissions.check(permissions.ask_refusal(request.user))
     if _is_similar_check(request):
         # The no-JavaScript "Check for similar questions" step: the form again, as typed, with
         # the list; nothing saved, no errors shown yet.

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from answers.models import Answer
 from core import permissions
 from core.ratelimits import limit
-from core.views import deny, get_post, refuse_if_blocked, wants_json
+from core.views import get_post, wants_json
 
 from . import services
 from .forms import VoteForm
@@ -26,13 +25,7 @@ def vote(request, pk, model):
     if not form.is_valid():
         return HttpResponseBadRequest(_("A vote is 1, -1 or 0."))
     value = form.cleaned_data["value"]
-    if not permissions.can_vote(request.user, post, value):
-        refuse_if_blocked(request.user, post)
-        if permissions.is_author(request.user, post):
-            raise PermissionDenied(_("You cannot vote on your own post."))
-        if post.is_deleted:
-            raise PermissionDenied(_("This post was deleted."))
-        deny(permissions.vote_privilege(value))
+    permissions.check(permissions.vote_refusal(request.user, post, value))
     score = services.cast_vote(voter=request.user, post=post, value=value)
     if wants_json(request):
         return JsonResponse({"score": score, "vote": value})
@@ -45,9 +38,8 @@ def accept(request, pk):
     answer = get_object_or_404(Answer.objects.select_related("question"), pk=pk)
     if not permissions.can_view(request.user, answer):
         raise Http404  # as for every other action: a deleted answer is unknown to others
-    if not permissions.can_accept(request.user, answer):
-        refuse_if_blocked(request.user)
-        raise PermissionDenied(_("Only the person who asked can accept an answer."))
+    permissions.check(permissions.accept_refusal(request.user, answer))
+    permissions.check(permissions.accept_refusal(request.user, answer))
     accepted = services.accept_answer(answer=answer)
     if accepted:
         messages.success(request, _("You accepted this answer."))
