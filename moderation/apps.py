@@ -12,7 +12,7 @@ class ModerationConfig(AppConfig):
 
         from core import signals
 
-        from . import services
+        from . import log
         from .signals import grant_moderator_permissions
 
         post_migrate.connect(
@@ -21,9 +21,7 @@ class ModerationConfig(AppConfig):
             dispatch_uid="moderation.grant_moderator_permissions",
         )
 
-        signals.post_revised.connect(
-            services.on_post_revised, dispatch_uid="moderation.on_post_revised"
-        )
+        signals.post_revised.connect(log.on_post_revised, dispatch_uid="moderation.on_post_revised")
         signals.hidden_by_flags.connect(
-            services.on_hidden_by_flags, dispatch_uid="moderation.on_hidden_by_flags"
+            log.on_hidden_by_flags, dispatch_uid="moderation.on_hidden_by_flags"
         )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from answers.models import Answer
 from comments import services as comment_services
 from comments.models import Comment
-from core import permissions, signals
+from core import permissions
 from core.locks import lock_with_question
 from flags.models import Flag, FlagReason, FlagStatus
 from flags.services import lock_target, set_hidden
@@ -36,6 +36,7 @@ from votes import reputation
 from votes import services as vote_services
 from votes.models import ReputationReason
 
+from .log import record_action
 from .models import CloseVote, ModerationAction
 
 if TYPE_CHECKING:
@@ -218,21 +219,6 @@ def rollback_post(*, moderator: User, post: Post, number: int) -> bool:
     return revision_services.rollback_post(editor=moderator, post=post, number=number) is not None
 
 
-def on_post_revised(sender, post, revision, editor, rolled_back_to, summary, **kwargs) -> None:
-    """`post_revised`: an edit or rollback made with moderator powers (someone else's post)
-    goes to the audit log with the revision it added."""
-    if not permissions.acts_as_moderator(editor, post):
-        return
-    if rolled_back_to is None:
-        details = {"revision": revision.number}
-        record_action(actor=editor, action=Kind.EDIT, target=post, reason=summary, details=details)
-    else:
-        details = {"to": rolled_back_to, "revision": revision.number}
-        record_action(
-            actor=editor, action=Kind.ROLLBACK, target=post, reason=summary, details=details
-        )
-
-
 def _end_round(question: Question, now) -> list[int]:
     """Expire the active close or reopen votes on a (locked) question; returns the voters."""
     votes = CloseVote.objects.active().filter(question=question)
@@ -412,38 +398,6 @@ def delete_spammer(*, moderator: User, user: User, reason: str = "") -> SpammerC
     return cleanup
 
 
-def record_action(
-    *,
-    actor: User | None,
-    action: str,
-    target: Post | Comment | User | None = None,
-    user: User | None = None,
-    reason: str = "",
-    details: dict | None = None,
-) -> ModerationAction:
-    """Write one row of the moderators' audit log and send `signals.moderator_action`.
-
-    The only writer of `ModerationAction`. `target` is the post, comment or member acted on;
-    `user` names a member besides a post (the author suspended with it). Runs inside the
-    caller's transaction, so the row and the signal's receivers commit with the action.
-    """
-    entry = ModerationAction(actor=actor, action=action, user=user, reason=reason)
-    entry.details = details or {}
-    if target is not None:
-        field = "user" if isinstance(target, get_user_model()) else target.kind
-        setattr(entry, field, target)
-    entry.save()
-    signals.moderator_action.send(
-        sender=ModerationAction,
-        action=action,
-        actor=actor,
-        target=target,
-        reason=reason,
-        entry=entry,
-    )
-    return entry
-
-
 @transaction.atomic
 def delete_post(*, actor: User, post: Post) -> Post:
     """Soft-delete a post. Its votes stop counting for its author and its downvoters (see
@@ -493,8 +447,3 @@ def restore_post(*, post: Post) -> Post:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     search_index.index_post(post)
     return post
-
-
-def on_hidden_by_flags(sender, target, flags, **kwargs) -> None:
-    """`hidden_by_flags`: the site hid a post by itself; the audit log says so."""
-    record_action(actor=None, action=Kind.HIDE, target=target, details={"flags": flags})

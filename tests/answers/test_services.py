@@ -11,11 +11,10 @@ from answers.models import Answer
 from answers.services import post_answer
 from moderation import services as moderation_services
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY
 from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
-
-BODY = "An answer that is comfortably longer than thirty characters."
 
 
 def reputation(user) -> int:

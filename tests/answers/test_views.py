@@ -10,14 +10,12 @@ from flags.models import Flag
 from revisions import services as revision_services
 from revisions.models import Revision
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY, OTHER_BODY
 from tests.pages import container, ids, shows_error
 from votes import services as vote_services
 from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
-
-BODY = "An answer that is comfortably longer than thirty characters."
-OTHER_BODY = "A rewritten answer, still longer than thirty characters."
 
 
 def answer_to(question=None, author=None, body=BODY):

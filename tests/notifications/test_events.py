@@ -10,11 +10,10 @@ from notifications import services as notify
 from notifications.models import Follow, Kind, Notification
 from questions.services import ask_question
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY
 from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is long enough for any of the forms to accept it. "
 
 
 def inbox(user) -> list[tuple[str, bool]]:

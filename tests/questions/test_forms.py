@@ -9,12 +9,11 @@ from flags.forms import FlagForm
 from questions.forms import QuestionForm
 from questions.models import Tag
 from tests.factories import CategoryFactory, QuestionFactory, TagFactory, UserFactory
+from tests.helpers import BODY
 from votes.forms import VoteForm
 
 # QuestionForm resolves tag synonyms, so validating tags reads the database.
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is comfortably longer than thirty characters."
 
 
 def question_form(**overrides):

@@ -22,22 +22,13 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.helpers import BODY, OTHER_BODY, ask
 from votes import services as vote_services
 from votes.models import Vote
 from votes.reputation import award_bonus
 from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is comfortably longer than thirty characters."
-OTHER_BODY = "A different body, also longer than thirty characters."
-
-
-def ask(author=None, **kwargs):
-    kwargs.setdefault("title", "How do I stop my jokes from falling flat?")
-    kwargs.setdefault("body", BODY)
-    kwargs.setdefault("tags", ["humour"])
-    return services.ask_question(author=author or UserFactory(), **kwargs)
 
 
 def reputation(user) -> int:

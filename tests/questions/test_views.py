@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from comments.models import Comment
 from flags.models import Flag, FlagStatus
-from questions import services
 from questions.models import Question
 from revisions import services as revision_services
 from revisions.models import Revision
@@ -22,22 +21,12 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.helpers import BODY, OTHER_BODY, ask
 from tests.pages import container, ids, json_ld, shows_error, unsafe_markup
 from votes import services as vote_services
 from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is comfortably longer than thirty characters."
-OTHER_BODY = "A different body, also longer than thirty characters."
-
-
-def ask(author=None, **kwargs):
-    """A question made the way the site makes one: with its first revision."""
-    kwargs.setdefault("title", "How do I stop my jokes from falling flat?")
-    kwargs.setdefault("body", BODY)
-    kwargs.setdefault("tags", ["humour"])
-    return services.ask_question(author=author or UserFactory(), **kwargs)
 
 
 def ask_data(**overrides):

@@ -32,6 +32,7 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
+from tests.helpers import BODY
 from tests.test_html_valid import validate
 from votes import services as vote_services
 from votes.models import Vote
@@ -39,7 +40,6 @@ from votes.models import Vote
 pytestmark = pytest.mark.django_db
 
 Kind = ModerationAction.Kind
-BODY = "A body that is long enough to be a real post on this site."
 COMMENT = "A comment long enough to be kept."
 
 

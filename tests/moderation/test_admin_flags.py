@@ -28,7 +28,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
-from tests.questions.test_admin import (
+from tests.moderation.test_admin import (
     admin_url,
     assert_changelist_is_flat,
     change_form_data,

@@ -31,10 +31,10 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
+from tests.helpers import BODY
 from votes import services as vote_services
 
 Kind = ModerationAction.Kind
-BODY = "A body that is long enough to be a real post on this site."
 
 
 @pytest.fixture

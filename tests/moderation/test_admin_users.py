@@ -8,7 +8,7 @@ from django.urls import reverse
 from moderation import services as moderation_services
 from moderation.signals import MODERATOR_PERMISSIONS, grant_moderator_permissions
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
-from tests.questions.test_admin import (
+from tests.moderation.test_admin import (
     admin_url,
     assert_changelist_is_flat,
     change_form_data,

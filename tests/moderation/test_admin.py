@@ -1,6 +1,6 @@
 """The admin as the moderators' console: who gets in, what the actions do, flat query counts.
 
-The helpers at the top are shared with tests/answers/test_admin.py and tests/accounts/test_admin.py.
+The helpers at the top are shared with tests/moderation/test_admin_answers.py and test_admin_users.py.
 """
 
 import pytest

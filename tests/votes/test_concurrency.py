@@ -4,7 +4,7 @@ Real threads, each with its own database connection, released together by a barr
 serialises every writer, so these only prove something on PostgreSQL; run them with
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jokesite \
-        pytest tests/questions/test_concurrency.py
+        pytest tests/votes/test_concurrency.py
 """
 
 import threading
@@ -18,6 +18,7 @@ from answers.models import Answer
 from moderation import services as moderation_services
 from revisions import services as revision_services
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY
 from votes import services as vote_services
 from votes.models import Vote
 
@@ -29,8 +30,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-BODY = "An answer that is comfortably longer than thirty characters."
 
 
 def run_together(*calls):
