@@ -28,7 +28,14 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
 from core.ratelimits import limit_reads
-from questions.models import LIST_ORDERS, LIST_PAGE_SIZE, TAG_ORDERS, TAG_PAGE_SIZE, Question, Tag
+from questions.models import (
+    LIST_ORDERS,
+    LIST_PAGE_SIZE,
+    TAG_PAGE_SIZE,
+    Question,
+    Tag,
+    tag_listing_params,
+)
 from threads.selectors import public_thread
 
 OPENAPI = json.loads((Path(__file__).parent / "openapi.json").read_text(encoding="utf-8"))
@@ -165,16 +172,9 @@ def question_detail(request, pk):
 @api_view
 def tag_list(request):
     """`?sort=popular|name|new&q=...&page=N`, 60 a page, like /tags/."""
-    sort = request.GET.get("sort", "popular")
-    if sort not in TAG_ORDERS:
-        sort = "popular"
-    query = " ".join(request.GET.get("q", "").split())[:50]
-    tags = Tag.objects.with_question_counts()
-    if query:
-        tags = tags.filter(name__icontains=query)
-    page = Paginator(tags.order_by(*TAG_ORDERS[sort]), TAG_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    sort, query = tag_listing_params(request.GET)
+    tags = Tag.objects.for_listing(sort, query)
+    page = Paginator(tags, TAG_PAGE_SIZE).get_page(request.GET.get("page"))
     results = [
         {
             "name": tag.name,

@@ -51,6 +51,22 @@ TAG_ORDERS = {
 }
 
 
+class TagQuerySet(CountedQuerySet):
+    def for_listing(self, sort: str, query: str = ""):
+        """Tags with their question counts in the `sort` order of TAG_ORDERS, those whose name
+        holds `query` when one is given (/tags/ and the API)."""
+        tags = self.with_question_counts()
+        if query:
+            tags = tags.filter(name__icontains=query)
+        return tags.order_by(*TAG_ORDERS[sort])
+
+
+def tag_listing_params(params) -> tuple[str, str]:
+    """The sort (falling back to "popular") and the name filter of a tag list's query string."""
+    sort = params.get("sort", "popular")
+    return (sort if sort in TAG_ORDERS else "popular"), " ".join(params.get("q", "").split())[:50]
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
@@ -85,7 +101,7 @@ class Tag(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = CountedQuerySet.as_manager()
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")

@@ -16,6 +16,7 @@ from .models import (
     Question,
     Tag,
     TagSynonym,
+    tag_listing_params,
 )
 
 SORTS = LIST_ORDERS
@@ -54,16 +55,9 @@ def question_list(request):
 @require_safe
 def tag_list(request):
     """Tags sorted by `?sort=popular|name|new`, filtered by `?q=` (part of the name)."""
-    sort = request.GET.get("sort", "popular")
-    if sort not in TAG_SORTS:
-        sort = "popular"
-    query = " ".join(request.GET.get("q", "").split())[:50]
-    tags = Tag.objects.with_question_counts()
-    if query:
-        tags = tags.filter(name__icontains=query)
-    page = Paginator(tags.order_by(*TAG_SORTS[sort]), TAG_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    sort, query = tag_listing_params(request.GET)
+    tags = Tag.objects.for_listing(sort, query)
+    page = Paginator(tags, TAG_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "tags": page,

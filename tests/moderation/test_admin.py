@@ -1,6 +1,7 @@
 """The admin as the moderators' console: who gets in, what the actions do, flat query counts.
 
-The helpers at the top are shared with tests/moderation/test_admin_answers.py and test_admin_users.py.
+The helpers at the top are shared with tests/moderation/test_admin_answers.py and
+test_admin_users.py.
 """
 
 import pytest
