@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted answers")
     MODERATION = "moderation", _("Moderator actions on your posts")
     TAG_QUESTION = "tag_question", _("New questions in tags you follow")
+    SUGGESTED_EDIT = "suggested_edit", _("Decisions on your suggested edits")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -132,6 +133,12 @@ class Notification(models.Model):
                 "target": TARGET_NAMES[where],
                 "action": action,
             }
+        if kind == Kind.SUGGESTED_EDIT:
+            if self.action == "approved":
+                text = gettext("%(actor)s approved your suggested edit")
+            else:
+                text = gettext("%(actor)s rejected your suggested edit")
+            return text % {"actor": actor}
         if kind == Kind.MENTION:
             text = {
                 "comment": gettext("%(actor)s mentioned you in a comment"),
@@ -163,7 +170,7 @@ class Notification(models.Model):
 
     def excerpt(self, length: int = 300) -> str:
         """The Markdown source of the comment or answer (or reason) it is about, shortened."""
-        if self.kind == Kind.MODERATION:
+        if self.kind in (Kind.MODERATION, Kind.SUGGESTED_EDIT):
             text = self.reason
         elif self.comment_id or self.answer_id or self.kind == Kind.MENTION:
             text = self.target.body
@@ -245,6 +252,7 @@ class EmailPreferences(models.Model):
     accepted = models.BooleanField(Kind.ACCEPTED.label, default=True)
     moderation = models.BooleanField(Kind.MODERATION.label, default=True)
     tag_question = models.BooleanField(Kind.TAG_QUESTION.label, default=True)
+    suggested_edit = models.BooleanField(Kind.SUGGESTED_EDIT.label, default=False)
     following = models.BooleanField(_("Other activity on questions you follow"), default=False)
     # Emails are written without a request to take the language from: this is the member's.
     # Set at signup and by the site's language switcher; changed on the settings page.

@@ -111,3 +111,18 @@ def on_moderator_action(sender, action, actor, target, reason="", **kwargs):
         action=str(action),
         reason=str(reason or ""),
     )
+
+
+def on_suggestion_reviewed(sender, suggestion, **kwargs):
+    """The suggester hears whether their edit was approved or rejected (and why)."""
+    post = suggestion.post
+    answer = post if isinstance(post, Answer) else None
+    services.deliver(
+        event=f"suggestion:{suggestion.pk}",
+        actor_id=suggestion.reviewer_id,
+        question=answer.question if answer else post,
+        answer=answer,
+        targets=[(suggestion.suggester_id, Kind.SUGGESTED_EDIT, False)],
+        action=str(suggestion.status),
+        reason=suggestion.reason,
+    )

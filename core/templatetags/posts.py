@@ -107,3 +107,20 @@ def reopen_votable_by(question, user):
 @register.filter
 def can_review(user):
     return permissions.can_review(user)
+
+
+@register.filter
+def suggestable_by(post, user):
+    """Whether `user` may suggest an edit to `post` (the edit form, kept for review)."""
+    return permissions.can_suggest_edit(user, post)
+
+
+@register.filter
+def is_suspended(user):
+    """A suspended member sees no links to what they cannot do (the banner says why)."""
+    return permissions.is_suspended(user)
+
+
+@register.filter
+def can_decide_review(user):
+    return permissions.can_decide_review(user)
