@@ -101,6 +101,7 @@ class ModerationAction(models.Model):
         UNSUSPEND = "unsuspend", _("Suspension lifted")
         DELETE_SPAMMER = "delete-spammer", _("Spammer deleted")
         MERGE_TAGS = "merge-tags", _("Tags merged")
+        REDACT = "redact", _("Revision redacted")
 
     # Null for what the site does by itself (a post hidden by flags).
     actor = models.ForeignKey(

@@ -5,9 +5,12 @@ production, run by `manage.py db_worker`; the immediate backend in tests.
 """
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
 from django_tasks import task
+
+from accounts.models import User
+from core.permissions import suspension_notice
 
 from .emails import build_message
 from .models import EmailPreferences, Notification
@@ -62,3 +65,30 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         return 0
     with get_connection() as connection:
         return connection.send_messages(messages) or 0
+
+
+@task()
+def send_suspension_email(user_id: int) -> int:
+    """Tell a member of their suspension, its reason and its end, in their language, at their
+    verified address (whatever their notification switches say: it is about their account).
+    Sent after the commit; a suspension lifted meanwhile sends nothing."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    address = _verified_addresses({user_id}).get(user_id) if user else None
+    if not (address and user.is_suspended):
+        return 0
+    try:
+        language = user.email_preferences.language
+    except EmailPreferences.DoesNotExist:
+        language = settings.LANGUAGE_CODE
+    with translation.override(EmailPreferences.language_of(language) or settings.LANGUAGE_CODE):
+        subject = translation.gettext("Your jokesite account is suspended")
+        body = "\n\n".join(
+            [
+                suspension_notice(user),
+                translation.gettext(
+                    "You can still read the site, but not post, vote, comment, flag or edit "
+                    "until then. Reply to this email if you think this is a mistake."
+                ),
+            ]
+        )
+    return EmailMessage(subject, body, to=[address]).send()

@@ -29,6 +29,17 @@ class Revision(models.Model):
     tags = models.CharField(_("tags"), max_length=200, blank=True)
     summary = models.CharField(_("edit summary"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # A moderator hid this revision's text from the public history (personal data, abuse);
+    # moderators still read it. Set by `moderation.services.redact_revision` only.
+    redacted_at = models.DateTimeField(_("redacted"), null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redacted by"),
+    )
 
     class Meta:
         db_table = "questions_revision"  # made by `questions`; the table kept its name
@@ -47,6 +58,10 @@ class Revision(models.Model):
     @property
     def post(self):
         return self.question if self.question_id else self.answer
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
 
 
 class SuggestionStatus(models.TextChoices):

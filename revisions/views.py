@@ -137,8 +137,15 @@ def suggestion_diff(suggestion) -> dict:
 def revisions(request, pk, model):
     post = get_post(request, model, pk)
     revs = list(post.revisions.select_related("editor").order_by("number"))
+    # A redacted revision's text is for moderators only: others see that it was redacted, and
+    # the next revision is compared with the last one they may read.
+    moderator = permissions.is_moderator(request.user)
     previous = None
     for rev in revs:
+        rev.hidden = rev.is_redacted and not moderator
+        if rev.hidden:
+            rev.diff, rev.title_changed, rev.tags_changed = [], False, False
+            continue
         old_title = previous.title if previous else ""
         old_tags = previous.tags if previous else ""
         rev.title_changed = bool(rev.title) and rev.title != old_title
