@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 LENGTHS = [
@@ -58,7 +59,7 @@ def page(
     reason_required: bool = True,
 ):
     """The confirmation page: posts back to the changelist's action (`action`, `selected`) or
-    to `action_url` (a row's button)."""
+    to `action_url` (a row's button), with `next`: the page the moderator came from."""
     data = request.POST if "confirmed" in request.POST else None
     form = ConfirmForm(data, suspends=suspends, reason_required=reason_required)
     context = {
@@ -72,5 +73,14 @@ def page(
         "action_url": action_url,
         "selected": [str(pk) for pk in selected],
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "next": request.POST.get("next") or request.headers.get("referer", ""),
     }
     return TemplateResponse(request, "admin/moderation/confirm.html", context)
+
+
+def back(request, fallback: str) -> str:
+    """Where to go after a confirmed action: the page the confirmation came from, when it is
+    on this site."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if target and safe else fallback

@@ -71,17 +71,10 @@ class FlagAdmin(admin.ModelAdmin):
     to `decide_view`); the same decisions are bulk actions. All of them go through
     `moderation.handle_flags`, which decides each target once."""
 
-    # Seven columns fit 1,280 px: the flagger's note is in full (wrapped), the date under it;
-    # who handled a flag is on its page and in the audit log.
-    list_display = [
-        "target_excerpt",
-        "target_author",
-        "flag_note",
-        "open_flags",
-        "reasons",
-        "decide",
-        "status",
-    ]
+    # Five columns fit 1,280 px beside the filters: what was flagged and its author, the
+    # flagger's note in full (wrapped) with its date, the open flags by reason ("Spam ×3"),
+    # the decisions, the status. Who handled a flag is on its page and in the audit log.
+    list_display = ["target_excerpt", "flag_note", "reasons", "decide", "status"]
     list_select_related = [
         "flagger",
         "handled_by",
@@ -150,11 +143,13 @@ class FlagAdmin(admin.ModelAdmin):
         states = [(target.is_deleted, _("deleted")), (target.is_hidden, _("hidden"))]
         state = ", ".join(str(label) for on, label in states if on)
         return format_html(
-            "<strong>{}</strong> {}{} · {}",
+            "<strong>{}</strong> {}{} · {}<br><small>{} {}</small>",
             kind,
             Truncator(text).chars(90),
             format_html(" <em>({})</em>", state) if state else "",
             site_link(target),
+            _("by"),
+            self.target_author(obj),
         )
 
     @admin.display(description=_("author"))
@@ -167,7 +162,7 @@ class FlagAdmin(admin.ModelAdmin):
     def open_flags(self, obj):
         return obj.open_flag_count
 
-    @admin.display(description=_("reasons"))
+    @admin.display(description=_("open flags"), ordering="-open_flag_count")
     def reasons(self, obj):
         counts = [(reason.label, getattr(obj, name, 0)) for name, reason in REASON_COUNTS.items()]
         return ", ".join(f"{label} ×{n}" for label, n in counts if n) or "–"
@@ -238,7 +233,7 @@ class FlagAdmin(admin.ModelAdmin):
             if form is None:
                 return self._confirm_page(request, [flag], decision, action_url=request.path)
             self._decide(request, [flag], decision, **form.cleaned_data)
-            return redirect(changelist)
+            return redirect(confirm.back(request, changelist))
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self._decide(request, [flag], decision)
