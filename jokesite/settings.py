@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "questions",
     "answers",
     "notifications",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "jokesite.middleware.RateLimitMiddleware",
+    # Turns a 404 for an imported site's old post URL into a 301 to where the post went.
+    "exchange.middleware.OldLinkRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "jokesite.urls"
