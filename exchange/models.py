@@ -13,6 +13,9 @@ class ImportedKind(models.TextChoices):
     ANSWER = "answer", _("answer")
     COMMENT = "comment", _("comment")
     VOTE = "vote", _("vote")
+    # One row per site, dated when the import last brought counters, search and reputation up
+    # to date: an import stopped before that step does it on the next run.
+    FINISHED = "finished", _("import finished")
 
 
 class ImportedRow(models.Model):

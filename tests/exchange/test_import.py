@@ -278,3 +278,20 @@ def test_rows_go_in_batches(db, tmp_path):
     assert Question.objects.count() == 25
     assert Tag.objects.count() == 3
     assert SearchEntry.objects.count() == 25
+
+
+def test_an_import_stopped_before_finishing_finishes_on_the_next_run(db, dump, monkeypatch):
+    finish = Importer._finish
+
+    def crash(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Importer, "_finish", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(dump)
+    assert Question.objects.get(pk=1).answer_count == 0  # counted at the end, not reached
+    monkeypatch.setattr(Importer, "_finish", finish)
+    out = run_import(dump)
+    assert "Counters and search index brought up to date" in out
+    assert Question.objects.get(pk=1).answer_count == 2
+    assert "Nothing new" in run_import(dump)
