@@ -14,12 +14,7 @@ from django.utils import timezone
 
 from ..dump import FILES, DumpError, iter_rows
 from ..models import ImportedKind, ImportedRow
-from .rows import (
-    SYSTEM_USERNAME,
-    FileReport,
-    Report,
-    SkipRow,
-)
+from .rows import SYSTEM_USERNAME, FileReport, Report, SkipRow
 
 User = get_user_model()
 
@@ -138,17 +133,19 @@ class ImporterBase:
         return [item for item in items if item[0] not in done]
 
     def _map(self, kind: str, pairs: Iterable[tuple[int, int]], site: str | None = None) -> None:
-        """Record the mappings: one plain INSERT per batch (bulk_create spent more time preparing
-        these four columns than the database spent storing them)."""
-        now = timezone.now()
+        """Record the mappings with one plain multi-row INSERT per 1,000 (bulk_create spent more
+        time preparing these five columns than the database spent storing them)."""
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         rows = [(site or self.site, kind, old, new, now) for old, new in pairs]
-        if rows:
-            table = ImportedRow._meta.db_table
-            with connection.cursor() as cursor:
-                cursor.executemany(
+        table = ImportedRow._meta.db_table
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 1000):
+                chunk = rows[start : start + 1000]
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+                cursor.execute(
                     f"INSERT INTO {table} (site, kind, old_id, new_id, imported_at) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    rows,
+                    f"VALUES {values}",
+                    [value for row in chunk for value in row],
                 )
 
     def _insert(self, model, pairs: list[tuple[int, object]]) -> None:

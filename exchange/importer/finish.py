@@ -12,15 +12,10 @@ from django.db.models.functions import Coalesce
 from accounts.models import ReputationEvent, ReputationReason
 from answers.models import Answer
 from questions import reputation, search
-from questions.models import (
-    Comment,
-    Question,
-)
+from questions.models import Comment, Question
 
 from ..models import ImportedKind, ImportedRow
-from .rows import (
-    VOTER_SITE,
-)
+from .rows import VOTER_SITE
 
 
 class FinishMixin:

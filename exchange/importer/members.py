@@ -10,21 +10,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from questions.markdown import clean_post_html
-from questions.models import (
-    Tag,
-)
+from questions.models import Tag
 from questions.search.text import html_to_text
 
 from ..models import ImportedKind
-from .rows import (
-    _USERNAME_INVALID,
-    FileReport,
-    SkipRow,
-    date_of,
-    int_of,
-    row_id,
-    tag_name,
-)
+from .rows import _USERNAME_INVALID, FileReport, SkipRow, date_of, int_of, row_id, tag_name
 
 User = get_user_model()
 

@@ -7,13 +7,7 @@ from django.db.models import F
 
 from answers.models import Answer
 from questions.markdown import clean_post_html
-from questions.models import (
-    TITLE_MAX,
-    CloseReason,
-    Question,
-    Revision,
-    Tag,
-)
+from questions.models import TITLE_MAX, CloseReason, Question, Revision, Tag
 from questions.search.text import html_to_text
 
 from ..dump import parse_tags
@@ -237,13 +231,22 @@ class PostsMixin:
         with transaction.atomic():
             for model, kind in ((Question, ImportedKind.QUESTION), (Answer, ImportedKind.ANSWER)):
                 mapped = self._mapped(kind, posts)
-                for old, text in sources.items():
-                    if old in mapped:
-                        new = mapped[old]
-                        changed = model.objects.filter(pk=new).exclude(body=text).update(body=text)
-                        if changed:
-                            Revision.objects.filter(**{kind: new}, number=1).update(body=text)
-                            report.updated += 1
+                wanted = {mapped[old]: text for old, text in sources.items() if old in mapped}
+                current = model.objects.filter(pk__in=list(wanted)).values_list("pk", "body")
+                changed = {pk: wanted[pk] for pk, body in current if body != wanted[pk]}
+                if changed:
+                    # The source replaces `body` (the Markdown to edit from) and revision 1's
+                    # copy of it; `body_html` stays the dump's sanitized HTML.
+                    model.objects.bulk_update(
+                        [model(pk=pk, body=text) for pk, text in changed.items()], ["body"]
+                    )
+                    revisions = Revision.objects.filter(
+                        **{f"{kind}_id__in": list(changed)}, number=1
+                    )
+                    for revision in revisions:
+                        revision.body = changed[getattr(revision, f"{kind}_id")]
+                    Revision.objects.bulk_update(revisions, ["body"])
+                    report.updated += len(changed)
                 if model is Question:
                     for old, reason in closes.items():
                         if old in mapped and reason is not None:

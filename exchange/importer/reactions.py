@@ -11,23 +11,10 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 
 from questions.markdown import render_comment
-from questions.models import (
-    COMMENT_MAX,
-    Comment,
-    Vote,
-)
+from questions.models import COMMENT_MAX, Comment, Vote
 
 from ..models import ImportedKind, ImportedRow
-from .rows import (
-    DOWNVOTE,
-    UPVOTE,
-    VOTER_SITE,
-    FileReport,
-    SkipRow,
-    date_of,
-    int_of,
-    row_id,
-)
+from .rows import DOWNVOTE, UPVOTE, VOTER_SITE, FileReport, SkipRow, date_of, int_of, row_id
 
 User = get_user_model()
 

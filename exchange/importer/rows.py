@@ -12,11 +12,7 @@ from django.utils.text import slugify
 from html_to_markdown import _html_to_markdown as _html_converter
 from html_to_markdown.api import _to_rust_conversion_options
 
-from questions.models import (
-    RESERVED_SLUGS,
-    TAG_MAX_LENGTH,
-    CloseReason,
-)
+from questions.models import RESERVED_SLUGS, TAG_MAX_LENGTH, CloseReason
 
 from ..dump import parse_date, parse_int
 
