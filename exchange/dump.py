@@ -38,6 +38,10 @@ class DumpError(Exception):
     """A file that cannot be read (any further): unsafe, not XML, or broken part-way."""
 
 
+class UnsafeDump(DumpError):
+    """A file that declares entities: refused before any row of it is read."""
+
+
 class _Counting(io.RawIOBase):
     """A binary file that counts the bytes read, for the progress bar."""
 
@@ -85,7 +89,7 @@ def iter_rows(
                     if progress:
                         progress(counting.done, size)
         except DefusedXmlException as exc:
-            raise DumpError(
+            raise UnsafeDump(
                 f"{path.name}: refused, it declares an entity ({exc}); a dump needs none, and "
                 "none is fetched or expanded"
             ) from exc

@@ -12,7 +12,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..dump import FILES, DumpError, iter_rows
+from ..dump import FILES, DumpError, UnsafeDump, iter_rows
 from ..models import ImportedKind, ImportedRow
 from .rows import SYSTEM_USERNAME, FileReport, Report, SkipRow
 
@@ -38,6 +38,7 @@ class ImporterBase:
         self.excerpts: dict[int, int] = {}  # tag excerpt post id -> tag pk (one per tag)
         self.voters: list[int] = []  # anonymous voters' pks, voter k at index k - 1
         self._system: int | None = None
+        self.refused: set[str] = set()  # files that declare entities: not read again
 
     # --- Driving ----------------------------------------------------------------------------
 
@@ -59,7 +60,7 @@ class ImporterBase:
         ]
         for label, step in steps:
             name = label.split(" ")[0]
-            if name in present:
+            if name in present and name not in self.refused:
                 self._read(label, name, step)
         if self.report.created or self._unfinished():
             self._finish()
@@ -99,6 +100,8 @@ class ImporterBase:
         except DumpError as exc:
             report.error = str(exc)
             self.log(f"{label}: {exc}")
+            if isinstance(exc, UnsafeDump):
+                self.refused.add(name)
         if batch:  # the last rows, or those read before the file broke off
             step(batch, report)
         report.seconds += time.monotonic() - started
