@@ -14,7 +14,7 @@ from exchange.models import ImportedKind, ImportedRow
 from questions.models import CloseReason, Comment, Question, Revision, SearchEntry, Tag, Vote
 from tests.factories import QuestionFactory
 
-from .dumps import CODE, write_dump, write_posts, write_table
+from .dumps import CODE, USERS, write_dump, write_posts, write_table
 
 User = get_user_model()
 
@@ -298,3 +298,16 @@ def test_an_import_stopped_before_finishing_finishes_on_the_next_run(db, dump, m
     assert "Counters and search index brought up to date" in out
     assert Question.objects.get(pk=1).answer_count == 2
     assert "Nothing new" in run_import(dump)
+
+
+def test_without_votes_reputation_comes_from_the_accepted_answers(db, tmp_path):
+    write_table(tmp_path, "Users.xml", "users", USERS)
+    write_posts(tmp_path)
+    run_import(tmp_path)
+    assert not Vote.objects.exists()
+    assert Answer.objects.get(pk=3).score == 7  # the dump's Score
+    assert User.objects.get(first_name="Bob").reputation == 1 + 15
+    assert User.objects.get(first_name="Jane Doe").reputation == 1 + 2
+    out = StringIO()
+    call_command("recompute_reputation", "--dry-run", stdout=out, stderr=StringIO())
+    assert "no drift" in out.getvalue()
