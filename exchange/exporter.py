@@ -23,7 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Prefetch, Q
 
 from answers.models import Answer
-from questions.models import CloseReason, Comment, Question, Tag, Vote
+from comments.models import Comment
+from questions.models import CloseReason, Question, Tag
+from votes.models import Vote
 
 from .dump import DumpWriter, format_date
 from .importer import ANSWER, CLOSED, DOWNVOTE, DUPLICATE_LINK, QUESTION, TAG_EXCERPT, UPVOTE

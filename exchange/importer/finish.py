@@ -9,10 +9,12 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from accounts.models import ReputationEvent, ReputationReason
 from answers.models import Answer
-from questions import reputation, search
-from questions.models import Comment, Question
+from comments.models import Comment
+from questions.models import Question
+from search.index import reindex_questions
+from votes import reputation
+from votes.models import ReputationEvent, ReputationReason
 
 from ..models import ImportedKind, ImportedRow
 from .rows import VOTER_SITE
@@ -51,7 +53,7 @@ class FinishMixin:
                     answer_count=counted(Answer, question=OuterRef("pk")),
                     comment_count=counted(Comment, question=OuterRef("pk")),
                 )
-                search.reindex_questions(ids)
+                reindex_questions(ids)
             posts += len(ids)
             if self.progress:
                 self.progress("counters and search", posts, 0)

@@ -9,9 +9,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from questions.markdown import clean_post_html
+from core.markdown import clean_post_html
 from questions.models import Tag
-from questions.search.text import html_to_text
+from search.text import html_to_text
 
 from ..models import ImportedKind
 from .rows import _USERNAME_INVALID, FileReport, SkipRow, date_of, int_of, row_id, tag_name

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.db.models import F
 
 from answers.models import Answer
-from questions.markdown import clean_post_html
-from questions.models import TITLE_MAX, CloseReason, Question, Revision, Tag
-from questions.search.text import html_to_text
+from core.markdown import clean_post_html
+from core.models import TITLE_MAX
+from questions.models import CloseReason, Question, Tag
+from revisions.models import Revision
+from search.text import html_to_text
 
 from ..dump import parse_tags
 from ..models import ImportedKind

@@ -10,8 +10,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
-from questions.markdown import render_comment
-from questions.models import COMMENT_MAX, Comment, Vote
+from comments.models import Comment
+from core.markdown import render_comment
+from core.models import COMMENT_MAX
+from votes.models import Vote
 
 from ..models import ImportedKind, ImportedRow
 from .rows import DOWNVOTE, UPVOTE, VOTER_SITE, FileReport, SkipRow, date_of, int_of, row_id

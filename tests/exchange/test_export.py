@@ -7,12 +7,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from answers.models import Answer
-from answers.services import accept_answer, post_answer
+from answers.services import post_answer
+from comments.models import Comment
+from comments.services import add_comment
 from exchange.dump import iter_rows
-from questions.models import CloseReason, Comment, Question, Tag
-from questions.moderation import close_question
-from questions.services import add_comment, ask_question, cast_vote, delete_post
+from moderation.services import close_question, delete_post
+from questions.models import CloseReason, Question, Tag
+from questions.services import ask_question
 from tests.factories import ModeratorFactory, UserFactory
+from votes.services import accept_answer, cast_vote
 
 User = get_user_model()
 

@@ -7,12 +7,15 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
-from accounts.models import ReputationEvent
 from answers.models import Answer
+from comments.models import Comment
 from exchange.importer import Importer, make_slug
 from exchange.models import ImportedKind, ImportedRow
-from questions.models import CloseReason, Comment, Question, Revision, SearchEntry, Tag, Vote
+from questions.models import CloseReason, Question, Tag
+from revisions.models import Revision
+from search.models import SearchEntry
 from tests.factories import QuestionFactory
+from votes.models import ReputationEvent, Vote
 
 from .dumps import CODE, USERS, write_dump, write_posts, write_table
 
