@@ -1,7 +1,6 @@
 """Pages and actions for questions, and the shared actions any post has (vote, comment, edit,
 delete, flag, revisions): one function each, the model passed in by each app's `urls.py`."""
 
-import difflib
 import json
 
 from django.apps import apps
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jokesite.protection import protect_form
 
-from . import close_votes, moderation, permissions, review, seo, services
+from . import close_votes, history, moderation, permissions, review, seo, services
 from . import search as fulltext
 from .forms import (
     BodyForm,
@@ -662,31 +661,14 @@ def flag(request, pk, model):
     return render(request, "questions/flag_form.html", {"form": form, "post": post})
 
 
-def _diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Line diff as (kind, text) pairs, kind in ' ', '+', '-'."""
-    lines = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        if line[:1] in " +-":
-            lines.append((line[:1], line[2:]))
-    return lines
-
-
 @require_safe
 def revisions(request, pk, model):
     post = _get_post(request, model, pk)
-    revs = list(post.revisions.select_related("editor").order_by("number"))
-    previous = None
-    for rev in revs:
-        old_title = previous.title if previous else ""
-        old_tags = previous.tags if previous else ""
-        rev.title_changed = bool(rev.title) and rev.title != old_title
-        rev.tags_changed = rev.tags != old_tags
-        rev.diff = _diff(previous.body if previous else "", rev.body)
-        previous = rev
-    revs.reverse()
+    page = history.revision_page(post, request.GET.get("page"))
     context = {
         "post": post,
-        "revisions": revs,
+        "page_obj": page,
+        "revisions": page.object_list,
         "can_rollback": permissions.can_rollback(request.user, post),
     }
     return render(request, "questions/revisions.html", context)
