@@ -114,16 +114,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, read as an empty cache while Redis is down (jokesite/cache.py):
+            # a cache outage slows the site but breaks nothing.
+            "BACKEND": "jokesite.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "jokesite"),
+            # A Redis that hangs costs at most this long, then is skipped for a few seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database (shared by every process); the cache is only an accelerator.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: a cache that restarts, or misses a logout while it is
+# down and then comes back, must not sign anyone out or in again.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -153,6 +158,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Adds the honeypot and the minimum fill time (jokesite/protection.py) to signup.
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# How many reverse proxies in front of the site append to X-Forwarded-For (core/client_ip.py);
+# 0: the client is REMOTE_ADDR and the header is ignored. Feeds every per-address limit:
+# django-ratelimit (RATELIMIT_IP_META_KEY) and allauth (its adapter's get_client_ip).
+JOKESITE_TRUSTED_PROXIES = int(os.environ.get("JOKESITE_TRUSTED_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = JOKESITE_TRUSTED_PROXIES
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

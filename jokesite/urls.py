@@ -18,6 +18,9 @@ admin.site.site_header = _("jokesite moderation")
 admin.site.site_title = _("jokesite moderation")
 admin.site.index_title = _("Moderation console")
 
+# allauth answers its rate limits with this view (Django itself has no handler429).
+handler429 = views.too_many_requests
+
 urlpatterns = [
     path("", question_views.home, name="home"),
     path("", include("answers.urls")),  # first: /questions/<id>/answer/ is not a slug

@@ -8,9 +8,9 @@ holds at most `PAGE_SIZE` revisions and reads their bodies and the one before in
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 
-from . import safe_cache
 from .diffs import line_diff
 
 PAGE_SIZE = 10
@@ -35,7 +35,7 @@ def revision_page(post, page_number) -> Page:
     lowest = shown[-1].number
     before = post.revisions.filter(number__lt=lowest).order_by("-number").first()
     chain = [*shown, before]  # newest first; each revision's predecessor is the next item
-    cached = safe_cache.get_many([diff_key(rev.pk) for rev in shown])
+    cached = cache.get_many([diff_key(rev.pk) for rev in shown])
     fresh = {}
     for rev, previous in zip(shown, chain[1:], strict=True):
         rev.title_changed = bool(rev.title) and rev.title != (previous.title if previous else "")
@@ -47,5 +47,5 @@ def revision_page(post, page_number) -> Page:
             rev.diff = line_diff(previous.body if previous else "", rev.body).ops
             fresh[key] = rev.diff
     if fresh:
-        safe_cache.set_many(fresh, DIFF_CACHE_SECONDS)
+        cache.set_many(fresh, DIFF_CACHE_SECONDS)
     return page

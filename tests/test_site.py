@@ -22,7 +22,7 @@ ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
 def test_healthz_is_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -30,7 +30,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client):
     with mock.patch.object(connection, "cursor", side_effect=OperationalError("gone")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response.json() == {"status": "error", "database": "unavailable", "cache": "ok"}
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(client):
