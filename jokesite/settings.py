@@ -177,6 +177,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Seconds before a silent mail server counts as down (the task worker retries later).
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jokesite <noreply@localhost>")
 # Where links in emails point (a background task has no request to take the host from); in
 # development, the server `make run` starts.
