@@ -102,19 +102,23 @@ def email_settings(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """One click, no login: turns off the email switch named in the signed token ("all" turns
-    off every switch). Doing it twice changes nothing."""
+    """No login: the signed token names a member and an email switch ("all": every switch).
+    GET and HEAD only show what the button would turn off, so a link scanner that fetches the
+    link changes nothing; POST (the button, or a mail client's RFC 8058 one-click POST) turns
+    it off. Doing it twice changes nothing."""
     try:
         user_id, switch = emails.read_unsubscribe_token(token)
     except signing.BadSignature:
         context = {"invalid": True}
         return render(request, "notifications/unsubscribe.html", context, status=400)
     user = get_object_or_404(get_user_model(), pk=user_id)
-    preferences, _created = EmailPreferences.objects.get_or_create(user=user)
     switches = EmailPreferences.kinds() if switch == emails.ALL else [switch]
-    for name in switches:
-        setattr(preferences, name, False)
-    preferences.save(update_fields=switches)
     labels = [EmailPreferences._meta.get_field(name).verbose_name for name in switches]
-    context = {"everything": switch == emails.ALL, "labels": labels}
+    context = {"everything": switch == emails.ALL, "labels": labels, "done": False}
+    if request.method == "POST":
+        preferences, _created = EmailPreferences.objects.get_or_create(user=user)
+        for name in switches:
+            setattr(preferences, name, False)
+        preferences.save(update_fields=switches)
+        context["done"] = True
     return render(request, "notifications/unsubscribe.html", context)
