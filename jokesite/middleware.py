@@ -6,11 +6,12 @@ from questions.ratelimits import RateLimited
 
 
 class RejectNulMiddleware:
-    """Answer 400 to a request with a NUL character in its path, query string or cookies.
+    """Answer 400 to a request with a NUL character in its path, query string, cookies or
+    POST fields.
 
-    PostgreSQL refuses NUL in text, so looking up such a value (a tag or user name from the URL,
-    a search term, a session key from a cookie) raised ValueError: a 500 anyone could cause.
-    Form fields need no help here: Django's forms already refuse NUL.
+    PostgreSQL refuses NUL in text, so looking up or saving such a value (a tag or user name
+    from the URL, a search term, a session key from a cookie, a POST field read without a
+    Django form, such as a rejection reason) raised ValueError: a 500 anyone could cause.
     """
 
     def __init__(self, get_response):
@@ -30,6 +31,10 @@ def _texts(request):
     for key, value in request.COOKIES.items():
         yield key
         yield value
+    if request.method == "POST":
+        for key, values in request.POST.lists():
+            yield key
+            yield from values
 
 
 class RateLimitMiddleware:

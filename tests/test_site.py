@@ -175,6 +175,19 @@ def test_a_nul_character_in_the_session_cookie_is_400_not_500(client):
 
 
 @pytest.mark.parametrize(
+    "data",
+    [{"value": "1", "note": "a\x00b"}, {"value": "1\x00"}, {"value": "1", "a\x00b": "c"}],
+    ids=["in a field the view ignores", "in a field it reads", "in a field name"],
+)
+def test_a_nul_character_in_a_post_field_is_400_and_changes_nothing(client, data, launch_mode):
+    question = QuestionFactory()
+    client.force_login(UserFactory())
+    response = client.post(f"/questions/{question.pk}/vote/", data)
+    assert response.status_code == 400
+    assert not question.votes.exists()
+
+
+@pytest.mark.parametrize(
     "path", ["/questions/{n}/", "/questions/{n}/slug/", "/answers/{n}/revisions/"]
 )
 def test_an_id_too_large_for_the_database_is_404(client, path):
