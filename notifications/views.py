@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +17,7 @@ from questions import permissions
 from questions.models import Question, Tag
 
 from . import emails, services
-from .forms import EmailPreferencesForm, FollowForm
+from .forms import EmailPreferencesForm, FollowForm, MarkReadForm
 from .models import EmailPreferences
 
 PAGE_SIZE = 20
@@ -25,22 +26,31 @@ PAGE_SIZE = 20
 @require_safe
 @login_required
 def inbox(request):
-    """Newest first; what this page shows is marked read as it is shown (and still marked
-    "new" on it). Queries: count, the page, the update."""
+    """Newest first, unread ones marked "new". Reading the page changes nothing (a post's
+    `<img src="/inbox/">` must not clear anyone's badge): its "Mark these read" and "Mark all
+    read" buttons POST. Queries: count, the page."""
     notifications = request.user.notifications.for_inbox()
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = [n.pk for n in page.object_list if n.read_at is None]
-    if unread:
-        services.mark_read(user=request.user, ids=unread)
-    return render(request, "notifications/inbox.html", {"page_obj": page})
+    return render(request, "notifications/inbox.html", {"page_obj": page, "unread": unread})
 
 
 @require_POST
 @login_required
 def mark_all_read(request):
-    services.mark_read(user=request.user)
-    messages.success(request, _("All notifications are marked read."))
-    return redirect("notifications:inbox")
+    """Every unread notification, or only those named by `ids` (the "Mark these read" button
+    of one inbox page), then back to that page."""
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("ids are notification numbers."))
+    ids = form.cleaned_data["ids"]
+    services.mark_read(user=request.user, ids=ids or None)
+    if not ids:
+        messages.success(request, _("All notifications are marked read."))
+    url = reverse("notifications:inbox")
+    if (page := form.cleaned_data["page"]) and page > 1:
+        url += f"?page={page}"
+    return redirect(url)
 
 
 @require_POST
