@@ -232,6 +232,13 @@ JOKESITE_RATE_LIMITS = {
     "vote": ("60/m", "30/m"),
     "flag": ("20/h", "10/h"),
     "edit": ("30/h", "10/h"),
+    # Toggles and decisions: each one books reputation, notifies or bumps a question.
+    "accept": ("20/h", "10/h"),  # accept and unaccept
+    "follow": ("60/h", "30/h"),  # follow and unfollow a question or a tag
+    "close": ("20/h", "10/h"),  # close and reopen votes (and retracting them), moderators' too
+    "delete": ("20/h", "10/h"),
+    "moderate": ("120/h", "120/h"),  # undelete, lock and unlock
+    "similar_check": ("60/m", "30/m"),  # the ask form's no-JavaScript "Check for similar"
 }
 # Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
 JOKESITE_READ_RATE_LIMITS = {

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from questions import permissions
 from questions.models import Question, Tag
+from questions.ratelimits import limit
 
 from . import emails, services
 from .forms import EmailPreferencesForm, FollowForm, MarkReadForm
@@ -55,6 +56,7 @@ def mark_all_read(request):
 
 @require_POST
 @login_required
+@limit("follow")
 def follow(request, pk):
     question = get_object_or_404(Question.objects.select_related("author"), pk=pk)
     if not permissions.can_view(request.user, question):
@@ -79,6 +81,7 @@ def follow(request, pk):
 
 @require_POST
 @login_required
+@limit("follow")
 def follow_tag(request, name):
     tag = get_object_or_404(Tag, name=name)
     form = FollowForm(request.POST)

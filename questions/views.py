@@ -299,6 +299,7 @@ def _similar_to_form(request) -> dict:
 @require_http_methods(["GET", "POST"])
 @protect_form(unless=_is_similar_check)
 @limit("ask", unless=_is_similar_check)
+@limit("similar_check", unless=lambda request: not _is_similar_check(request))
 def ask(request):
     if not permissions.can_ask(request.user):
         refuse_if_blocked(request.user)
@@ -422,6 +423,7 @@ def edit(request, pk, model, form_class=EditQuestionForm):
 
 @require_POST
 @login_required
+@limit("delete")
 def delete(request, pk, model):
     post = _get_post(request, model, pk)
     if not permissions.can_delete(request.user, post):
@@ -445,6 +447,7 @@ def _require_moderator(request, message: str) -> None:
 
 @require_POST
 @login_required
+@limit("moderate")
 def undelete(request, pk, model):
     """Moderators only (an author sees their deleted post but cannot bring it back)."""
     post = _get_post(request, model, pk)
@@ -456,6 +459,7 @@ def undelete(request, pk, model):
 
 @require_POST
 @login_required
+@limit("moderate")
 def lock(request, pk, model, locked=True):
     post = _get_post(request, model, pk)
     _require_moderator(request, _("Only moderators can lock and unlock posts."))
@@ -467,6 +471,7 @@ def lock(request, pk, model, locked=True):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("close")
 def close(request, pk):
     """The close form (GET), closing (POST). Moderators only; members vote (`close_vote`)."""
     question = _get_post(request, Question, pk)
@@ -494,6 +499,7 @@ def close(request, pk):
 
 @require_POST
 @login_required
+@limit("close")
 def reopen(request, pk):
     question = _get_post(request, Question, pk)
     _require_moderator(request, _("Only moderators can reopen questions."))
@@ -536,6 +542,7 @@ def _retract(request, question):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("close")
 def close_vote(request, pk):
     """The close vote form (GET), a vote (POST: `reason`, `duplicate_of` for a duplicate) or
     its retraction (POST `retract`). Members with `close_reopen`; a moderator's vote closes."""
@@ -574,6 +581,7 @@ def close_vote(request, pk):
 
 @require_POST
 @login_required
+@limit("close")
 def reopen_vote(request, pk):
     """A reopen vote (or, with `retract`, its retraction) on a closed question."""
     question = _get_post(request, Question, pk)
