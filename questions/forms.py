@@ -5,6 +5,8 @@ from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.text import strip_bidi_controls, visible_length
+
 from . import services
 from .models import (
     BODY_MAX,
@@ -43,7 +45,9 @@ class BodyForm(forms.Form):
 
     def clean_body(self):
         body = _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
-        if len(body.strip()) < BODY_MIN:
+        if not visible_length(body):
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], "required")
+        if visible_length(body) < BODY_MIN:
             raise forms.ValidationError(
                 _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"
             )
@@ -74,8 +78,10 @@ class QuestionForm(BodyForm):
     field_order = ["title", "body", "tags", "category"]
 
     def clean_title(self):
-        title = _collapse(self.cleaned_data["title"])
-        if len(title) < TITLE_MIN:
+        title = _collapse(strip_bidi_controls(self.cleaned_data["title"]))
+        if not visible_length(title):
+            raise forms.ValidationError(self.fields["title"].error_messages["required"], "required")
+        if visible_length(title) < TITLE_MIN:
             raise forms.ValidationError(
                 _("Write a title of at least %(n)d characters.") % {"n": TITLE_MIN},
                 code="min_length",
@@ -134,6 +140,16 @@ class CommentForm(forms.Form):
         validators=[MinLengthValidator(COMMENT_MIN), MaxLengthValidator(COMMENT_MAX)],
         strip=True,
     )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not visible_length(body):
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], "required")
+        if visible_length(body) < COMMENT_MIN:
+            raise forms.ValidationError(
+                _("Write at least %(n)d characters.") % {"n": COMMENT_MIN}, code="min_length"
+            )
+        return body
 
 
 class VoteForm(forms.Form):
