@@ -1,6 +1,7 @@
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from questions.ratelimits import RateLimited
 
@@ -56,4 +57,19 @@ class RateLimitMiddleware:
             context = {"retry_after": exception.retry_after}
             response = render(request, "429.html", context, status=429)
         response["Retry-After"] = str(exception.retry_after)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private` on every page served to a signed-in member: it shows their
+    name, badge and buttons, so no shared cache (a proxy, a CDN) may keep it for others."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response

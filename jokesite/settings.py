@@ -1,15 +1,19 @@
 """Settings for jokesite: one file, everything that differs between machines from the environment.
 
-Development defaults are safe to run on a laptop (`make run`): SQLite, local-memory cache,
-emails on the console. Production sets `DJANGO_DEBUG=0`, `SECRET_KEY`, `ALLOWED_HOSTS`,
-`DATABASE_URL` and `REDIS_URL`; nothing a second process must see is kept in process memory
-once `REDIS_URL` is set.
+Development defaults are safe to run on a laptop (`make run`, which sets `DJANGO_DEBUG=1`):
+SQLite, local-memory cache, emails on the console. Without `DJANGO_DEBUG=1` the site runs as in
+production and will not start without its own `SECRET_KEY`, so a server that forgot the
+variable fails closed instead of signing sessions with a public development key. Production
+sets `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`; nothing a second process
+must see is kept in process memory once `REDIS_URL` is set.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,12 +30,14 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "django-insecure-dev-only-key-never-use-in-production" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DJANGO_DEBUG is off.")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (a long random string), or DJANGO_DEBUG=1 for development "
+        "(`make run` and the tests do)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -46,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_ratelimit",
+    "csp",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -67,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jokesite.middleware.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "jokesite.middleware.RateLimitMiddleware",
 ]
@@ -297,9 +306,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    # SECURE_COOKIES=0 serves over plain HTTP (a private network): no Secure cookies, no
+    # redirect to HTTPS, no HSTS.
+    HTTPS = env_bool("SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = HTTPS
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# django-csp: scripts, styles and fonts only from the site itself, never inline (JSON-LD and
+# allauth's JSON blocks are data, not scripts); images in posts may come from other sites over
+# HTTPS (questions/markdown.py keeps only those).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
