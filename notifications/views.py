@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,6 +55,12 @@ def mark_all_read(request):
     return redirect(url)
 
 
+def _refuse_if_suspended(user) -> None:
+    """A suspended member reads but writes nothing, follows included: 403 with the reason."""
+    if notice := permissions.block_notice(user):
+        raise PermissionDenied(notice)
+
+
 @require_POST
 @login_required
 @limit("follow")
@@ -61,6 +68,7 @@ def follow(request, pk):
     question = get_object_or_404(Question.objects.select_related("author"), pk=pk)
     if not permissions.can_view(request.user, question):
         raise Http404
+    _refuse_if_suspended(request.user)
     form = FollowForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("follow is 1 or 0."))
@@ -84,6 +92,7 @@ def follow(request, pk):
 @limit("follow")
 def follow_tag(request, name):
     tag = get_object_or_404(Tag, name=name)
+    _refuse_if_suspended(request.user)
     form = FollowForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("follow is 1 or 0."))

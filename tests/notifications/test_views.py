@@ -219,3 +219,22 @@ def test_email_settings_page(client):
         False,
         False,
     )
+
+
+@pytest.mark.parametrize("path", ["/questions/{pk}/follow/", "/tags/{tag}/follow/"])
+def test_a_suspended_member_cannot_follow(client, path):
+    """Found by the URL x role matrix: every other write refused them already."""
+    from notifications.models import TagFollow
+    from questions import moderation
+    from tests.factories import ModeratorFactory
+
+    question = QuestionFactory()
+    member = UserFactory()
+    moderation.suspend_user(moderator=ModeratorFactory(), user=member, days=7, reason="spam")
+    client.force_login(member)
+    tag = question.tags.first().name
+    response = client.post(path.format(pk=question.pk, tag=tag), {"follow": "1"})
+    assert response.status_code == 403
+    assert "suspended" in response.content.decode()
+    assert not Follow.objects.filter(user=member).exists()
+    assert not TagFollow.objects.filter(user=member).exists()
