@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "jokesite.admin_site.ModerationAdminConfig",  # django.contrib.admin, closed to suspensions
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
