@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .emails import build_message
-from .models import EmailPreferences, Notification
+from .models import EmailPreferences, Kind, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,11 @@ def _pending_messages(notification_ids: list[int]) -> list[tuple[Notification, E
         if not (address and notification.recipient.is_active):
             continue
         preferences = _preferences(notification)
-        if notification.target_is_deleted or not preferences.wants(notification):
+        # What a moderator acted on is still news to its author; anything else removed is not.
+        removed = notification.target_is_deleted or (
+            notification.target_is_removed and notification.kind != Kind.MODERATION
+        )
+        if removed or not preferences.wants(notification):
             continue
         # In the recipient's language, whatever language the worker runs in.
         language = preferences.language_of(preferences.language) or settings.LANGUAGE_CODE

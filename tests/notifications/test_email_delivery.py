@@ -127,3 +127,14 @@ def test_retry_delays_grow():
         timedelta(minutes=4),
         timedelta(minutes=16),
     ]
+
+
+def test_no_email_about_a_post_hidden_by_flags(flaky, django_capture_on_commit_callbacks):
+    asker = verified(UserFactory())
+    question = QuestionFactory(author=asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post_answer(author=UserFactory(), question=question, body=BODY)
+    [first] = queued()
+    type(answer).objects.filter(pk=answer.pk).update(hidden_at=timezone.now())
+    assert send_notification_emails.call(*first.args) == 0
+    assert mail.outbox == []

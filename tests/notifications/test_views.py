@@ -238,3 +238,19 @@ def test_a_suspended_member_cannot_follow(client, path):
     assert "suspended" in response.content.decode()
     assert not Follow.objects.filter(user=member).exists()
     assert not TagFollow.objects.filter(user=member).exists()
+
+
+@pytest.mark.parametrize("removal", ["deleted_at", "hidden_at"])
+def test_the_inbox_shows_no_excerpt_of_removed_text(client, removal):
+    """Removed text lingered in inbox excerpts (issue 9, Low)."""
+    from django.utils import timezone
+
+    member = UserFactory()
+    [notification] = make_notifications(member, 1)
+    answer = notification.answer
+    answer.body = "Spam spam spam, buy cheap things at this address right now."
+    answer.save()
+    client.force_login(member)
+    assert "buy cheap things" in client.get("/inbox/").content.decode()
+    type(answer).objects.filter(pk=answer.pk).update(**{removal: timezone.now()})
+    assert "buy cheap things" not in client.get("/inbox/").content.decode()
