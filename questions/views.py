@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
@@ -616,17 +617,21 @@ def retag(request, pk):
     context = {"form": form, "question": question}
     if request.method == "POST":
         if form.is_valid():
-            changes = {
-                "body": question.body,
-                "title": question.title,
-                "tags": form.cleaned_data["tags"],
-                "category": question.category,
-                "summary": _("Retagged"),
-            }
-            if permissions.acts_as_moderator(request.user, question):
-                moderation.edit_post(moderator=request.user, post=question, **changes)
-            else:
-                services.edit_post(editor=request.user, post=question, **changes)
+            with transaction.atomic():
+                # Lock, then reread: an edit that committed since this request read the
+                # question keeps its body and title.
+                question = Question.objects.select_for_update().get(pk=question.pk)
+                changes = {
+                    "body": question.body,
+                    "title": question.title,
+                    "tags": form.cleaned_data["tags"],
+                    "category": question.category,
+                    "summary": _("Retagged"),
+                }
+                if permissions.acts_as_moderator(request.user, question):
+                    moderation.edit_post(moderator=request.user, post=question, **changes)
+                else:
+                    services.edit_post(editor=request.user, post=question, **changes)
             messages.success(request, _("The tags are saved."))
             return redirect(question)
         return render(request, "questions/retag_form.html", context, status=400)
