@@ -3,7 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from questions.ratelimits import RateLimited
+from core.ratelimits import RateLimited
 
 
 class RejectNulMiddleware:

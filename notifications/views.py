@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from questions import permissions
+from core import permissions
+from core.ratelimits import limit
 from questions.models import Question, Tag
-from questions.ratelimits import limit
 
 from . import emails, services
 from .forms import EmailPreferencesForm, FollowForm, MarkReadForm

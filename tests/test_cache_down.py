@@ -6,10 +6,12 @@ import socket
 
 import pytest
 
+from comments.models import Comment
 from jokesite import cache as failsafe
 from questions import services
-from questions.models import Comment, Vote
+from revisions.services import edit_post
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +125,7 @@ def test_revision_diffs_are_computed_without_the_cache(client, redis_down):
         body="The first version of this body, long enough.",
         tags=["humour"],
     )
-    services.edit_post(
+    edit_post(
         editor=question.author,
         post=question,
         body="The second version of this body, long enough.",

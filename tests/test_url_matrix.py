@@ -17,8 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from answers.services import post_answer
+from comments.services import add_comment
+from moderation import services as moderation
 from notifications.emails import unsubscribe_token
-from questions import moderation, services
+from questions import services
+from revisions.services import edit_post
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +234,7 @@ class World:
             )
 
         self.question = ask("The question every URL of the matrix is about")
-        services.edit_post(
+        edit_post(
             editor=self.author,
             post=self.question,
             body=BODY + " Edited.",
@@ -240,15 +243,15 @@ class World:
             category=self.category,
         )
         self.answer = post_answer(author=self.answerer, question=self.question, body=BODY)
-        services.edit_post(editor=self.answerer, post=self.answer, body=BODY + " Edited.")
-        self.comment = services.add_comment(
+        edit_post(editor=self.answerer, post=self.answer, body=BODY + " Edited.")
+        self.comment = add_comment(
             author=self.other, post=self.question, body="A comment on the question, long."
         )
         self.deleted_question = ask("A question its author deleted from the site")
-        services.delete_post(actor=self.author, post=self.deleted_question)
+        moderation.delete_post(actor=self.author, post=self.deleted_question)
         other_question = ask("A question with a deleted and a locked answer")
         self.deleted_answer = post_answer(author=self.answerer, question=other_question, body=BODY)
-        services.delete_post(actor=self.answerer, post=self.deleted_answer)
+        moderation.delete_post(actor=self.answerer, post=self.deleted_answer)
         self.locked_answer = post_answer(author=self.answerer, question=other_question, body=BODY)
         moderation.set_locked(moderator=self.moderator, post=self.locked_answer, locked=True)
         self.locked_question = ask("A question a moderator has locked for now")

@@ -15,7 +15,8 @@ from html.parser import HTMLParser
 import pytest
 
 from answers.models import Answer
-from questions.models import Comment, Question
+from comments.models import Comment
+from questions.models import Question
 from tests.factories import ModeratorFactory, UserFactory
 from tests.pages import unsafe_markup
 
@@ -196,10 +197,10 @@ def test_payload_through_every_field(client, launch_mode, marker):
     client.force_login(moderator)
     for path in [
         "/review/",
-        "/admin/questions/flag/",
+        "/admin/flags/flag/",
         "/admin/questions/question/",
         f"/admin/questions/question/{question.pk}/change/",
-        "/admin/questions/comment/",
+        "/admin/comments/comment/",
     ]:
         response = client.get(path)
         assert response.status_code == 200, path

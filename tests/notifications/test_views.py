@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comments.services import add_comment
 from notifications.models import EmailPreferences, Follow, Kind, Notification
-from questions.services import add_comment
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,8 +224,8 @@ def test_email_settings_page(client):
 @pytest.mark.parametrize("path", ["/questions/{pk}/follow/", "/tags/{tag}/follow/"])
 def test_a_suspended_member_cannot_follow(client, path):
     """Found by the URL x role matrix: every other write refused them already."""
+    from moderation import services as moderation
     from notifications.models import TagFollow
-    from questions import moderation
     from tests.factories import ModeratorFactory
 
     question = QuestionFactory()
