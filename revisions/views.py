@@ -1,9 +1,8 @@
 """Editing, retagging, a post's revision history and rolling back."""
 
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from core.views import get_post
 from questions.forms import EditQuestionForm
 from questions.models import Question
 
-from . import services
+from . import history, services
 from .forms import RetagForm
 
 
@@ -65,45 +64,32 @@ def retag(request, pk):
     context = {"form": form, "question": question}
     if request.method == "POST":
         if form.is_valid():
-            changes = {
-                "body": question.body,
-                "title": question.title,
-                "tags": form.cleaned_data["tags"],
-                "category": question.category,
-                "summary": _("Retagged"),
-            }
-            services.edit_post(editor=request.user, post=question, **changes)
+            with transaction.atomic():
+                # Lock, then reread: an edit that committed since this request read the
+                # question keeps its body and title.
+                question = Question.objects.select_for_update().get(pk=question.pk)
+                changes = {
+                    "body": question.body,
+                    "title": question.title,
+                    "tags": form.cleaned_data["tags"],
+                    "category": question.category,
+                    "summary": _("Retagged"),
+                }
+                services.edit_post(editor=request.user, post=question, **changes)
             messages.success(request, _("The tags are saved."))
             return redirect(question)
         return render(request, "questions/retag_form.html", context, status=400)
     return render(request, "questions/retag_form.html", context)
 
 
-def _diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Line diff as (kind, text) pairs, kind in ' ', '+', '-'."""
-    lines = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        if line[:1] in " +-":
-            lines.append((line[:1], line[2:]))
-    return lines
-
-
 @require_safe
 def revisions(request, pk, model):
     post = get_post(request, model, pk)
-    revs = list(post.revisions.select_related("editor").order_by("number"))
-    previous = None
-    for rev in revs:
-        old_title = previous.title if previous else ""
-        old_tags = previous.tags if previous else ""
-        rev.title_changed = bool(rev.title) and rev.title != old_title
-        rev.tags_changed = rev.tags != old_tags
-        rev.diff = _diff(previous.body if previous else "", rev.body)
-        previous = rev
-    revs.reverse()
+    page = history.revision_page(post, request.GET.get("page"))
     context = {
         "post": post,
-        "revisions": revs,
+        "page_obj": page,
+        "revisions": page.object_list,
         "can_rollback": permissions.can_rollback(request.user, post),
     }
     return render(request, "questions/revisions.html", context)
