@@ -14,6 +14,9 @@ PYTEST_ARGS ?=
 BROWSER ?= 1
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Every target here is development: the development SECRET_KEY, console email, DEBUG pages.
+# Without DJANGO_DEBUG=1 the settings refuse to start without a SECRET_KEY of their own.
+export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install run messages makemessages gettext-deps test pytest check-browser \

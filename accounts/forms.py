@@ -19,4 +19,6 @@ class SignupForm(AllauthSignupForm):
         problem = protection.robot_problem(self.data, None)
         if problem:
             return None, protection.reject(request, problem)
+        if not protection.claim_stamp(self.data, None):
+            return None, protection.reject(request, str(protection.STAMP_USED))
         return super().try_save(request)

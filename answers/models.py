@@ -2,8 +2,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Post
+from core.models import Post, PostQuerySet
 from questions.models import Question
+
+
+class AnswerQuerySet(PostQuerySet):
+    def visible(self):
+        """Answers neither deleted nor hidden, under a question that is not deleted: a deleted
+        question takes its answers with it from every public page, list and count."""
+        return super().visible().filter(question__deleted_at__isnull=True)
 
 
 class Answer(Post):
@@ -12,6 +19,8 @@ class Answer(Post):
     )
     is_accepted = models.BooleanField(_("accepted"), default=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")

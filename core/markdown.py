@@ -3,10 +3,18 @@ with nh3 (Rust's ammonia), so stored `body_html` is safe to output with `|safe`.
 
 Raw HTML in the source is escaped by the renderer and anything that still slips through is
 removed by the sanitizer: no script, no event handler, no `javascript:` or `data:` URL.
+
+An image is kept only when its address is absolute (http or https) and names another site: a
+reader's browser fetches an image with the reader's cookies, so `![x](/inbox/)` would make
+every reader request one of our own pages. Any other image shows as its text.
 """
 
+from urllib.parse import urlsplit
+
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 _POST_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -24,8 +32,40 @@ _ATTRIBUTES = {
 }
 _SCHEMES = {"http", "https", "mailto"}
 
+
+def _own_hosts() -> list[str]:
+    """Host names that are this site: SITE_URL's and ALLOWED_HOSTS (".x.org" also covers its
+    subdomains)."""
+    hosts = [urlsplit(settings.JOKESITE_SITE_URL).hostname or ""]
+    hosts += [host.lower().strip("[]") for host in settings.ALLOWED_HOSTS if host != "*"]
+    return [host for host in hosts if host]
+
+
+def is_remote_image(src: str | None) -> bool:
+    """Whether an image address is absolute http(s) on another site (see the module)."""
+    try:
+        parts = urlsplit(src or "")
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    for own in _own_hosts():
+        if host == own.lstrip(".") or (own.startswith(".") and host.endswith(own)):
+            return False
+    return True
+
+
+def _render_image(renderer, tokens, idx, options, env):
+    token = tokens[idx]
+    if is_remote_image(token.attrGet("src")):
+        return renderer.image(tokens, idx, options, env)
+    return escapeHtml(renderer.renderInlineAsText(token.children or [], options, env))
+
+
 _post_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _post_md.enable("table").enable("strikethrough")
+_post_md.add_render_rule("image", _render_image)
 _comment_md = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 _comment_md.disable(["heading", "lheading", "list", "blockquote", "code", "fence", "hr", "image"])
 
@@ -44,6 +84,11 @@ def _clean(html: str, tags: set[str]) -> str:
 def render_post(text: str) -> str:
     """Render a question or answer body to sanitized HTML."""
     return _clean(_post_md.render(text or ""), _POST_TAGS)
+
+
+def clean_post_html(html: str) -> str:
+    """Sanitize HTML written elsewhere (an imported post) exactly as a rendered post is."""
+    return _clean(html or "", _POST_TAGS)
 
 
 def render_comment(text: str) -> str:

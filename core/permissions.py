@@ -196,7 +196,7 @@ def vote_refusal(user, post, value: int) -> Refusal:
         return lock_notice()
     if is_author(user, post):
         return _("You cannot vote on your own post.")
-    if post.is_deleted:
+    if is_gone(post):
         return _("This post was deleted.")
     privilege = vote_privilege(value)
     return lacks(user, privilege) if privilege else None
@@ -210,7 +210,7 @@ def comment_refusal(user, post) -> Refusal:
         return _signed_in()
     if post.is_locked:
         return lock_notice()
-    if post.is_deleted:
+    if is_gone(post):
         return explain("comment")
     question = getattr(post, "question", post)
     if is_author(user, post) or is_author(user, question):
@@ -244,7 +244,7 @@ def _author_only(user, post, sentence: str) -> Refusal:
         return None
     if post.is_locked:
         return lock_notice()
-    if not is_author(user, post) or post.is_deleted:
+    if not is_author(user, post) or is_gone(post):
         return sentence
     return None
 
@@ -256,7 +256,7 @@ def edit_refusal(user, post) -> Refusal:
         return None
     if post.is_locked:
         return lock_notice()
-    if post.is_deleted:
+    if is_gone(post):
         return _("Only the author and moderators can edit this post.")
     return None if is_author(user, post) else lacks(user, "edit_others")
 
@@ -336,14 +336,39 @@ def flag_refusal(user, post) -> Refusal:
         return _signed_in()
     if is_author(user, post):
         return _("You cannot flag your own post.")
-    if post.is_deleted:
+    if is_gone(post):
         return explain("flag")
     return lacks(user, "flag")
 
 
+def question_of(post):
+    """The question an answer or a comment belongs to; None for a question."""
+    kind = post._meta.model_name
+    if kind == "answer":
+        return post.question
+    if kind == "comment":
+        return post.question if post.question_id else post.answer.question
+    return None
+
+
+def is_gone(post) -> bool:
+    """Deleted, or taken along by a deleted question (or, for a comment, a deleted answer):
+    such a post takes no votes, comments, edits or flags."""
+    if post.is_deleted:
+        return True
+    if post._meta.model_name == "comment" and post.answer_id and post.answer.is_deleted:
+        return True
+    question = question_of(post)
+    return question is not None and question.is_deleted
+
+
 def can_view(user, post) -> bool:
     """Deleted posts, and posts hidden by flags, stay visible to their author and to
-    moderators."""
+    moderators. A deleted question takes its answers and comments with it: they stay visible
+    to their authors, the question's author and moderators."""
+    question = question_of(post)
+    if question is not None and question.is_deleted:
+        return is_author(user, post) or is_author(user, question) or is_moderator(user)
     if not (post.is_deleted or post.is_hidden):
         return True
     return is_author(user, post) or is_moderator(user)

@@ -6,7 +6,9 @@ by the signup form):
 - `website`, a honeypot: a text input people never see (moved off screen, `aria-hidden`, out
   of the tab order), which form-filling robots fill in;
 - `form_started`, the signed time the form was shown (and to whom): a form sent back faster
-  than `JOKESITE_FORM_MIN_SECONDS` was not typed by a person;
+  than `JOKESITE_FORM_MIN_SECONDS` was not typed by a person. It is single-use: it carries a
+  random nonce that the first post it brings reserves in the shared cache, so a robot cannot
+  wait once and replay one stamp for a day of posts (a form sent back invalid frees it again);
 - `form_token`, a random token per rendered form. The first POST carrying it reserves it in
   the shared cache; once it has redirected to what it created, a second POST with the same
   token (a double click, a resent form) is redirected there too instead of posting again.
@@ -16,6 +18,7 @@ The first two are checked on signup and on the posts of accounts younger than
 simply not deduplicated, so clients that post plain forms keep working.
 """
 
+import contextlib
 import re
 import secrets
 import time
@@ -65,8 +68,10 @@ def _user_key(user) -> int:
 
 
 def started_value(user) -> str:
-    """A signed "shown at" time for a form shown to `user` (None or anonymous: a visitor)."""
-    return signing.dumps({"u": _user_key(user), "t": round(time.time(), 3)}, salt=SALT)
+    """A signed "shown at" time for a form shown to `user` (None or anonymous: a visitor),
+    with a nonce that makes it single-use."""
+    stamp = {"u": _user_key(user), "t": round(time.time(), 3), "n": secrets.token_urlsafe(12)}
+    return signing.dumps(stamp, salt=SALT)
 
 
 def guard_fields(user) -> dict[str, forms.Field]:
@@ -95,12 +100,18 @@ def is_new_account(user) -> bool:
     return age < timedelta(days=settings.JOKESITE_NEW_ACCOUNT_DAYS)
 
 
+def is_checked(user) -> bool:
+    """Whether the robot checks apply to a form sent by `user` (None: a visitor)."""
+    if not settings.JOKESITE_FORM_PROTECTION:
+        return False
+    return not (user is not None and user.is_authenticated and not is_new_account(user))
+
+
 def robot_problem(data, user) -> str | None:
     """Why this POST looks sent by a robot, as a sentence for the person who may have sent it;
-    None when it looks fine or is not checked (protection off, or an established account)."""
-    if not settings.JOKESITE_FORM_PROTECTION:
-        return None
-    if user is not None and user.is_authenticated and not is_new_account(user):
+    None when it looks fine or is not checked (protection off, or an established account).
+    Does not look at whether the stamp was used already: `claim_stamp` does."""
+    if not is_checked(user):
         return None
     if data.get(HONEYPOT):
         return _(
@@ -110,12 +121,12 @@ def robot_problem(data, user) -> str | None:
         started = signing.loads(
             data.get(STARTED, ""), salt=SALT, max_age=settings.JOKESITE_FORM_MAX_AGE
         )
-        shown_to, shown_at = started["u"], float(started["t"])
+        shown_to, shown_at, nonce = started["u"], float(started["t"]), started["n"]
     except signing.SignatureExpired:
         return _("This form was opened too long ago. Nothing was saved: reload it and send it.")
     except (signing.BadSignature, TypeError, KeyError, ValueError):
         return _("This form is incomplete or out of date. Nothing was saved: reload it.")
-    if shown_to != _user_key(user):
+    if shown_to != _user_key(user) or not isinstance(nonce, str):
         return _("This form is incomplete or out of date. Nothing was saved: reload it.")
     if time.time() - shown_at < settings.JOKESITE_FORM_MIN_SECONDS:
         return _(
@@ -123,6 +134,38 @@ def robot_problem(data, user) -> str | None:
             "do. Nothing was saved: go back, wait a moment and send it again."
         ) % {"n": settings.JOKESITE_FORM_MIN_SECONDS}
     return None
+
+
+def _stamp_key(data) -> str | None:
+    try:
+        nonce = signing.loads(data.get(STARTED, ""), salt=SALT)["n"]
+    except (signing.BadSignature, TypeError, KeyError, ValueError):
+        return None
+    return f"form-started:{nonce}"
+
+
+def claim_stamp(data, user) -> bool:
+    """Reserve the form's `form_started` stamp for this post; False when a post brought it
+    already. True when the checks do not apply, or when the cache is down (robots then meet
+    only the other checks, rather than people meeting an error). Call after `robot_problem`."""
+    if not is_checked(user) or (key := _stamp_key(data)) is None:
+        return True
+    try:
+        return bool(cache.add(key, 1, timeout=settings.JOKESITE_FORM_MAX_AGE))
+    except Exception:
+        return True
+
+
+def release_stamp(data) -> None:
+    """Free a stamp whose post saved nothing (an invalid form), so it can be sent again."""
+    if (key := _stamp_key(data)) is not None:
+        with contextlib.suppress(Exception):  # a cache outage: the stamp stays reserved
+            cache.delete(key)
+
+
+STAMP_USED = gettext_lazy(
+    "This form was sent already. Nothing was saved: reload the page to write something new."
+)
 
 
 def reject(request, message: str, status: int = 400):
@@ -177,7 +220,7 @@ def protect_form(view=None, *, unless=None):
             return reject(request, problem)
         token = request.POST.get(TOKEN, "")
         if not TOKEN_RE.match(token):
-            return view(request, *args, **kwargs)
+            return _run_once_per_stamp(view, request, *args, **kwargs)
         key = f"form-token:{_user_key(request.user)}:{request.path}:{token}"
         while not _reserve(key):
             first = _first_result(key)
@@ -188,7 +231,7 @@ def protect_form(view=None, *, unless=None):
                 messages.info(request, _("You sent this form twice; it was posted once."))
                 return redirect(first)
         try:
-            response = view(request, *args, **kwargs)
+            response = _run_once_per_stamp(view, request, *args, **kwargs)
         except BaseException:
             _forget(key)
             raise
@@ -199,3 +242,22 @@ def protect_form(view=None, *, unless=None):
         return response
 
     return wrapped
+
+
+def _created(response) -> bool:
+    return response.status_code in (301, 302, 303) and response.has_header("Location")
+
+
+def _run_once_per_stamp(view, request, *args, **kwargs):
+    """Run the view if this post is the first to bring its form's stamp (`claim_stamp`); a
+    view that saves nothing (no redirect) frees the stamp again."""
+    if not claim_stamp(request.POST, request.user):
+        return reject(request, str(STAMP_USED))
+    try:
+        response = view(request, *args, **kwargs)
+    except BaseException:
+        release_stamp(request.POST)
+        raise
+    if not _created(response):
+        release_stamp(request.POST)
+    return response

@@ -1,15 +1,19 @@
 """Settings for jokesite: one file, everything that differs between machines from the environment.
 
-Development defaults are safe to run on a laptop (`make run`): SQLite, local-memory cache,
-emails on the console. Production sets `DJANGO_DEBUG=0`, `SECRET_KEY`, `ALLOWED_HOSTS`,
-`DATABASE_URL` and `REDIS_URL`; nothing a second process must see is kept in process memory
-once `REDIS_URL` is set.
+Development defaults are safe to run on a laptop (`make run`, which sets `DJANGO_DEBUG=1`):
+SQLite, local-memory cache, emails on the console. Without `DJANGO_DEBUG=1` the site runs as in
+production and will not start without its own `SECRET_KEY`, so a server that forgot the
+variable fails closed instead of signing sessions with a public development key. Production
+sets `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `REDIS_URL`; nothing a second process
+must see is kept in process memory once `REDIS_URL` is set.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,17 +30,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "django-insecure-dev-only-key-never-use-in-production" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DJANGO_DEBUG is off.")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (a long random string), or DJANGO_DEBUG=1 for development "
+        "(`make run` and the tests do)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "jokesite.admin_site.ModerationAdminConfig",  # django.contrib.admin, closed to suspensions
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_ratelimit",
+    "csp",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -66,6 +73,7 @@ INSTALLED_APPS = [
     "profiles",
     "api",
     "demo",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +87,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jokesite.middleware.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "jokesite.middleware.RateLimitMiddleware",
+    # Turns a 404 for an imported site's old post URL into a 301 to where the post went.
+    "exchange.middleware.OldLinkRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "jokesite.urls"
@@ -127,16 +139,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, read as an empty cache while Redis is down (jokesite/cache.py):
+            # a cache outage slows the site but breaks nothing.
+            "BACKEND": "jokesite.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "jokesite"),
+            # A Redis that hangs costs at most this long, then is skipped for a few seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database (shared by every process); the cache is only an accelerator.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: a cache that restarts, or misses a logout while it is
+# down and then comes back, must not sign anyone out or in again.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -166,6 +183,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Adds the honeypot and the minimum fill time (jokesite/protection.py) to signup.
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# How many reverse proxies in front of the site append to X-Forwarded-For (core/client_ip.py);
+# 0: the client is REMOTE_ADDR and the header is ignored. Feeds every per-address limit:
+# django-ratelimit (RATELIMIT_IP_META_KEY) and allauth (its adapter's get_client_ip).
+JOKESITE_TRUSTED_PROXIES = int(os.environ.get("JOKESITE_TRUSTED_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = JOKESITE_TRUSTED_PROXIES
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -179,6 +202,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Seconds before a silent mail server counts as down (the task worker retries later).
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jokesite <noreply@localhost>")
 # Where links in emails point (a background task has no request to take the host from); in
 # development, the server `make run` starts.
@@ -238,6 +263,13 @@ JOKESITE_RATE_LIMITS = {
     "vote": ("60/m", "30/m"),
     "flag": ("20/h", "10/h"),
     "edit": ("30/h", "10/h"),
+    # Toggles and decisions: each one books reputation, notifies or bumps a question.
+    "accept": ("20/h", "10/h"),  # accept and unaccept
+    "follow": ("60/h", "30/h"),  # follow and unfollow a question or a tag
+    "close": ("20/h", "10/h"),  # close and reopen votes (and retracting them), moderators' too
+    "delete": ("20/h", "10/h"),
+    "moderate": ("120/h", "120/h"),  # undelete, lock and unlock
+    "similar_check": ("60/m", "30/m"),  # the ask form's no-JavaScript "Check for similar"
     "review": ("80/h", "40/h"),
 }
 # Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
@@ -297,9 +329,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    # SECURE_COOKIES=0 serves over plain HTTP (a private network): no Secure cookies, no
+    # redirect to HTTPS, no HSTS.
+    HTTPS = env_bool("SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = HTTPS
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# django-csp: scripts, styles and fonts only from the site itself, never inline (JSON-LD and
+# allauth's JSON blocks are data, not scripts); images in posts may come from other sites over
+# HTTPS (questions/markdown.py keeps only those).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

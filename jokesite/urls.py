@@ -26,6 +26,10 @@ admin.site.site_header = _("jokesite moderation")
 admin.site.site_title = _("jokesite moderation")
 admin.site.index_title = _("Moderation console")
 
+# allauth answers its rate limits with this view (Django itself has no handler429).
+handler429 = views.too_many_requests
+
+
 MACHINERY = (votes.urls, comments.urls, revisions.urls, flags.urls, moderation.urls)
 
 

@@ -1,6 +1,10 @@
+from allauth.account import app_settings as account_settings
+from allauth.core.internal.ratelimit import parse_rates
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -11,17 +15,36 @@ from notifications import services as notification_services
 from questions.sitemaps import SITEMAPS
 
 
+def _cache_state() -> str:
+    """ "ok" when the cache keeps and returns a value now, else "unavailable"."""
+    if ping := getattr(cache, "ping", None):  # jokesite.cache.FailSafeRedisCache
+        return "ok" if ping() else "unavailable"
+    try:
+        cache.set("healthz", "ok", 10)
+        return "ok" if cache.get("healthz") == "ok" else "unavailable"
+    except Exception:  # any backend, any failure: the answer is the same
+        return "unavailable"
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not."""
+    """200 when the database answers a query, 503 when it does not. The body names the state
+    of the database and of the cache; a cache outage slows the site but does not stop it, so
+    it alone never makes this 503."""
+    database = "ok"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        database = "unavailable"
+    body = {
+        "status": "ok" if database == "ok" else "error",
+        "database": database,
+        "cache": _cache_state(),
+    }
+    return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
 @require_safe
@@ -62,4 +85,34 @@ def set_language(request):
         language = request.POST.get("language", "")
         if check_for_language(language):
             notification_services.remember_language(user=request.user, language=language)
+    return response
+
+
+# allauth's rate-limited actions by the URL name of the page that spends them.
+ALLAUTH_ACTIONS = {
+    "account_login": ("login", "login_failed"),
+    "account_signup": ("signup",),
+    "account_reset_password": ("reset_password",),
+    "account_reset_password_from_key": ("reset_password_from_key",),
+    "account_change_password": ("change_password",),
+    "account_email": ("manage_email", "confirm_email"),
+    "account_reauthenticate": ("reauthenticate",),
+}
+
+
+def allauth_retry_after(request) -> int:
+    """Seconds until allauth lets this page's action through again, at most: the longest
+    window among its rates (allauth does not say which rate refused)."""
+    url_name = request.resolver_match.url_name if request.resolver_match else None
+    limits = account_settings.RATE_LIMITS
+    actions = ALLAUTH_ACTIONS.get(url_name) or tuple(limits)
+    windows = [rate.duration for action in actions for rate in parse_rates(limits.get(action))]
+    return max(1, int(max(windows, default=60)))
+
+
+def too_many_requests(request):
+    """allauth's 429 (`handler429` in the root URLconf): our page, with `Retry-After`."""
+    retry_after = allauth_retry_after(request)
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
     return response

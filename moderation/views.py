@@ -28,6 +28,7 @@ from .models import ReviewDecisionKind, ReviewQueue
 
 @require_POST
 @login_required
+@limit("delete")
 def delete(request, pk, model):
     post = get_post(request, model, pk)
     permissions.check(permissions.delete_refusal(request.user, post))
@@ -43,6 +44,7 @@ def delete(request, pk, model):
 
 @require_POST
 @login_required
+@limit("moderate")
 def undelete(request, pk, model):
     """Moderators only (an author sees their deleted post but cannot bring it back)."""
     post = get_post(request, model, pk)
@@ -54,6 +56,7 @@ def undelete(request, pk, model):
 
 @require_POST
 @login_required
+@limit("moderate")
 def lock(request, pk, model, locked=True):
     post = get_post(request, model, pk)
     permissions.check(permissions.moderate_refusal(request.user, "lock"))
@@ -65,6 +68,7 @@ def lock(request, pk, model, locked=True):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("close")
 def close(request, pk):
     """The close form (GET), closing (POST). Moderators only; members vote (`close_vote`)."""
     question = get_post(request, Question, pk)
@@ -92,6 +96,7 @@ def close(request, pk):
 
 @require_POST
 @login_required
+@limit("close")
 def reopen(request, pk):
     question = get_post(request, Question, pk)
     permissions.check(permissions.moderate_refusal(request.user, "reopen"))
@@ -123,6 +128,7 @@ def _retract(request, question):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit("close")
 def close_vote(request, pk):
     """The close vote form (GET), a vote (POST: `reason`, `duplicate_of` for a duplicate) or
     its retraction (POST `retract`). Members with `close_reopen`; a moderator's vote closes."""
@@ -160,6 +166,7 @@ def close_vote(request, pk):
 
 @require_POST
 @login_required
+@limit("close")
 def reopen_vote(request, pk):
     """A reopen vote (or, with `retract`, its retraction) on a closed question."""
     question = get_post(request, Question, pk)

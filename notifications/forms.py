@@ -34,3 +34,26 @@ class FollowForm(forms.Form):
     def clean_follow(self):
         value = self.cleaned_data["follow"]
         return True if value in ("", None) else value
+
+
+class IdsField(forms.Field):
+    """Repeated `name=123` values: a list of at most `limit` positive ids."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, limit: int = 100, **kwargs):
+        self.limit = limit
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        values = list(value or [])
+        if len(values) > self.limit or not all(v.isdigit() and len(v) < 19 for v in values):
+            raise forms.ValidationError("ids are notification numbers")
+        return [int(v) for v in values]
+
+
+class MarkReadForm(forms.Form):
+    """The notifications to mark read (none: all of them), and the inbox page to go back to."""
+
+    ids = IdsField()
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)

@@ -169,9 +169,13 @@ class Notification(models.Model):
         return text % {"actor": actor}
 
     def excerpt(self, length: int = 300) -> str:
-        """The Markdown source of the comment or answer (or reason) it is about, shortened."""
+        """The Markdown source of the comment or answer (or reason) it is about, shortened;
+        nothing once that text was deleted or hidden by flags, so removed text does not linger
+        in inboxes and emails."""
         if self.kind in (Kind.MODERATION, Kind.SUGGESTED_EDIT):
             text = self.reason
+        elif self.target_is_removed:
+            text = ""
         elif self.comment_id or self.answer_id or self.kind == Kind.MENTION:
             text = self.target.body
         else:
@@ -189,6 +193,14 @@ class Notification(models.Model):
         """Whether the question, or the answer or comment it points at, was deleted."""
         posts = [self.question, self.answer, self.comment]
         return any(post.deleted_at is not None for post in posts if post is not None)
+
+    @property
+    def target_is_removed(self) -> bool:
+        """Deleted, or hidden by flags until a moderator decides."""
+        posts = [self.question, self.answer, self.comment]
+        return self.target_is_deleted or any(
+            post.hidden_at is not None for post in posts if post is not None
+        )
 
 
 class Follow(models.Model):

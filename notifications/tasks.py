@@ -4,6 +4,11 @@ Queued with django-tasks (`TASKS` in settings): the database backend in developm
 production, run by `manage.py db_worker`; the immediate backend in tests.
 """
 
+import contextlib
+import logging
+import smtplib
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
@@ -13,7 +18,28 @@ from accounts.models import User
 from core.permissions import suspension_notice
 
 from .emails import build_message
-from .models import EmailPreferences, Notification
+from .models import EmailPreferences, Kind, Notification
+
+logger = logging.getLogger(__name__)
+
+# A failed send is tried again RETRY_BASE_SECONDS later, then four times longer each time.
+MAX_ATTEMPTS = 6
+RETRY_BASE_SECONDS = 60
+# What a mail backend raises when the server is away or refuses a message (SMTPException is
+# an OSError too).
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _server_away(error: Exception) -> bool:
+    """Whether `error` says the server is away or unusable (a socket error, a lost or refused
+    connection) rather than that it refused one message (recipient, sender, data)."""
+    away = (
+        smtplib.SMTPConnectError,
+        smtplib.SMTPServerDisconnected,
+        smtplib.SMTPHeloError,
+        smtplib.SMTPAuthenticationError,
+    )
+    return isinstance(error, away) or not isinstance(error, smtplib.SMTPException)
 
 
 def _verified_addresses(user_ids: set[int]) -> dict[int, str]:
@@ -34,37 +60,97 @@ def _preferences(notification: Notification) -> EmailPreferences:
         return EmailPreferences(user=notification.recipient)
 
 
-@task()
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """Email each notification whose recipient wants it, has a verified address and is active,
-    unless what it is about was deleted meanwhile. Each is claimed (`emailed_at`) before it is
-    sent, so a retried task sends nothing twice. Returns how many were sent."""
-    notifications = list(
+def retry_delay(attempt: int) -> timedelta:
+    """How long after failed attempt number `attempt` (1, 2, ...) the next one runs: one
+    minute, then four times longer each time (1, 4, 16, 64 minutes, about 4 hours)."""
+    return timedelta(seconds=RETRY_BASE_SECONDS * 4 ** (attempt - 1))
+
+
+def _pending_messages(notification_ids: list[int]) -> list[tuple[Notification, EmailMessage]]:
+    """Each notification still to email (not emailed yet, wanted, to an active member with a
+    verified address, about something not deleted meanwhile), with its message."""
+    notifications = (
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
         .select_related("recipient__email_preferences", "actor", "question", "answer", "comment")
         .order_by("pk")
     )
+    notifications = list(notifications)
     addresses = _verified_addresses({n.recipient_id for n in notifications})
-    messages = []
+    pending = []
     for notification in notifications:
         address = addresses.get(notification.recipient_id)
         if not (address and notification.recipient.is_active):
             continue
         preferences = _preferences(notification)
-        if notification.target_is_deleted or not preferences.wants(notification):
-            continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
+        # What a moderator acted on is still news to its author; anything else removed is not.
+        removed = notification.target_is_deleted or (
+            notification.target_is_removed and notification.kind != Kind.MODERATION
         )
-        if claimed:
-            # In the recipient's language, whatever language the worker runs in.
-            language = preferences.language_of(preferences.language) or settings.LANGUAGE_CODE
-            with translation.override(language):
-                messages.append(build_message(notification, address))
-    if not messages:
+        if removed or not preferences.wants(notification):
+            continue
+        # In the recipient's language, whatever language the worker runs in.
+        language = preferences.language_of(preferences.language) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            pending.append((notification, build_message(notification, address)))
+    return pending
+
+
+def _close(connection) -> None:
+    with contextlib.suppress(*SEND_ERRORS):  # a broken session; the next send opens a new one
+        connection.close()
+
+
+def _schedule_retry(notification_ids: list[int], attempt: int) -> None:
+    if attempt >= MAX_ATTEMPTS:
+        logger.error(
+            "gave up emailing notifications %s after %s attempts", notification_ids, attempt
+        )
+        return
+    task = send_notification_emails.using(run_after=timezone.now() + retry_delay(attempt))
+    if not task.get_backend().supports_defer:
+        # The immediate backend (tests, TASKS_BACKEND=immediate) cannot wait: no retry there.
+        logger.warning("cannot schedule a retry for notifications %s", notification_ids)
+        return
+    task.enqueue(notification_ids, attempt=attempt + 1)
+
+
+@task()
+def send_notification_emails(notification_ids: list[int], attempt: int = 1) -> int:
+    """Email each notification whose recipient wants it (see `_pending_messages`), one message
+    at a time, and mark it emailed (`emailed_at`) only once the mail server took it: a retried
+    task sends nothing twice, and a failure loses nothing. Messages the server refused or could
+    not take (it is down, one address is rejected) are tried again by a new task after
+    `retry_delay(attempt)`, at most `MAX_ATTEMPTS` times in all; one recipient's failure never
+    stops the others'. Returns how many were sent."""
+    pending = _pending_messages(notification_ids)
+    if not pending:
         return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    sent, failed = 0, []
+    connection = get_connection()
+    try:
+        for index, (notification, message) in enumerate(pending):
+            try:
+                delivered = connection.send_messages([message])
+            except SEND_ERRORS as error:
+                if _server_away(error):
+                    # No point knocking again now: this one and the rest wait for the retry.
+                    logger.warning("mail server unreachable: %s", error)
+                    failed += [n.pk for n, _message in pending[index:]]
+                    break
+                logger.warning("emailing notification %s failed: %s", notification.pk, error)
+                _close(connection)
+                delivered = 0
+            if not delivered:
+                failed.append(notification.pk)
+                continue
+            sent += Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+                emailed_at=timezone.now()
+            )
+    finally:
+        _close(connection)
+    if failed:
+        _schedule_retry(failed, attempt)
+    return sent
 
 
 @task()

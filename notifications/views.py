@@ -4,19 +4,22 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
+from core.ratelimits import limit
 from questions.models import Question, Tag
 
 from . import emails, services
-from .forms import EmailPreferencesForm, FollowForm
+from .forms import EmailPreferencesForm, FollowForm, MarkReadForm
 from .models import EmailPreferences
 
 PAGE_SIZE = 20
@@ -25,30 +28,47 @@ PAGE_SIZE = 20
 @require_safe
 @login_required
 def inbox(request):
-    """Newest first; what this page shows is marked read as it is shown (and still marked
-    "new" on it). Queries: count, the page, the update."""
+    """Newest first, unread ones marked "new". Reading the page changes nothing (a post's
+    `<img src="/inbox/">` must not clear anyone's badge): its "Mark these read" and "Mark all
+    read" buttons POST. Queries: count, the page."""
     notifications = request.user.notifications.for_inbox()
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = [n.pk for n in page.object_list if n.read_at is None]
-    if unread:
-        services.mark_read(user=request.user, ids=unread)
-    return render(request, "notifications/inbox.html", {"page_obj": page})
+    return render(request, "notifications/inbox.html", {"page_obj": page, "unread": unread})
 
 
 @require_POST
 @login_required
 def mark_all_read(request):
-    services.mark_read(user=request.user)
-    messages.success(request, _("All notifications are marked read."))
-    return redirect("notifications:inbox")
+    """Every unread notification, or only those named by `ids` (the "Mark these read" button
+    of one inbox page), then back to that page."""
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("ids are notification numbers."))
+    ids = form.cleaned_data["ids"]
+    services.mark_read(user=request.user, ids=ids or None)
+    if not ids:
+        messages.success(request, _("All notifications are marked read."))
+    url = reverse("notifications:inbox")
+    if (page := form.cleaned_data["page"]) and page > 1:
+        url += f"?page={page}"
+    return redirect(url)
+
+
+def _refuse_if_suspended(user) -> None:
+    """A suspended member reads but writes nothing, follows included: 403 with the reason."""
+    if notice := permissions.block_notice(user):
+        raise PermissionDenied(notice)
 
 
 @require_POST
 @login_required
+@limit("follow")
 def follow(request, pk):
     question = get_object_or_404(Question.objects.select_related("author"), pk=pk)
     if not permissions.can_view(request.user, question):
         raise Http404
+    _refuse_if_suspended(request.user)
     form = FollowForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("follow is 1 or 0."))
@@ -69,8 +89,10 @@ def follow(request, pk):
 
 @require_POST
 @login_required
+@limit("follow")
 def follow_tag(request, name):
     tag = get_object_or_404(Tag, name=name)
+    _refuse_if_suspended(request.user)
     form = FollowForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("follow is 1 or 0."))
@@ -102,19 +124,23 @@ def email_settings(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """One click, no login: turns off the email switch named in the signed token ("all" turns
-    off every switch). Doing it twice changes nothing."""
+    """No login: the signed token names a member and an email switch ("all": every switch).
+    GET and HEAD only show what the button would turn off, so a link scanner that fetches the
+    link changes nothing; POST (the button, or a mail client's RFC 8058 one-click POST) turns
+    it off. Doing it twice changes nothing."""
     try:
         user_id, switch = emails.read_unsubscribe_token(token)
     except signing.BadSignature:
         context = {"invalid": True}
         return render(request, "notifications/unsubscribe.html", context, status=400)
     user = get_object_or_404(get_user_model(), pk=user_id)
-    preferences, _created = EmailPreferences.objects.get_or_create(user=user)
     switches = EmailPreferences.kinds() if switch == emails.ALL else [switch]
-    for name in switches:
-        setattr(preferences, name, False)
-    preferences.save(update_fields=switches)
     labels = [EmailPreferences._meta.get_field(name).verbose_name for name in switches]
-    context = {"everything": switch == emails.ALL, "labels": labels}
+    context = {"everything": switch == emails.ALL, "labels": labels, "done": False}
+    if request.method == "POST":
+        preferences, _created = EmailPreferences.objects.get_or_create(user=user)
+        for name in switches:
+            setattr(preferences, name, False)
+        preferences.save(update_fields=switches)
+        context["done"] = True
     return render(request, "notifications/unsubscribe.html", context)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
+from core.text import strip_bidi_controls, visible_length
 from questions import services
 from questions.models import TAG_MAX_LENGTH, TAGS_MAX, TAGS_MIN, Category
 
@@ -29,7 +30,9 @@ class BodyForm(forms.Form):
 
     def clean_body(self):
         body = _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
-        if len(body.strip()) < BODY_MIN:
+        if not visible_length(body):
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], "required")
+        if visible_length(body) < BODY_MIN:
             raise forms.ValidationError(
                 _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"
             )
@@ -60,8 +63,10 @@ class QuestionForm(BodyForm):
     field_order = ["title", "body", "tags", "category"]
 
     def clean_title(self):
-        title = _collapse(self.cleaned_data["title"])
-        if len(title) < TITLE_MIN:
+        title = _collapse(strip_bidi_controls(self.cleaned_data["title"]))
+        if not visible_length(title):
+            raise forms.ValidationError(self.fields["title"].error_messages["required"], "required")
+        if visible_length(title) < TITLE_MIN:
             raise forms.ValidationError(
                 _("Write a title of at least %(n)d characters.") % {"n": TITLE_MIN},
                 code="min_length",

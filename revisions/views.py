@@ -1,9 +1,8 @@
 """Editing, retagging, a post's revision history and rolling back."""
 
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,8 @@ from core.views import get_post
 from questions.forms import EditQuestionForm
 from questions.models import Question
 
-from . import services
+from . import history, services
+from .diffs import line_diff
 from .forms import RetagForm
 
 
@@ -97,33 +97,29 @@ def retag(request, pk):
     context = {"form": form, "question": question}
     if request.method == "POST":
         if form.is_valid():
-            changes = {
-                "body": question.body,
-                "title": question.title,
-                "tags": form.cleaned_data["tags"],
-                "category": question.category,
-                "summary": _("Retagged"),
-            }
-            services.edit_post(editor=request.user, post=question, **changes)
+            with transaction.atomic():
+                # Lock, then reread: an edit that committed since this request read the
+                # question keeps its body and title.
+                question = Question.objects.select_for_update().get(pk=question.pk)
+                changes = {
+                    "body": question.body,
+                    "title": question.title,
+                    "tags": form.cleaned_data["tags"],
+                    "category": question.category,
+                    "summary": _("Retagged"),
+                }
+                services.edit_post(editor=request.user, post=question, **changes)
             messages.success(request, _("The tags are saved."))
             return redirect(question)
         return render(request, "questions/retag_form.html", context, status=400)
     return render(request, "questions/retag_form.html", context)
 
 
-def _diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Line diff as (kind, text) pairs, kind in ' ', '+', '-'."""
-    lines = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        if line[:1] in " +-":
-            lines.append((line[:1], line[2:]))
-    return lines
-
-
 def suggestion_diff(suggestion) -> dict:
-    """What a suggested edit changes: title and tags (old, new) and a line diff of the body."""
+    """What a suggested edit changes: title and tags (old, new) and a line diff of the body
+    (`diffs.line_diff`: bounded work, unchanged lines folded)."""
     post = suggestion.post
-    diff = {"body": _diff(post.body, suggestion.body)}
+    diff = {"body": line_diff(post.body, suggestion.body).ops}
     if isinstance(post, Question):
         tags = " ".join(post.tag_names())
         if suggestion.title and suggestion.title != post.title:
@@ -136,26 +132,12 @@ def suggestion_diff(suggestion) -> dict:
 @require_safe
 def revisions(request, pk, model):
     post = get_post(request, model, pk)
-    revs = list(post.revisions.select_related("editor").order_by("number"))
-    # A redacted revision's text is for moderators only: others see that it was redacted, and
-    # the next revision is compared with the last one they may read.
     moderator = permissions.is_moderator(request.user)
-    previous = None
-    for rev in revs:
-        rev.hidden = rev.is_redacted and not moderator
-        if rev.hidden:
-            rev.diff, rev.title_changed, rev.tags_changed = [], False, False
-            continue
-        old_title = previous.title if previous else ""
-        old_tags = previous.tags if previous else ""
-        rev.title_changed = bool(rev.title) and rev.title != old_title
-        rev.tags_changed = rev.tags != old_tags
-        rev.diff = _diff(previous.body if previous else "", rev.body)
-        previous = rev
-    revs.reverse()
+    page = history.revision_page(post, request.GET.get("page"), moderator=moderator)
     context = {
         "post": post,
-        "revisions": revs,
+        "page_obj": page,
+        "revisions": page.object_list,
         "can_rollback": permissions.can_rollback(request.user, post),
     }
     return render(request, "questions/revisions.html", context)

@@ -316,3 +316,67 @@ def test_checking_for_similar_questions_is_not_timed(client, protected):
     response = ask(client, {"title": QUESTION["title"], "check_similar": "1"})
     assert response.status_code == 200
     assert not Question.objects.exists()
+
+
+# --- the form timer is single-use -----------------------------------------------------------
+
+
+def test_a_signup_stamp_cannot_be_replayed(client, protected):
+    """A robot used to wait once and replay one `form_started` for a day of signups."""
+    with freeze_time() as frozen:
+        fields = guard_fields(client, "/accounts/signup/")
+        frozen.tick(5)
+        assert client.post("/accounts/signup/", {**SIGNUP, **fields}).status_code == 302
+        client.logout()
+        other = {
+            **SIGNUP,
+            "username": "second",
+            "email": "second@example.com",
+            **fields,
+        }
+        response = client.post("/accounts/signup/", other)
+    assert response.status_code == 400
+    assert "This form was sent already" in response.content.decode()
+    assert not get_user_model().objects.filter(username="second").exists()
+
+
+@pytest.mark.parametrize("kind", POSTS)
+def test_a_new_accounts_stamp_cannot_be_replayed_without_the_token(
+    client, protected, launch_mode, question, kind
+):
+    client.force_login(new_member())
+    with freeze_time() as frozen:
+        fields = form_of(client, kind, question)
+        del fields["form_token"]  # as a robot would, to dodge the double-submit check
+        frozen.tick(5)
+        assert send(client, kind, question, fields).status_code == 302
+        frozen.tick(5)
+        response = send(client, kind, question, {**fields, "body": POSTS[kind][2]["body"] + "!"})
+    assert response.status_code == 400
+    assert "This form was sent already" in response.content.decode()
+    assert count(kind, question) == 1
+
+
+def test_an_invalid_post_does_not_use_up_the_stamp(client, protected, launch_mode, question):
+    client.force_login(new_member())
+    with freeze_time() as frozen:
+        fields = form_of(client, "answer", question)
+        frozen.tick(5)
+        assert answer(client, question, {**fields, "body": "short"}).status_code == 400
+        assert answer(client, question, {**fields, **ANSWER}).status_code == 302
+    assert Answer.objects.count() == 1
+
+
+def test_a_stamp_without_a_nonce_is_out_of_date(client, protected, launch_mode, question):
+    """Stamps signed before they carried a nonce could be replayed: refused."""
+    from django.core import signing
+
+    client.force_login(member := new_member())
+    with freeze_time() as frozen:
+        fields = form_of(client, "answer", question)
+        old = {"u": member.pk, "t": round(timezone.now().timestamp() - 10, 3)}
+        fields["form_started"] = signing.dumps(old, salt=protection.SALT)
+        frozen.tick(5)
+        response = answer(client, question, {**fields, **ANSWER})
+    assert response.status_code == 400
+    assert Answer.objects.count() == 0

@@ -22,7 +22,7 @@ ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
 def test_healthz_is_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -30,7 +30,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client):
     with mock.patch.object(connection, "cursor", side_effect=OperationalError("gone")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response.json() == {"status": "error", "database": "unavailable", "cache": "ok"}
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(client):
@@ -172,6 +172,19 @@ def test_a_nul_character_in_the_address_is_400_not_500(client, path):
 def test_a_nul_character_in_the_session_cookie_is_400_not_500(client):
     client.cookies["sessionid"] = "abcdefghij\x00klmnopqrstu"
     assert client.get("/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"value": "1", "note": "a\x00b"}, {"value": "1\x00"}, {"value": "1", "a\x00b": "c"}],
+    ids=["in a field the view ignores", "in a field it reads", "in a field name"],
+)
+def test_a_nul_character_in_a_post_field_is_400_and_changes_nothing(client, data, launch_mode):
+    question = QuestionFactory()
+    client.force_login(UserFactory())
+    response = client.post(f"/questions/{question.pk}/vote/", data)
+    assert response.status_code == 400
+    assert not question.votes.exists()
 
 
 @pytest.mark.parametrize(

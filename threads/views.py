@@ -94,6 +94,7 @@ def _is_similar_check(request) -> bool:
 @require_http_methods(["GET", "POST"])
 @protect_form(unless=_is_similar_check)
 @limit("ask", unless=_is_similar_check)
+@limit("similar_check", unless=lambda request: not _is_similar_check(request))
 def ask(request):
     permissions.check(permissions.ask_refusal(request.user))
     if _is_similar_check(request):

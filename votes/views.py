@@ -34,6 +34,7 @@ def vote(request, pk, model):
 
 @require_POST
 @login_required
+@limit("accept")
 def accept(request, pk):
     answer = get_object_or_404(Answer.objects.select_related("question"), pk=pk)
     if not permissions.can_view(request.user, answer):

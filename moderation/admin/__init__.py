@@ -10,22 +10,4 @@ annotations (`get_queryset`), and tests/*/test_admin.py prove its query count is
 applies it to a queryset without one), so the joins a changelist needs are listed there only.
 """
 
-from django.contrib import admin
-
-from core import permissions
-
 from . import comments, flags, log, posts, tags, users  # noqa: F401  (they register)
-
-_staff_may_enter = admin.site.has_permission
-
-
-def has_permission(request) -> bool:
-    """A suspended moderator loses moderator powers in the console too, as on the site
-    (`permissions.is_moderator`): the admin's every page asks this first."""
-    return _staff_may_enter(request) and not permissions.is_suspended(request.user)
-
-
-admin.site.has_permission = has_permission
-# The navigation sidebar takes 300 px on every page: at 1,280 px the flag queue's decisions
-# and status went off screen beside the filters. The index and breadcrumbs lead everywhere.
-admin.site.enable_nav_sidebar = False

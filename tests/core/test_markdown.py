@@ -43,6 +43,33 @@ def test_images_keep_http_sources():
     assert '<img src="https://example.com/cat.png" alt="cat">' in html
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/inbox/",
+        "inbox/",
+        "../inbox/",
+        "?page=2",
+        "//testserver/inbox/",
+        "https:/inbox/",
+        "https:inbox",
+        "http://testserver/inbox/",
+        "HTTP://LOCALHOST/inbox/",
+        "http://127.0.0.1:8000/inbox/",
+        "https://jokesite.example/inbox/",
+        "https://www.jokesite.example/inbox/",
+        "/\\evil.example/x.png",
+    ],
+)
+def test_images_on_this_site_or_relative_show_as_text(settings, src):
+    """A reader's browser fetches an image with their cookies: ![x](/inbox/) made every reader
+    GET our inbox."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".jokesite.example"]
+    html = render_post(f"![a cat **here**]({src})")
+    assert "<img" not in html
+    assert html == "<p>a cat here</p>"
+
+
 HOSTILE = {
     "script tag": "<script>alert(1)</script>",
     "img onerror": '<img src="x" onerror="alert(1)">',

@@ -610,3 +610,23 @@ def test_a_suspended_member_reads_the_reason_in_the_banner_and_an_email(mailoutb
     client.force_login(member)
     page = client.get("/").content.decode()
     assert "Insults in three answers" in page
+
+
+def test_a_suspended_moderator_loses_the_admin_until_the_end():
+    """A suspended moderator kept every admin power (issue 9, Low)."""
+    moderator = ModeratorFactory()
+    superuser = User.objects.create_superuser("root", "root@example.com", "pw-for-the-test")
+    run_action(logged_in("superuser"), User, "suspend", [moderator], **CONFIRMED)
+    question = QuestionFactory()
+    client = Client()
+    client.force_login(moderator)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    url = reverse("admin:questions_question_change", args=[question.pk])
+    assert client.get(url).status_code == 302
+    run_action(client, Question, "soft_delete", [question])
+    question.refresh_from_db()
+    assert question.deleted_at is None
+    moderation.lift_suspension(moderator=superuser, user=moderator)
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -83,10 +83,10 @@ def test_unsubscribe_link_works_without_login_and_stops_that_kind(
     answer_through_the_site(client, question, django_capture_on_commit_callbacks)
     one, _ = unsubscribe_links(mail.outbox[0])
     visitor = Client()
-    response = visitor.get(one)
+    response = visitor.post(one)
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()
-    assert visitor.get(one).status_code == 200  # twice: no harm
+    assert visitor.post(one).status_code == 200  # twice: no harm
     preferences = EmailPreferences.objects.get(user=asker)
     assert (preferences.answer, preferences.comment) == (False, True)
     answer_through_the_site(client, question, django_capture_on_commit_callbacks)
@@ -107,6 +107,31 @@ def test_one_click_post_from_a_mail_client_needs_no_csrf_token(thread):
     assert response.status_code == 200
     preferences = EmailPreferences.objects.get(user=asker)
     assert not any(getattr(preferences, name) for name in EmailPreferences.kinds())
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_fetching_the_unsubscribe_link_changes_nothing(thread, method):
+    """A link scanner fetching the "stop all" link used to turn off every email."""
+    asker, _, _ = thread
+    EmailPreferences.objects.create(user=asker, following=True)
+    token = emails.unsubscribe_token(asker.pk, "all")
+    response = getattr(Client(), method)(f"/notifications/unsubscribe/{token}/")
+    assert response.status_code == 200
+    preferences = EmailPreferences.objects.get(user=asker)
+    assert all(getattr(preferences, name) for name in EmailPreferences.kinds())
+
+
+def test_unsubscribe_link_shows_a_confirmation_whose_button_posts(thread):
+    asker, _, _ = thread
+    token = emails.unsubscribe_token(asker.pk, "answer")
+    url = f"/notifications/unsubscribe/{token}/"
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(url).content.decode()
+    assert '<form method="post" class="unsubscribe">' in html
+    assert "Stop emails about: " in html
+    assert not EmailPreferences.objects.filter(user=asker).exists()
+    assert "You are unsubscribed" in visitor.post(url).content.decode()
+    assert EmailPreferences.objects.get(user=asker).answer is False
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ def test_inbox_needs_login(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_inbox_lists_newest_first_with_links_and_marks_them_read(client):
+def test_inbox_lists_newest_first_with_links_and_marks_them_read_by_a_post(client):
     member = UserFactory()
     older, newer = make_notifications(member, 2)
     Notification.objects.filter(pk=older.pk).update(created_at=newer.created_at.replace(year=2020))
@@ -51,22 +51,51 @@ def test_inbox_lists_newest_first_with_links_and_marks_them_read(client):
     assert html.count('class="notification notification--unread"') == 2  # new when first seen
     assert f'href="{newer.get_absolute_url()}"' in html
     assert "answered your question" in html
+    assert Notification.objects.filter(recipient=member).unread().count() == 2  # GET: no change
+    response = client.post("/inbox/read/", {"ids": [newer.pk, older.pk], "page": "1"})
+    assert response.status_code == 302 and response.url == "/inbox/"
     assert Notification.objects.filter(recipient=member).unread().count() == 0
     html = client.get("/inbox/").content.decode()
     assert "notification--unread" not in html
 
 
-def test_inbox_is_paginated_and_marks_only_the_page_shown(client, django_assert_num_queries):
+def test_an_image_pointing_at_the_inbox_clears_no_badge(client):
+    """A post's ![x](/inbox/) made every reader's browser GET the inbox, which marked all read."""
+    member = UserFactory()
+    make_notifications(member, 3)
+    client.force_login(member)
+    client.get("/inbox/")
+    client.head("/inbox/")
+    assert Notification.objects.filter(recipient=member).unread().count() == 3
+
+
+def test_inbox_is_paginated_and_mark_these_read_marks_only_the_page(
+    client, django_assert_num_queries
+):
     member = UserFactory()
     make_notifications(member, 25)
+    someone_elses = make_notifications(UserFactory(), 1)[0]
     client.force_login(member)
-    # user, count, page, mark read, badge (the session is in the cache)
+    # session, user, count, page, badge
     with django_assert_num_queries(5):
         response = client.get("/inbox/")
-    assert len(response.context["page_obj"].object_list) == 20
+    shown = [n.pk for n in response.context["page_obj"].object_list]
+    assert len(shown) == 20
+    html = response.content.decode()
+    assert html.count('<input type="hidden" name="ids"') == 20
+    response = client.post("/inbox/read/", {"ids": [*shown, someone_elses.pk], "page": "2"})
+    assert response.url == "/inbox/?page=2"
     assert Notification.objects.filter(recipient=member).unread().count() == 5
-    assert client.get("/inbox/?page=2").status_code == 200
-    assert Notification.objects.filter(recipient=member).unread().count() == 0
+    assert Notification.objects.filter(pk=someone_elses.pk).unread().exists()
+
+
+@pytest.mark.parametrize("ids", [["x"], ["1e3"], ["9" * 30], [str(n) for n in range(101)]])
+def test_mark_read_with_bad_ids_is_400_and_marks_nothing(client, ids):
+    member = UserFactory()
+    make_notifications(member, 2)
+    client.force_login(member)
+    assert client.post("/inbox/read/", {"ids": ids}).status_code == 400
+    assert Notification.objects.filter(recipient=member).unread().count() == 2
 
 
 @pytest.mark.parametrize("rows", [1, 15])
@@ -74,7 +103,7 @@ def test_inbox_query_count_is_flat(client, django_assert_num_queries, rows):
     member = UserFactory()
     make_notifications(member, rows, read_at="2024-01-01T00:00:00Z")
     client.force_login(member)
-    with django_assert_num_queries(4):  # user, count, page, badge (nothing to mark)
+    with django_assert_num_queries(5):  # session, user, count, page, badge
         client.get("/inbox/")
 
 
@@ -108,7 +137,7 @@ def test_header_badge_shows_the_unread_count_in_one_query(client):
     assert "COUNT(*)" in queries[0]
     html = client.get("/tags/").content.decode()
     assert 'data-unread="3"' in html
-    client.get("/inbox/")
+    client.post("/inbox/read/")
     assert "data-unread" not in client.get("/tags/").content.decode()
 
 
@@ -190,3 +219,38 @@ def test_email_settings_page(client):
         False,
         False,
     )
+
+
+@pytest.mark.parametrize("path", ["/questions/{pk}/follow/", "/tags/{tag}/follow/"])
+def test_a_suspended_member_cannot_follow(client, path):
+    """Found by the URL x role matrix: every other write refused them already."""
+    from moderation import services as moderation
+    from notifications.models import TagFollow
+    from tests.factories import ModeratorFactory
+
+    question = QuestionFactory()
+    member = UserFactory()
+    moderation.suspend_user(moderator=ModeratorFactory(), user=member, days=7, reason="spam")
+    client.force_login(member)
+    tag = question.tags.first().name
+    response = client.post(path.format(pk=question.pk, tag=tag), {"follow": "1"})
+    assert response.status_code == 403
+    assert "suspended" in response.content.decode()
+    assert not Follow.objects.filter(user=member).exists()
+    assert not TagFollow.objects.filter(user=member).exists()
+
+
+@pytest.mark.parametrize("removal", ["deleted_at", "hidden_at"])
+def test_the_inbox_shows_no_excerpt_of_removed_text(client, removal):
+    """Removed text lingered in inbox excerpts (issue 9, Low)."""
+    from django.utils import timezone
+
+    member = UserFactory()
+    [notification] = make_notifications(member, 1)
+    answer = notification.answer
+    answer.body = "Spam spam spam, buy cheap things at this address right now."
+    answer.save()
+    client.force_login(member)
+    assert "buy cheap things" in client.get("/inbox/").content.decode()
+    type(answer).objects.filter(pk=answer.pk).update(**{removal: timezone.now()})
+    assert "buy cheap things" not in client.get("/inbox/").content.decode()

@@ -115,3 +115,31 @@ def test_the_thread_shows_retag_where_it_shows_no_edit(client, question):
     assert f"/questions/{question.pk}/retag/" not in page
     client.force_login(UserFactory(reputation=RETAGGER - 1))
     assert f"/questions/{question.pk}/retag/" not in text(client.get(url))
+
+
+def test_a_retag_keeps_an_edit_that_committed_meanwhile(client, question, monkeypatch):
+    """The retag wrote back the body and title it had read, undoing an edit that landed
+    between its read and its write (issue 9, Low)."""
+    from core import permissions
+    from revisions import services
+
+    author = question.author
+    real = permissions.retag_refusal
+
+    def edit_meanwhile(user, post):
+        services.edit_post(
+            editor=author,
+            post=Question.objects.get(pk=post.pk),
+            body="The author's edit, saved while the retag form was being sent.",
+            title="A title the author chose meanwhile, too",
+            tags=post.tag_names(),
+            category=post.category,
+        )
+        return real(user, post)
+
+    monkeypatch.setattr(permissions, "retag_refusal", edit_meanwhile)
+    assert retag(client, UserFactory(reputation=RETAGGER), question).status_code == 302
+    after = Question.objects.get(pk=question.pk)
+    assert after.body == "The author's edit, saved while the retag form was being sent."
+    assert after.title == "A title the author chose meanwhile, too"
+    assert sorted(after.tag_names()) == ["cards", "payments"]

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 # question (with author and category), its tags, its comments (with authors), the answers
 # (with authors), their comments (with authors), the related questions in the sidebar
 ANONYMOUS_THREAD_QUERIES = 6
-# the above + the viewer (the session comes from the cache), the viewer's vote on the question
+# the above + the session and the viewer, the viewer's vote on the question
 # and on the answers, the viewer's permissions (user and group) read once to decide on every
 # button, the unread notification badge and whether the viewer follows the question
-MEMBER_THREAD_QUERIES = 13
+MEMBER_THREAD_QUERIES = 14
 # paginator count, the page of questions (with authors and categories), their tags
 ANONYMOUS_LIST_QUERIES = 3
 # the above + the tag or category named in the URL

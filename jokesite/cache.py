@@ -1,0 +1,108 @@
+"""A Redis cache whose outage slows the site but breaks nothing.
+
+Everything jokesite, allauth and django-ratelimit keep in the cache can be computed again or
+done without: related questions, diffs, API responses, form tokens, rate-limit counters. So
+when Redis cannot be reached, `FailSafeRedisCache` answers as an empty cache that keeps
+nothing: reads miss, writes are dropped, and `add` reports success, so a caller that reserves
+a key (allauth's rate-limit lock, a form token, django-ratelimit's counter) goes ahead instead
+of waiting or refusing: rate limits fail open.
+
+After a failure the cache is skipped for `RETRY_SECONDS` in this process, so a Redis that
+hangs costs one timeout (the connection and socket timeouts in settings), not one per call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+# redis-py's errors, and socket errors (refused, reset, timed out) it lets through.
+CACHE_ERRORS = (RedisError, OSError)
+
+_down_until = 0.0  # time.monotonic() before which the cache is not asked; shared by threads
+
+
+def _is_down() -> bool:
+    return time.monotonic() < _down_until
+
+
+def _went_down(operation: str, error: Exception) -> None:
+    global _down_until
+    if not _is_down():
+        logger.warning(
+            "cache unreachable (%s: %s); skipping it for %ss", operation, error, RETRY_SECONDS
+        )
+    _down_until = time.monotonic() + RETRY_SECONDS
+
+
+def cache_is_down() -> bool:
+    """True while a recent failure has the cache skipped (for /healthz)."""
+    return _is_down()
+
+
+class FailSafeRedisCache(RedisCache):
+    def _call(self, operation: str, fallback, *args, **kwargs):
+        if _is_down():
+            return fallback
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except CACHE_ERRORS as error:
+            _went_down(operation, error)
+            return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", True, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        if _is_down():
+            raise ValueError(f"Key '{key}' not found (cache unreachable)")
+        try:
+            return super().incr(key, delta, version)
+        except CACHE_ERRORS as error:
+            _went_down("incr", error)
+            raise ValueError(f"Key '{key}' not found (cache unreachable)") from error
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)
+
+    def ping(self) -> bool:
+        """Whether Redis answers now (bypassing the skip window): for /healthz."""
+        global _down_until
+        try:
+            self._cache.get_client(write=True).ping()
+        except CACHE_ERRORS as error:
+            _went_down("ping", error)
+            return False
+        _down_until = 0.0
+        return True
