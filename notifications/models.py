@@ -264,7 +264,7 @@ class EmailPreferences(models.Model):
     accepted = models.BooleanField(Kind.ACCEPTED.label, default=True)
     moderation = models.BooleanField(Kind.MODERATION.label, default=True)
     tag_question = models.BooleanField(Kind.TAG_QUESTION.label, default=True)
-    suggested_edit = models.BooleanField(Kind.SUGGESTED_EDIT.label, default=False)
+    suggested_edit = models.BooleanField(Kind.SUGGESTED_EDIT.label, default=True)
     following = models.BooleanField(_("Other activity on questions you follow"), default=False)
     # Emails are written without a request to take the language from: this is the member's.
     # Set at signup and by the site's language switcher; changed on the settings page.

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='emailpreferences',
             name='suggested_edit',
-            field=models.BooleanField(default=False, verbose_name='Decisions on your suggested edits'),
+            field=models.BooleanField(default=True, verbose_name="Decisions on your suggested edits"),
         ),
         migrations.AlterField(
             model_name='notification',
