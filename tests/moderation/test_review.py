@@ -445,3 +445,58 @@ def test_the_query_count_does_not_grow_with_the_queue(client, reviewer):
     small = count()
     build(5)
     assert count() == small
+
+
+# --- every decision of every queue ---------------------------------------------------------
+
+
+def _item(queue):
+    """An item in `queue` and its kind, for a reviewer who may decide everything there."""
+    author = old_member()
+    if queue == "first-posts":
+        return first_post(), "question"
+    if queue == "late-answers":
+        question = QuestionFactory(author=author)
+        Question.objects.filter(pk=question.pk).update(
+            created_at=timezone.now() - timedelta(days=45)
+        )
+        return AnswerFactory(question=question, author=old_member()), "answer"
+    if queue == "suggested-edits":
+        return suggestion_on(QuestionFactory(author=author)), "suggestion"
+    question = QuestionFactory(author=author)
+    if queue == "reopen-votes":
+        Question.objects.filter(pk=question.pk).update(
+            closed_at=timezone.now(), close_reason="off-topic"
+        )
+        CloseVote.objects.create(voter=old_member(), question=question, kind="reopen")
+    elif queue == "close-votes":
+        close_votes.cast_close_vote(
+            voter=old_member(reputation=CLOSER), question=question, reason="off-topic"
+        )
+    else:
+        FlagFactory(question=question)
+    return question, "question"
+
+
+CASES = [(queue, decision) for queue, offered in review.DECISIONS.items() for decision in offered]
+
+
+@pytest.mark.parametrize(("queue", "decision"), CASES, ids=[f"{q}-{d}" for q, d in CASES])
+def test_every_decision_of_every_queue_is_recorded(client, queue, decision):
+    target, kind = _item(queue)
+    reviewer = old_member(reputation=CLOSER)
+    client.force_login(reviewer)
+    assert f"{queue}-{kind}-{target.pk}" in shown(client.get(f"/review/?queue={queue}"))
+
+    response = decide(client, queue, kind, target.pk, decision, reason="Not an improvement")
+
+    assert response.status_code == 302
+    row = ReviewDecision.objects.get(reviewer=reviewer)
+    assert (row.queue, row.decision) == (queue, decision)
+    # The reviewer never sees it again, whatever they decided.
+    assert f"{queue}-{kind}-{target.pk}" not in shown(client.get(f"/review/?queue={queue}"))
+    if decision in ("edit", "flag") or (decision == "close" and queue == "first-posts"):
+        form = {"edit": "edit", "flag": "flag", "close": "close-vote"}[decision]
+        assert response["Location"] == f"/{kind}s/{target.pk}/{form}/"
+    else:
+        assert response["Location"] == f"/review/?queue={queue}"
