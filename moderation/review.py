@@ -110,17 +110,20 @@ def _candidates(queue: str):
         for model in models:
             qs = model.objects.filter(deleted_at__isnull=True)
             if queue == Q_.FIRST_POSTS:
+                # A young account's first post is young too: the created_at bound lets the
+                # database start from the newest posts (an index) rather than from all of them.
                 since = now - timedelta(days=settings.JOKESITE_REVIEW_NEW_ACCOUNT_DAYS)
                 mine = {"author": OuterRef("author"), "created_at__lt": OuterRef("created_at")}
-                qs = qs.filter(author__date_joined__gte=since).exclude(
+                qs = qs.filter(created_at__gte=since, author__date_joined__gte=since).exclude(
                     Exists(Question.objects.filter(**mine)) | Exists(Answer.objects.filter(**mine))
                 )
             else:
+                # Answers of the last LATE_ANSWER_DAYS on questions older than that by then.
                 late = timedelta(days=settings.JOKESITE_LATE_ANSWER_DAYS)
                 qs = qs.filter(
-                    created_at__gte=F("question__created_at") + late,
+                    created_at__gte=now - late,
                     author__reputation__lt=settings.JOKESITE_LATE_ANSWER_REPUTATION,
-                )
+                ).filter(created_at__gte=F("question__created_at") + late)
             result.append(qs.annotate(since=F("created_at")))
         return result
     if queue == Q_.SUGGESTED_EDITS:
@@ -128,12 +131,17 @@ def _candidates(queue: str):
     if queue in (Q_.CLOSE_VOTES, Q_.REOPEN_VOTES):
         kind = CloseVoteKind.CLOSE if queue == Q_.CLOSE_VOTES else CloseVoteKind.REOPEN
         votes = CloseVote.objects.active().filter(question=OuterRef("pk"), kind=kind)
-        qs = Question.objects.filter(deleted_at__isnull=True, closed_at__isnull=(kind == "close"))
-        return [qs.filter(Exists(votes)).annotate(since=_min_since(votes, "question"))]
+        voted = CloseVote.objects.active().filter(kind=kind).values("question")
+        qs = Question.objects.filter(
+            pk__in=voted, deleted_at__isnull=True, closed_at__isnull=(kind == "close")
+        )
+        return [qs.annotate(since=_min_since(votes, "question"))]
     result = []
     for model, field in ((Question, "question"), (Answer, "answer")):
         flags = Flag.objects.filter(status=FlagStatus.OPEN, **{field: OuterRef("pk")})
-        qs = model.objects.filter(deleted_at__isnull=True).filter(Exists(flags))
+        # Start from the open flags (few), not from every post.
+        flagged = Flag.objects.filter(status=FlagStatus.OPEN, **{f"{field}__isnull": False})
+        qs = model.objects.filter(pk__in=flagged.values(field), deleted_at__isnull=True)
         result.append(qs.annotate(since=_min_since(flags, field)))
     return result
 
