@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "questions",
     "answers",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
