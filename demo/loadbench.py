@@ -49,6 +49,7 @@ from django.utils.text import slugify
 
 from accounts.models import ReputationEvent, ReputationReason
 from answers.models import Answer
+from pagecache import versions
 from questions import reputation
 from questions.models import RESERVED_SLUGS, TAG_PATTERN, Comment, Question, SearchEntry, Tag, Vote
 from questions.search.index import CJK_CONFIG, WORDS_CONFIG, _tags_document
@@ -289,6 +290,7 @@ class Loader:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self._lap("analyze", started)
+        versions.bump()  # COPY is no statement the connection reports: say it here
         return self.stats
 
     # -- steps -----------------------------------------------------------------------------

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "questions",
     "answers",
     "notifications",
+    "pagecache",
     "demo",
 ]
 
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "jokesite.middleware.RateLimitMiddleware",
+    "pagecache.middleware.AnonymousPageCacheMiddleware",  # last: needs the user and language
 ]
 
 ROOT_URLCONF = "jokesite.urls"
@@ -122,6 +124,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous pages are served from this cache (pagecache/), for at most this many seconds (0 turns
+# it off); any write anywhere makes every cached page out of date at once, so the time only
+# bounds how long relative dates ("3 hours ago") lag and what a cache outage can leave stale.
+JOKESITE_PAGE_CACHE = "default"
+JOKESITE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Never cached: forms with per-visitor tokens (accounts), the admin, JSON, members' own pages.
+JOKESITE_PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/api/", "/inbox/", "/settings/", "/review/",
+                            "/notifications/", "/healthz", "/bench/"]  # fmt: skip
+# Writes to these tables change no page a visitor sees, so they leave the cached pages alone.
+JOKESITE_PAGE_CACHE_IGNORED_TABLES = ["django_session", "django_tasks_database",
+                                      "notifications_notification", "notifications_emailpref",
+                                      "account_emailconfirmation", "django_admin_log"]  # fmt: skip
 
 # Sessions live in the database (shared by every process); the cache is only an accelerator.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

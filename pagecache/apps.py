@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
+
+
+class PageCacheConfig(AppConfig):
+    name = "pagecache"
+    verbose_name = _("Page cache")
+
+    def ready(self):
+        from .versions import watch_writes
+
+        # Every connection, in every process (web workers, management commands, task
+        # workers), reports its writes, so a write made anywhere invalidates the pages.
+        connection_created.connect(watch_writes, dispatch_uid="pagecache.watch_writes")
