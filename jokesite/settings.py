@@ -261,6 +261,9 @@ JOKESITE_FORM_MAX_AGE = 24 * 60 * 60
 # How long a submitted form's token is remembered, so a second submit of it posts nothing.
 JOKESITE_FORM_TOKEN_TTL = 10 * 60
 
+# The benchmark's floor page, /bench/floor/<bytes>/ (demo/views.py): only `bench/run` sets it.
+JOKESITE_BENCH_FLOOR = env_bool("JOKESITE_BENCH_FLOOR", False)
+
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
