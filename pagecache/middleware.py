@@ -2,9 +2,10 @@
 
 For a GET or HEAD from a visitor who is not signed in and carries no cookie that could change
 the page (a session, flash messages; the language cookie is part of the key), the rendered
-HTML is kept in the shared cache under the path, the language and the content version
-(`pagecache.versions`) current when rendering began. The next such request is answered from
-the cache without running the view; a request whose `If-None-Match` matches gets a 304.
+HTML is kept in the shared cache under the path and the language, marked with the content
+version (`pagecache.versions`) current when rendering began; the version and the page are
+read in one round trip. The next such request, while the version has not moved, is answered from the
+cache without running the view; a request whose `If-None-Match` matches gets a 304.
 
 A page is kept only if it is a 200 HTML response that sets no cookie and is not marked
 `Cache-Control: private`, `no-cache` or `no-store`; paths under JOKESITE_PAGE_CACHE_SKIP are
@@ -58,9 +59,11 @@ def _cacheable_response(response) -> bool:
     return not any(word in control for word in ("private", "no-cache", "no-store"))
 
 
-def _key(request, version: int) -> str:
+def _key(request) -> str:
+    """The page's key; the entry holds the version it was rendered at, and counts only while
+    that is the current one."""
     path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:page:{version}:{request.LANGUAGE_CODE}:{path}"
+    return f"pagecache:page:{request.LANGUAGE_CODE}:{path}"
 
 
 def _etag(content: bytes) -> str:
@@ -82,22 +85,24 @@ class AnonymousPageCacheMiddleware:
             if request.method not in SAFE_METHODS and response.status_code < 400:
                 versions.bump()
             return response
-        version = versions.current()
-        if version is None:  # the cache is down: render, and keep nothing
-            return self.get_response(request)
-        key = _key(request, version)
-        try:
-            hit = versions.cache().get(key)
+        key = _key(request)
+        try:  # one round trip for both
+            found = versions.cache().get_many([versions.VERSION_KEY, key])
         except Exception:
             logger.warning("page cache unreachable: rendering without it", exc_info=True)
             return self.get_response(request)
-        if hit is not None:
+        version = found.get(versions.VERSION_KEY) or versions.current()
+        if version is None:  # the cache went down meanwhile: render, and keep nothing
+            return self.get_response(request)
+        hit = found.get(key)
+        if hit is not None and hit["version"] == version:
             return self._answer(request, hit, "hit")
         response = self.get_response(request)
         if not _cacheable_response(response):
             return response
         content = response.content
         entry = {
+            "version": version,  # the one read before the view ran
             "content": content,
             "etag": _etag(content),
             "headers": {
