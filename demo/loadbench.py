@@ -287,8 +287,10 @@ class Loader:
         self._reset_sequences()
         self._lap("search index", started)
         if self.postgres:
+            # VACUUM sets the visibility map, so list pages read their ids from the indexes
+            # alone (as autovacuum would in time); it cannot run inside a transaction.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self._lap("analyze", started)
         versions.bump()  # COPY is no statement the connection reports: say it here
         return self.stats

@@ -32,6 +32,7 @@ from .forms import (
     RetagForm,
     VoteForm,
 )
+from .listing import ListPaginator
 from .models import Category, CloseReason, CloseVote, Comment, Question, Tag, TagSynonym
 from .ratelimits import limit, limit_reads
 from .similar import related_questions, similar_questions
@@ -97,7 +98,7 @@ def question_listing(request, queryset, *, default_sort="active"):
         .select_related("author", "category")
         .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
     context["canonical_url"] = seo.listing_canonical_url(request, context, default_sort)
     context["title_suffix"] = seo.listing_title_suffix(context, default_sort, SORT_NAMES)
