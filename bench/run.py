@@ -154,7 +154,7 @@ def pages(args) -> tuple[list[Page], str]:
         Page("home", "home", ["/"]),
         Page("deep", f"list page {deep:,}", [f"/questions/?page={deep}"]),
         Page("unanswered", "unanswered", ["/questions/?sort=unanswered"]),
-        Page("tag", f"tag [{tag}]", [f"/tags/{tag}/"]),
+        Page("tag", f"tag [{tag}]", [f"/tags/{quote(tag)}/"]),
         Page("tags", "/tags/", ["/tags/"]),
         Page("search", f"search ({len(queries)} queries)", [f"/search/?q={q}" for q in queries]),
     ]
@@ -282,7 +282,11 @@ def wrk(url_base: str, page: Page, args, cookie: str | None, duration: int) -> M
             script.flush()
             command += ["-s", script.name]
         command.append(url_base + page.paths[0])
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        print(f"wrk failed on {page.paths[0]}: {done.stderr.strip()}", file=sys.stderr)
+        return Measure(0.0, 0.0, 0.0, 1)
+    output = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
