@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
+    """Demo and benchmark data (loadbench) and the benchmark's floor view; no models."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "demo"
-    verbose_name = _("Demo and benchmark data")

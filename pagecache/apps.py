@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.utils.translation import gettext_lazy as _
 
 
 class PageCacheConfig(AppConfig):
+    """The anonymous page cache (middleware) and the content version it is keyed by; no
+    models."""
+
     name = "pagecache"
-    verbose_name = _("Page cache")
 
     def ready(self):
         from .versions import watch_writes
