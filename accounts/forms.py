@@ -1,10 +1,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 
-from jokesite import protection
+from core import protection
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's signup with the honeypot and the minimum fill time of `jokesite.protection`.
+    """allauth's signup with the honeypot and the minimum fill time of `core.protection`.
 
     A robot's signup is refused with a 400 page that says why, and no account is created.
     """

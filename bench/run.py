@@ -128,7 +128,7 @@ def pages(args) -> tuple[list[Page], str]:
     from django.contrib.sessions.backends.cached_db import SessionStore
     from django.db.models import Count
 
-    from questions.management.commands.load_demo import find_demo_question, load_data
+    from demo.management.commands.load_demo import find_demo_question, load_data
     from questions.models import Question, Tag
 
     demo = find_demo_question(load_data())
@@ -322,7 +322,9 @@ def data_summary() -> str:
     from django.db import connection
 
     from answers.models import Answer
-    from questions.models import Comment, Question, Vote
+    from comments.models import Comment
+    from questions.models import Question
+    from votes.models import Vote
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -396,7 +398,7 @@ def main(argv=None):
 
 
 def demo_path() -> str:
-    from questions.management.commands.load_demo import find_demo_question, load_data
+    from demo.management.commands.load_demo import find_demo_question, load_data
 
     return find_demo_question(load_data()).get_absolute_url()
 

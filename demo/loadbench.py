@@ -47,13 +47,15 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import ReputationEvent, ReputationReason
 from answers.models import Answer
+from comments.models import Comment
 from pagecache import versions
-from questions import reputation
-from questions.models import RESERVED_SLUGS, TAG_PATTERN, Comment, Question, SearchEntry, Tag, Vote
-from questions.search.index import CJK_CONFIG, WORDS_CONFIG, _tags_document
-from questions.search.text import Document, document, html_to_text
+from questions.models import RESERVED_SLUGS, TAG_PATTERN, Question, Tag
+from search.index import CJK_CONFIG, WORDS_CONFIG, _tags_document
+from search.models import SearchEntry
+from search.text import Document, document, html_to_text
+from votes import reputation
+from votes.models import ReputationEvent, ReputationReason, Vote
 
 from .words import CHINESE, ENGLISH, TAGS, TextMaker
 
@@ -590,7 +592,7 @@ class Loader:
 
     def _entry(self, qid, aid, kind, author, title, html, names, score, accepted, count, created,
                doc):  # fmt: skip
-        """A search entry, as `questions.search.index` would make it."""
+        """A search entry, as `search.index` would make it."""
         if not self.postgres:
             return  # SQLite: `rebuild` indexes the (few) posts at the end
         pk = self.entries.new_id()
@@ -652,7 +654,7 @@ class Loader:
 
     def _search(self) -> None:
         if not self.postgres:
-            from questions.search import rebuild
+            from search.index import rebuild
 
             self.stats.entries = rebuild(batch_size=200)
             return

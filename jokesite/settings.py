@@ -50,11 +50,22 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    # The project's apps, bottom layer first (the layers contract in pyproject.toml).
+    "pagecache",  # the anonymous page cache: depends on no app, any may write
+    "core",
     "accounts",
     "questions",
     "answers",
+    "search",
+    "votes",
+    "comments",
+    "revisions",
+    "flags",
+    "moderation",
     "notifications",
-    "pagecache",
+    "threads",
+    "profiles",
+    "api",
     "demo",
 ]
 

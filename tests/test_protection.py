@@ -10,8 +10,9 @@ from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from answers.models import Answer
-from jokesite import protection
-from questions.models import Comment, Question
+from comments.models import Comment
+from core import protection
+from questions.models import Question
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,8 +324,8 @@ def test_form_guard_tag_writes_what_the_guard_form_renders(monkeypatch):
     from django.template import Context, Template
     from django.test import RequestFactory
 
-    from jokesite import protection
-    from questions.templatetags import form_guard
+    from core import protection
+    from core.templatetags import form_guard
 
     monkeypatch.setattr(protection, "started_value", lambda user: "signed:time")
     monkeypatch.setattr(form_guard, "started_value", lambda user: "signed:time")

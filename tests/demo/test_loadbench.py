@@ -6,12 +6,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
-from accounts.models import ReputationEvent
 from answers.models import Answer
+from comments.models import Comment
+from core.markdown import render_comment, render_post
 from demo.loadbench import Loader
-from questions import search
-from questions.markdown import render_comment, render_post
-from questions.models import Comment, Question, SearchEntry, Tag, Vote
+from questions.models import Question, Tag
+from search import index as search
+from search.models import SearchEntry
+from votes.models import ReputationEvent, Vote
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from answers.models import Answer
 from pagecache import versions
 from pagecache.middleware import CACHE_HEADER
-from questions import services
 from questions.models import Question
 from tests.factories import (
     AnswerFactory,
@@ -18,7 +17,8 @@ from tests.factories import (
     QuestionFactory,
     UserFactory,
 )
-from tests.questions.test_admin import admin_url, change_form_data, logged_in
+from tests.moderation.test_admin import admin_url, change_form_data, logged_in
+from votes.services import cast_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_vote(thread):
     voter = member_client()
 
     def write():
-        response = voter.post(reverse("answers:vote", args=[answer.pk]), {"value": 1})
+        response = voter.post(f"/answers/{answer.pk}/vote/", {"value": 1})
         assert response.status_code == 302
 
     assert_write_shows(thread.get_absolute_url(), write)
@@ -141,14 +141,14 @@ def test_vote(thread):
 def test_answer(thread):
     def write():
         body = "A second answer: written, committed, and shown to the next reader at once."
-        member_client().post(reverse("answers:post", args=[thread.pk]), {"body": body})
+        member_client().post(f"/questions/{thread.pk}/answer/", {"body": body})
 
     assert_write_shows(thread.get_absolute_url(), write, ["A second answer: written, committed"])
 
 
 def test_comment(thread):
     def write():
-        url = reverse("questions:comment", args=[thread.pk])
+        url = f"/questions/{thread.pk}/comment/"
         member_client().post(url, {"body": "A comment that every reader sees at once."})
 
     assert_write_shows(thread.get_absolute_url(), write, ["A comment that every reader sees"])
@@ -159,7 +159,7 @@ def test_edit(thread):
 
     def write():
         response = client.post(
-            reverse("questions:edit", args=[thread.pk]),
+            f"/questions/{thread.pk}/edit/",
             {
                 "title": thread.title,
                 "body": "The body after the edit, long enough to be a valid body.",
@@ -177,7 +177,7 @@ def test_accept(thread):
     client = member_client(thread.author)
 
     def write():
-        client.post(reverse("answers:accept", args=[answer.pk]))
+        client.post(f"/answers/{answer.pk}/accept/")
 
     assert_write_shows(thread.get_absolute_url(), write)
     assert Answer.objects.get(pk=answer.pk).is_accepted
@@ -187,9 +187,7 @@ def test_close(thread):
     client = member_client(ModeratorFactory())
 
     def write():
-        response = client.post(
-            reverse("questions:close", args=[thread.pk]), {"reason": "off-topic"}
-        )
+        response = client.post(f"/questions/{thread.pk}/close/", {"reason": "off-topic"})
         assert response.status_code == 302
 
     assert_write_shows(thread.get_absolute_url(), write)
@@ -201,7 +199,7 @@ def test_delete(thread):
     client = member_client(answer.author)
 
     def write():
-        client.post(reverse("answers:delete", args=[answer.pk]))
+        client.post(f"/answers/{answer.pk}/delete/")
 
     assert_write_shows(
         thread.get_absolute_url(), write, [], ["The first answer says the version moves on."]
@@ -228,7 +226,7 @@ def test_a_service_write_outside_any_request(thread, django_capture_on_commit_ca
 
     def write():
         with django_capture_on_commit_callbacks(execute=True):
-            services.cast_vote(voter=voter, post=answer, value=1)
+            cast_vote(voter=voter, post=answer, value=1)
 
     assert_write_shows(thread.get_absolute_url(), write)
 
@@ -296,6 +294,6 @@ def test_pages_and_writes_work_with_the_cache_down(redis_down, thread):
     assert CACHE_HEADER not in first
     voter = member_client()
     answer = thread.answers.get()
-    response = voter.post(reverse("answers:vote", args=[answer.pk]), {"value": 1})
+    response = voter.post(f"/answers/{answer.pk}/vote/", {"value": 1})
     assert response.status_code == 302
     assert Answer.objects.get(pk=answer.pk).score == 1

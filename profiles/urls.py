@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+# In the `accounts` namespace (jokesite/urls.py): the public side of an account.
+urlpatterns = [
+    path("users/<str:username>/", views.profile, name="profile"),
+    path("help/privileges/", views.privileges, name="privileges"),
+]
