@@ -138,6 +138,9 @@ class TagSynonym(models.Model):
         return reverse("questions:tag", kwargs={"name": self.name})
 
 
+VISIBLE = Q(deleted_at__isnull=True, hidden_at__isnull=True)  # PostQuerySet.visible()
+
+
 class CloseReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     OFF_TOPIC = "off-topic", _("Off-topic")
@@ -227,6 +230,16 @@ class Question(Post):
             models.Index(fields=["-last_activity_at", "-id"], name="question_active_idx"),
             models.Index(fields=["-created_at", "-id"], name="question_newest_idx"),
             models.Index(fields=["-score", "-id"], name="question_votes_idx"),
+            # The same orders over visible questions only: a list page's ids are read from
+            # these alone (questions.listing), however deep the page.
+            *(
+                models.Index(fields=[field, "-id"], condition=VISIBLE, name=f"question_{n}_vis")
+                for field, n in (
+                    ("-last_activity_at", "active"),
+                    ("-created_at", "newest"),
+                    ("-score", "votes"),
+                )
+            ),  # fmt: skip
         ]
 
     def __str__(self):
