@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "profiles",
     "api",
     "demo",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "jokesite.middleware.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "jokesite.middleware.RateLimitMiddleware",
+    # Turns a 404 for an imported site's old post URL into a 301 to where the post went.
+    "exchange.middleware.OldLinkRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "jokesite.urls"
