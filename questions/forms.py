@@ -1,21 +1,14 @@
 import re
 
 from django import forms
-from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import services, textrules
 from .models import (
-    BODY_MAX,
-    BODY_MIN,
-    COMMENT_MAX,
-    COMMENT_MIN,
     TAG_MAX_LENGTH,
     TAGS_MAX,
     TAGS_MIN,
-    TITLE_MAX,
-    TITLE_MIN,
     Category,
     CloseReason,
     FlagReason,
@@ -26,41 +19,35 @@ _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 
 
 def _collapse(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(textrules.strip_invisible_edges(value).split())
 
 
 class BodyForm(forms.Form):
-    """A Markdown body; lengths are counted in characters, so Chinese text works."""
+    """A Markdown body, checked by the text rules (a CJK character counts as two)."""
 
-    body = forms.CharField(
+    body = textrules.RuleField(
+        rule=textrules.BODY,
         label=_("Body"),
-        min_length=BODY_MIN,
-        max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: **bold**, *italic*, `code`, [links](https://example.com)."),
         strip=False,  # leading spaces are Markdown: a body may open with an indented code block
     )
 
     def clean_body(self):
-        body = _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
-        if len(body.strip()) < BODY_MIN:
-            raise forms.ValidationError(
-                _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"
-            )
-        return body
+        return _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
 
 
 class QuestionForm(BodyForm):
-    title = forms.CharField(
+    title = textrules.RuleField(
+        rule=textrules.TITLE,
         label=_("Title"),
-        min_length=TITLE_MIN,
-        max_length=TITLE_MAX,
         help_text=_("Be specific, as if you were asking another person."),
     )
     body = BodyForm.base_fields["body"]
     tags = forms.CharField(
         label=_("Tags"),
         max_length=250,
+        error_messages={"required": _("Add at least one tag.")},
         help_text=_("1 to 5 tags, separated by spaces, for example: payments banks."),
     )
     category = forms.ModelChoiceField(
@@ -74,13 +61,7 @@ class QuestionForm(BodyForm):
     field_order = ["title", "body", "tags", "category"]
 
     def clean_title(self):
-        title = _collapse(self.cleaned_data["title"])
-        if len(title) < TITLE_MIN:
-            raise forms.ValidationError(
-                _("Write a title of at least %(n)d characters.") % {"n": TITLE_MIN},
-                code="min_length",
-            )
-        return title
+        return _collapse(self.cleaned_data["title"])
 
     def clean_tags(self):
         # A synonym is stored as its tag, so "js javascript" is one tag, and an edit that only
@@ -128,12 +109,15 @@ class EditBodyForm(BodyForm, EditSummaryMixin):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = textrules.RuleField(
+        rule=textrules.COMMENT,
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[MinLengthValidator(COMMENT_MIN), MaxLengthValidator(COMMENT_MAX)],
         strip=True,
     )
+
+    def clean_body(self):
+        return textrules.strip_invisible_edges(self.cleaned_data["body"])
 
 
 class VoteForm(forms.Form):
@@ -152,7 +136,7 @@ class FlagForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("details", "").strip():
+        if cleaned.get("reason") == FlagReason.OTHER and textrules.is_blank(cleaned.get("details")):
             self.add_error("details", _("Tell the moderators what is wrong."))
         return cleaned
 

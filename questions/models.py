@@ -17,10 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .markdown import render_comment, render_post
+from .textrules import BODY_MAX, BODY_MIN, COMMENT_MAX, COMMENT_MIN, TITLE_MAX, TITLE_MIN
 
-TITLE_MIN, TITLE_MAX = 15, 150
-BODY_MIN, BODY_MAX = 30, 30_000
-COMMENT_MIN, COMMENT_MAX = 15, 600
+__all__ = ["BODY_MAX", "BODY_MIN", "COMMENT_MAX", "COMMENT_MIN", "TITLE_MAX", "TITLE_MIN"]
 TAG_MAX_LENGTH, TAGS_MIN, TAGS_MAX = 35, 1, 5
 # Letters, digits and + # . - _ (starting with a letter or digit): safe in /tags/<name>/.
 TAG_PATTERN = r"^[\w][\w+#.\-]*$"

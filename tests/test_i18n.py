@@ -323,9 +323,10 @@ def test_ask_form_labels_help_and_errors_in_chinese(zh):
     assert response.status_code == 400
     page = text_of(response)
     assert "请修正以下问题；尚未保存任何内容。" in page
-    assert "这个字段是必填项。" in page  # Django's own message, from Django's catalogue
+    assert "请写下正文。" in page  # the text rules' own sentence, not Django's generic one
     assert "请至少添加一个标签。" in page  # ours
-    assert "至少" in response.context["form"].errors["title"][0]  # a length error, in Chinese
+    assert response.context["form"].errors["title"] == ["标题至少要写 15 个字符（一个汉字算两个）。"]
+    assert "确保" not in page
 
 
 def test_messages_and_permission_explanations_in_chinese(zh):

@@ -1,12 +1,9 @@
 """Template access to the permission rules: `{% if post|editable_by:user %}`."""
 
-import html
-
 from django import template
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from questions import permissions
+from questions import permissions, textrules
 
 register = template.Library()
 
@@ -61,7 +58,14 @@ def privilege_hint(privilege):
 def plaintext(value):
     """Rendered HTML as plain text, for meta descriptions: tags dropped, entities decoded (the
     template escapes the result once), whitespace collapsed."""
-    return " ".join(html.unescape(strip_tags(value or "")).split())
+    return textrules.html_to_plain(value)
+
+
+@register.filter
+def excerpt(post, length=180):
+    """A post's text as plain text (no Markdown, no HTML), cut to `length` characters: what
+    every list shows under a title (contract, "Text rules")."""
+    return textrules.excerpt(textrules.plain_text(post), int(length))
 
 
 @register.filter
