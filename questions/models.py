@@ -13,8 +13,8 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .markdown import render_comment, render_post
 from .textrules import BODY_MAX, BODY_MIN, COMMENT_MAX, COMMENT_MIN, TITLE_MAX, TITLE_MIN
@@ -79,6 +79,16 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:category", kwargs={"slug": self.slug})
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language when the catalogue has it ("Mood Talk" is 心情
+        闲聊), else as stored."""
+        return gettext(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class Tag(models.Model):

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 BODY = "A body that is comfortably longer than thirty characters."
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The sentences are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
 def question_form(**overrides):
     data = {"title": "Why do cats knock things off tables?", "body": BODY, "tags": "cats"}
     return QuestionForm({**data, **overrides})
@@ -155,3 +162,12 @@ def test_lists_show_excerpts_as_plain_text(client, path):
     html = response.content.decode()
     excerpt = html.split('class="qrow__excerpt">')[1].split("</p>")[0]
     assert excerpt == "Bold claim with a link and code. fenced"
+
+
+def test_search_snippets_keep_chinese_punctuation():
+    from questions.search.text import highlight, highlight_pattern, term_parts
+
+    pattern = highlight_pattern(term_parts("支付宝"))
+    html = highlight("问题：支付宝转账，为什么收费？ＡＢＣ", pattern)
+    assert html == "问题：<mark>支付宝</mark>转账，为什么收费？ＡＢＣ"
+    assert "<mark>ＡＢＣ</mark>" in highlight("x ＡＢＣ y", highlight_pattern(term_parts("abc")))

@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import ReputationEvent
 from questions import search
@@ -26,6 +27,12 @@ from questions.models import Category, Comment, Question, Revision
 from questions.services import add_comment, ask_question, cast_vote
 
 DATA_FILE = Path(apps.get_app_config("questions").path) / "demo" / "thread.json"
+# The demo category's words, marked so the catalogue translates them where the category is shown
+# (`Category.shown_name`); the thread itself stays in the seed's English.
+CATEGORY_TEXT = [
+    gettext_noop("Mood Talk"),
+    gettext_noop("Everyday conversation: life, money and the stories behind the news."),
+]
 # Time between one demo vote on a post and the next, the first counted from the post.
 VOTE_SPACING = timedelta(hours=2, minutes=17)
 
