@@ -19,6 +19,10 @@ OVERRIDDEN = [
     npgettext_lazy("naturaltime-future", "%(num)d month", "%(num)d months", "num"),
     npgettext_lazy("naturaltime-past", "%(num)d day", "%(num)d days", "num"),
     npgettext_lazy("naturaltime-future", "%(num)d day", "%(num)d days", "num"),
+    # Recent times said like the older ones (3 天前): 7 秒前, not 7秒之前.
+    ngettext_lazy("a second ago", "%(count)s seconds ago", "count"),
+    ngettext_lazy("a minute ago", "%(count)s minutes ago", "count"),
+    ngettext_lazy("an hour ago", "%(count)s hours ago", "count"),
 ]
 
 # allauth's Chinese says 您 where the rest of the site (and Django) says 你, writes half-width

@@ -111,3 +111,21 @@ def reopen_votable_by(question, user):
 @register.filter
 def can_review(user):
     return permissions.can_review(user)
+
+
+@register.simple_tag
+def vote_refusal(user, post):
+    """Why `user` cannot vote on `post`, up first, then down: the sentence shown in words
+    under the post (a disabled button's `title` never reaches a touch screen), or "" when
+    both ways are open, for visitors (they get "Log in to vote") and on deleted posts (their
+    note says it)."""
+    if not user.is_authenticated or post.is_deleted:
+        return ""
+    if permissions.is_author(user, post):
+        return _("You cannot vote on your own post.")
+    if blocked := blocked_reason(user, post):
+        return blocked
+    for value, privilege in ((1, "vote_up"), (-1, "vote_down")):
+        if not permissions.can_vote(user, post, value):
+            return permissions.explain(privilege)
+    return ""

@@ -40,6 +40,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def log_out(page: Page) -> None:
+    page.locator(".account-menu summary").click()  # the account menu, a <details>
     page.locator(".site-header").get_by_role("button", name="Log out").click()
     expect(page.locator(".site-header").get_by_role("link", name="Log in")).to_be_visible()
 
