@@ -150,6 +150,10 @@ def test_phone_layout_has_a_compact_header_and_44px_targets(live_server, page: P
     page.goto(base + "/")
     header = page.locator(".site-header").bounding_box()
     assert header["height"] <= 110, header
+    links = page.locator(".site-header .nav a")
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box["x"] + box["width"] <= 390, "a nav link is cut off"
     tabs = page.locator(".tabs a")
     tops = {round(tabs.nth(i).bounding_box()["y"]) for i in range(tabs.count())}
     assert len(tops) == 1, "a sort tab wrapped onto its own row"
