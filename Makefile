@@ -23,7 +23,8 @@ help:
 	@echo "make run            install, migrate, load the demo thread, serve on 127.0.0.1:$(PORT)"
 	@echo "                    (with the task worker that sends notification emails)"
 	@echo "make test           lint + the whole test suite (browser tests need $(CHROMIUM))"
-	@echo "make lint / fmt     check / fix formatting (ruff, djhtml) and missing migrations"
+	@echo "make lint / fmt     check / fix formatting (ruff, djhtml), the app layers (import-linter)"
+	@echo "                    and missing migrations"
 	@echo "make browser-deps   apt-get install Chromium and CJK fonts (as root)"
 	@echo "make makemessages   collect new interface strings into jokesite/locale/*/django.po"
 	@echo "make clean          remove .venv, caches and test output (keeps db.sqlite3)"
@@ -106,6 +107,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 fmt: $(STAMP)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate
+from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,11 +11,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from . import signals
 
-        post_migrate.connect(
-            signals.grant_moderator_permissions,
-            sender=self,
-            dispatch_uid="accounts.grant_moderator_permissions",
-        )
         m2m_changed.connect(
             signals.moderators_are_staff,
             sender=self.get_model("User").groups.through,

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,7 @@ class User(AbstractUser):
     """A member.
 
     `reputation` is what the site shows and gates privileges on: max(1, 1 + the sum of the
-    member's `ReputationEvent` deltas), kept exact by `questions.reputation` in the same
+    member's `ReputationEvent` deltas), kept exact by `votes.reputation` in the same
     transaction as every change to the ledger.
     """
 
@@ -43,7 +41,7 @@ class User(AbstractUser):
     )
     theme = models.CharField(_("colours"), max_length=5, choices=Theme, blank=True)
     # A suspended member reads but does not write. Set and cleared by
-    # `questions.moderation.suspend_user` / `lift_suspension`, which log who did it and why;
+    # `moderation.services.suspend_user` / `lift_suspension`, which log who did it and why;
     # `suspended_until` null while `suspended_at` is set means until a moderator lifts it.
     suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
@@ -70,69 +68,3 @@ class User(AbstractUser):
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > timezone.now()
-
-
-class ReputationReason(models.TextChoices):
-    UPVOTE = "upvote", _("Upvote received")
-    DOWNVOTE = "downvote", _("Downvote received")
-    DOWNVOTED_ANSWER = "downvoted-answer", _("Downvoted an answer")
-    ACCEPTED = "accepted", _("Answer accepted")
-    ACCEPTER = "accepter", _("Accepted an answer")
-    UNACCEPTED = "unaccepted", _("Accept undone")
-    VOTE_REVERSED = "vote-reversed", _("Vote reversed")
-    POST_DELETED = "post-deleted", _("Post deleted")
-    POST_RESTORED = "post-restored", _("Post undeleted")
-    VOTES_INVALIDATED = "votes-invalidated", _("Votes invalidated")
-    CORRECTION = "correction", _("Recount correction")
-    OPENING = "opening", _("Reputation from before the ledger")
-    BONUS = "bonus", _("Bonus")
-
-    @classmethod
-    def from_votes_and_accepts(cls) -> list[str]:
-        """Reasons whose rows `recompute_reputation` checks against the votes and accepts;
-        only a bonus is granted by hand and taken as it is."""
-        return [reason for reason in cls if reason != cls.BONUS]
-
-
-class ReputationEvent(models.Model):
-    """One change to a member's reputation: the ledger a profile's history is read from.
-
-    Rows are only ever added. The post stays linked while it exists (deleted or not); a post
-    removed from the database leaves its rows without a link.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="reputation_events",
-        verbose_name=_("member"),
-    )
-    delta = models.IntegerField(_("change"))
-    reason = models.CharField(_("reason"), max_length=20, choices=ReputationReason)
-    question = models.ForeignKey(
-        "questions.Question", models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    answer = models.ForeignKey(
-        "answers.Answer", models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("reputation change")
-        verbose_name_plural = _("reputation changes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(question__isnull=True) | Q(answer__isnull=True),
-                name="reputation_event_has_at_most_one_post",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["user", "-created_at", "-id"], name="reputation_event_user_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} {self.delta:+d} {self.get_reason_display()}"
-
-    @property
-    def post(self):
-        return self.question if self.question_id else self.answer

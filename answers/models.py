@@ -2,7 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import Post, Question
+from core.models import Post
+from questions.models import Question
 
 
 class Answer(Post):

@@ -263,7 +263,7 @@ def generate(posts: int, rng: random.Random) -> None:
 def build_index() -> None:
     from django.db import connection
 
-    from questions.search import rebuild
+    from search.fulltext import rebuild
 
     started = time.monotonic()
     last = [0.0]
@@ -308,7 +308,7 @@ def make_queries(count: int, rng: random.Random) -> list[tuple[str, str]]:
 
 def run_query(q: str) -> tuple[float, int]:
     """One search as the page runs it: count, first page, snippets."""
-    from questions import search
+    from search import fulltext as search
 
     started = time.perf_counter()
     query = search.parse_query(q)
@@ -333,7 +333,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from questions.search import MAX_RESULTS
+    from search.fulltext import MAX_RESULTS
 
     if not reused:
         call_command("migrate", verbosity=0)

@@ -2,7 +2,7 @@ from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from questions.ratelimits import RateLimited
+from core.ratelimits import RateLimited
 
 
 class RejectNulMiddleware:

@@ -50,10 +50,22 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    # The project's apps, bottom layer first (the layers contract in pyproject.toml).
+    "core",
     "accounts",
     "questions",
     "answers",
+    "search",
+    "votes",
+    "comments",
+    "revisions",
+    "flags",
+    "moderation",
     "notifications",
+    "threads",
+    "profiles",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_signed_up
 
-        from questions import signals
+        from core import signals
 
         from . import receivers
 

@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from questions import textrules
+from core import textrules
 
-# Labels of the actions on a post that `questions.signals.moderator_action` names (the kinds of
+# Labels of the actions on a post that `core.signals.moderator_action` names (the kinds of
 # the moderation log); any other action is shown as it was sent.
 ACTION_LABELS = {
     "delete": pgettext_lazy("moderator action", "deleted"),
@@ -78,7 +78,7 @@ class Notification(models.Model):
         "answers.Answer", models.CASCADE, null=True, blank=True, related_name="+"
     )
     comment = models.ForeignKey(
-        "questions.Comment", models.CASCADE, null=True, blank=True, related_name="+"
+        "comments.Comment", models.CASCADE, null=True, blank=True, related_name="+"
     )
     action = models.CharField(_("moderator action"), max_length=40, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)

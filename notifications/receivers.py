@@ -1,4 +1,4 @@
-"""Turns the thread's signals (`questions.signals`) into inbox items; connected in
+"""Turns the thread's signals (`core.signals`) into inbox items; connected in
 `NotificationsConfig.ready()`. Each receiver runs inside the sender's transaction."""
 
 from uuid import uuid4

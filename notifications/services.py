@@ -19,7 +19,8 @@ from .models import EmailPreferences, Follow, Notification, TagFollow
 if TYPE_CHECKING:
     from accounts.models import User
     from answers.models import Answer
-    from questions.models import Comment, Question, Tag
+    from comments.models import Comment
+    from questions.models import Question, Tag
 
 # (recipient id, kind, via_follow): who hears of an event, and why.
 Target = tuple[int, str, bool]
@@ -132,7 +133,8 @@ def thread_of(target) -> tuple[Question, Answer | None, Comment | None] | None:
     """(question, answer, comment) that a moderated question, answer or comment belongs to;
     None for anything else (a member, a flag...)."""
     from answers.models import Answer
-    from questions.models import Comment, Question
+    from comments.models import Comment
+    from questions.models import Question
 
     if isinstance(target, Question):
         return target, None, None

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from questions import permissions
+from core import permissions
 from questions.models import Question, Tag
 
 from . import emails, services

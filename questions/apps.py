@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class QuestionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "questions"
-    verbose_name = _("Questions and shared post machinery")
+    verbose_name = _("Questions and tags")

@@ -4,16 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services, textrules
-from .models import (
-    TAG_MAX_LENGTH,
-    TAGS_MAX,
-    TAGS_MIN,
-    Category,
-    CloseReason,
-    FlagReason,
-    Question,
-)
+from core import textrules
+from questions import services
+from questions.models import TAG_MAX_LENGTH, TAGS_MAX, TAGS_MIN, Category
 
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 
@@ -106,91 +99,3 @@ class EditQuestionForm(QuestionForm, EditSummaryMixin):
 
 class EditBodyForm(BodyForm, EditSummaryMixin):
     pass
-
-
-class CommentForm(forms.Form):
-    body = textrules.RuleField(
-        rule=textrules.COMMENT,
-        label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        strip=True,
-    )
-
-    def clean_body(self):
-        return textrules.strip_invisible_edges(self.cleaned_data["body"])
-
-
-class VoteForm(forms.Form):
-    value = forms.TypedChoiceField(choices=[("1", "1"), ("-1", "-1"), ("0", "0")], coerce=int)
-
-
-class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=FlagReason, widget=forms.RadioSelect)
-    details = forms.CharField(
-        label=_("Details"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the reason is “something else”."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("reason") == FlagReason.OTHER and textrules.is_blank(cleaned.get("details")):
-            self.add_error("details", _("Tell the moderators what is wrong."))
-        return cleaned
-
-
-class CloseForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Why close it?"), choices=CloseReason, widget=forms.RadioSelect
-    )
-    duplicate_of = forms.CharField(
-        label=_("Duplicate of"),
-        required=False,
-        max_length=300,
-        help_text=_("For a duplicate: the original question's number or address."),
-    )
-    note = forms.CharField(
-        label=_("Note for the moderation log"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-
-    def clean_duplicate_of(self) -> Question | None:
-        """A question number or any address of it (`/questions/12/slug/`) -> the question."""
-        text = self.cleaned_data["duplicate_of"].strip()
-        if not text:
-            return None
-        match = re.search(r"(?:^|/questions/)(\d+)(?:[/#?]|$)", text)
-        original = match and Question.objects.visible().filter(pk=match[1]).first()
-        if not original:
-            raise forms.ValidationError(_("No question found at “%(text)s”.") % {"text": text})
-        if original.pk == self.question.pk:
-            raise forms.ValidationError(_("A question cannot duplicate itself."))
-        return original
-
-    def clean(self):
-        cleaned = super().clean()
-        duplicate = cleaned.get("reason") == CloseReason.DUPLICATE
-        if duplicate and not cleaned.get("duplicate_of") and "duplicate_of" not in self.errors:
-            self.add_error("duplicate_of", _("Name the question this one duplicates."))
-        return cleaned
-
-
-class CloseVoteForm(CloseForm):
-    """A member's close vote: a reason and, for a duplicate, the original; no log note."""
-
-    note = None
-
-
-class RetagForm(forms.Form):
-    """Only the tags of a question, checked as on the ask and edit forms."""
-
-    tags = QuestionForm.base_fields["tags"]
-    clean_tags = QuestionForm.clean_tags

@@ -19,7 +19,7 @@ def _fast_and_isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.RATELIMIT_ENABLE = False  # tests/questions/test_ratelimits.py turns it on
+    settings.RATELIMIT_ENABLE = False  # tests/core/test_ratelimits.py turns it on
     settings.JOKESITE_FORM_PROTECTION = False  # tests/test_protection.py turns it on
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()

@@ -4,21 +4,16 @@ from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Sum
 
-from accounts.signals import MODERATORS, grant_moderator_permissions
+from accounts.signals import MODERATORS
 from answers.models import Answer
-from questions import search
-from questions.models import (
-    Category,
-    Comment,
-    Flag,
-    FlagReason,
-    Question,
-    Revision,
-    Tag,
-    Vote,
-    VoteValue,
-)
-from questions.reputation import award_bonus
+from comments.models import Comment
+from flags.models import Flag, FlagReason
+from moderation.signals import grant_moderator_permissions
+from questions.models import Category, Question, Tag
+from revisions.models import Revision
+from search import fulltext as search
+from votes.models import Vote, VoteValue
+from votes.reputation import award_bonus
 
 
 class UserFactory(factory.django.DjangoModelFactory):

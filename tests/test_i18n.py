@@ -28,12 +28,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from answers.services import post_answer
+from comments.services import add_comment
+from core import permissions
+from moderation import services as moderation
+from moderation.close_votes import cast_close_vote
 from notifications.models import EmailPreferences
 from notifications.services import follow
-from questions import moderation, permissions
-from questions.close_votes import cast_close_vote
 from questions.models import CloseReason
-from questions.services import add_comment, cast_vote, edit_post
+from revisions.services import edit_post
 from tests.conftest import LOCALE_DIR
 from tests.factories import (
     AnswerFactory,
@@ -45,6 +47,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from votes.services import cast_vote
 
 ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # The options of `make makemessages` (Makefile): the same strings, the same file.
@@ -408,9 +411,16 @@ def test_admin_labels_of_our_models_in_chinese(zh):
     FlagFactory()
     zh.force_login(UserFactory(is_staff=True, is_superuser=True))
     page = text_of(zh.get("/admin/"))
-    for text in ["jokesite 管理后台", "管理控制台", "问题与帖子通用功能", "标签同义词", "举报"]:
+    for text in [
+        "jokesite 管理后台",
+        "管理控制台",
+        "问题与标签",
+        "投票与声望",
+        "标签同义词",
+        "举报",
+    ]:
         assert text in page, text
-    page = text_of(zh.get("/admin/questions/flag/"))
+    page = text_of(zh.get("/admin/flags/flag/"))
     assert ">将举报标为有效，保留帖子</option>" in page  # an action
     assert ">删除并禁言 7 天</button>" in page  # a decision on the flag
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from answers.models import Answer
-from jokesite import protection
-from questions.models import Comment, Question
+from comments.models import Comment
+from core import protection
+from questions.models import Question
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

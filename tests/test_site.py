@@ -10,8 +10,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from questions.models import Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
 

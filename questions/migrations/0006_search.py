@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
-import questions.models
+import search.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +45,7 @@ POSTGRESQL_DROP = [
 
 def index_existing_posts(apps, schema_editor):
     """Posts written before this migration become searchable without a manual step."""
-    from questions.search.index import rebuild
+    from search.index import rebuild
 
     rebuild(apps=apps)
 
@@ -90,10 +90,10 @@ class Migration(migrations.Migration):
             name='SearchEntryFTS',
             fields=[
                 ('entry', models.OneToOneField(db_column='rowid', on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='fts', serialize=False, to='questions.searchentry')),
-                ('title', questions.models.FTS5Field()),
-                ('tags', questions.models.FTS5Field()),
-                ('body', questions.models.FTS5Field()),
-                ('document', questions.models.FTS5Field(db_column='questions_searchentryfts')),
+                ('title', search.models.FTS5Field()),
+                ('tags', search.models.FTS5Field()),
+                ('body', search.models.FTS5Field()),
+                ('document', search.models.FTS5Field(db_column='questions_searchentryfts')),
                 ('rank', models.FloatField()),
             ],
             options={

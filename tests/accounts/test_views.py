@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from answers.services import accept_answer
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from answers.models import Answer
-from answers.services import accept_answer, post_answer
-from questions import services
+from answers.services import post_answer
+from moderation import services as moderation_services
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY
+from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
-
-BODY = "An answer that is comfortably longer than thirty characters."
 
 
 def reputation(user) -> int:
@@ -104,7 +104,7 @@ def test_accept_bumps_the_question_activity():
 
 def test_a_deleted_answer_is_not_accepted():
     answer = AnswerFactory()
-    services.delete_post(actor=answer.author, post=answer)
+    moderation_services.delete_post(actor=answer.author, post=answer)
     assert accept_answer(answer=answer) is False
     answer.refresh_from_db()
     assert not answer.is_accepted

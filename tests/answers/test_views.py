@@ -5,15 +5,17 @@ from django.utils import timezone
 
 from answers import services as answer_services
 from answers.models import Answer
-from questions import services
-from questions.models import Comment, Flag, Revision, Vote
+from comments.models import Comment
+from flags.models import Flag
+from revisions import services as revision_services
+from revisions.models import Revision
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY, OTHER_BODY
 from tests.pages import container, ids, shows_error
+from votes import services as vote_services
+from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
-
-BODY = "An answer that is comfortably longer than thirty characters."
-OTHER_BODY = "A rewritten answer, still longer than thirty characters."
 
 
 def answer_to(question=None, author=None, body=BODY):
@@ -361,7 +363,9 @@ def test_invalid_answer_edit_is_400_and_saves_nothing(client):
 
 def test_answer_revisions_page_shows_the_diff(client):
     answer = answer_to(body="The first line.\nThe old punchline.")
-    services.edit_post(editor=answer.author, post=answer, body="The first line.\nA new punchline.")
+    revision_services.edit_post(
+        editor=answer.author, post=answer, body="The first line.\nA new punchline."
+    )
     response = client.get(f"/answers/{answer.pk}/revisions/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -388,7 +392,7 @@ def test_author_deletes_an_answer_softly(client):
 
 def test_deleting_the_accepted_answer_removes_the_mark(client):
     answer = answer_to()
-    answer_services.accept_answer(answer=answer)
+    vote_services.accept_answer(answer=answer)
     client.force_login(answer.author)
     client.post(f"/answers/{answer.pk}/delete/")
     answer.refresh_from_db()

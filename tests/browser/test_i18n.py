@@ -4,7 +4,7 @@ footer's switcher, which is a plain form that works without JavaScript."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from questions.services import add_comment
+from comments.services import add_comment
 from tests.factories import AnswerFactory, CategoryFactory, QuestionFactory, TagFactory, UserFactory
 
 from .axe import assert_accessible

@@ -10,8 +10,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from accounts.models import Theme
+from comments.services import add_comment
 from notifications.services import follow
-from questions.services import add_comment
 from tests.factories import AnswerFactory, CategoryFactory, QuestionFactory, TagFactory, UserFactory
 
 from .axe import assert_accessible

@@ -7,8 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from flags import services as flag_services
+from flags.models import FlagReason
+from moderation.models import ModerationAction
 from questions import services
-from questions.models import FlagReason, ModerationAction
 from tests.factories import ModeratorFactory, UserFactory
 
 from .axe import assert_accessible
@@ -28,7 +30,7 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
         author=spammer, title="Cheap watches for sale, today only", body=BODY, tags=["watches"]
     )
     for _ in range(2):  # two members flagged it already
-        services.flag_post(flagger=UserFactory(), post=question, reason=FlagReason.SPAM)
+        flag_services.flag_post(flagger=UserFactory(), post=question, reason=FlagReason.SPAM)
     UserFactory(username="carol", password=PASSWORD)
     ModeratorFactory(username="mona", password=PASSWORD)
     thread = f"{base}{question.get_absolute_url()}"
@@ -46,7 +48,7 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
     assert page.goto(thread).status == 404
 
     log_in(page, base, "mona")
-    page.goto(f"{base}/admin/questions/flag/?status__exact=open")
+    page.goto(f"{base}/admin/flags/flag/?status__exact=open")
     row = page.locator("#result_list tbody tr").first
     expect(row).to_contain_text("Cheap watches for sale, today only")
     expect(row).to_contain_text("Spam ×3")
@@ -56,7 +58,7 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
         "1 post deleted. 1 author suspended. 3 flags resolved."
     )
     expect(page.locator("#result_list")).to_have_count(0)  # the open queue is empty
-    page.goto(f"{base}/admin/questions/moderationaction/")
+    page.goto(f"{base}/admin/moderation/moderationaction/")
     expect(page.locator("#result_list")).to_contain_text("Suspended")
     screenshot("moderation-log", 1280, 800)
     log_out_admin = page.locator("#logout-form button")

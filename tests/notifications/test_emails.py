@@ -12,10 +12,10 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from answers.services import post_answer
+from comments.services import add_comment
 from notifications import emails
 from notifications.models import EmailPreferences, Notification
 from notifications.services import follow
-from questions.services import add_comment
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,16 +3,17 @@
 import pytest
 from django.db import transaction
 
-from answers.services import accept_answer, post_answer
+from answers.services import post_answer
+from comments.services import add_comment
+from core import signals
 from notifications import services as notify
 from notifications.models import Follow, Kind, Notification
-from questions import signals
-from questions.services import add_comment, ask_question
+from questions.services import ask_question
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
+from tests.helpers import BODY
+from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is long enough for any of the forms to accept it. "
 
 
 def inbox(user) -> list[tuple[str, bool]]:

@@ -5,10 +5,9 @@ import pytest
 from notifications.models import Kind, Notification, TagFollow
 from questions.services import ask_question
 from tests.factories import TagFactory, UserFactory
+from tests.helpers import BODY
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is long enough for any of the forms to accept it. "
 
 
 def _ask(author, tags, body=BODY):

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comments.services import add_comment
 from notifications.models import EmailPreferences, Follow, Kind, Notification
-from questions.services import add_comment
 from tests.factories import AnswerFactory, CommentFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

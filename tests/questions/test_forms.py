@@ -5,14 +5,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from answers.forms import AnswerForm
-from questions.forms import CommentForm, FlagForm, QuestionForm, VoteForm
+from comments.forms import CommentForm
+from flags.forms import FlagForm
+from questions.forms import QuestionForm
 from questions.models import Tag
 from tests.factories import CategoryFactory, QuestionFactory, TagFactory, UserFactory
+from tests.helpers import BODY
+from votes.forms import VoteForm
 
 # QuestionForm resolves tag synonyms, so validating tags reads the database.
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is comfortably longer than thirty characters."
 
 
 def question_form(**overrides):

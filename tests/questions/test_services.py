@@ -7,10 +7,14 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from answers.services import accept_answer, post_answer
+from answers.services import post_answer
+from comments import services as comment_services
+from flags import services as flag_services
+from flags.models import Flag, FlagStatus
+from moderation import services as moderation_services
 from questions import services
-from questions.models import Flag, FlagStatus, Question, Tag, Vote
-from questions.reputation import award_bonus
+from questions.models import Question, Tag
+from revisions import services as revision_services
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -18,18 +22,13 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.helpers import BODY, OTHER_BODY, ask
+from votes import services as vote_services
+from votes.models import Vote
+from votes.reputation import award_bonus
+from votes.services import accept_answer
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is comfortably longer than thirty characters."
-OTHER_BODY = "A different body, also longer than thirty characters."
-
-
-def ask(author=None, **kwargs):
-    kwargs.setdefault("title", "How do I stop my jokes from falling flat?")
-    kwargs.setdefault("body", BODY)
-    kwargs.setdefault("tags", ["humour"])
-    return services.ask_question(author=author or UserFactory(), **kwargs)
 
 
 def reputation(user) -> int:
@@ -90,7 +89,7 @@ def test_question_slug_is_cut_to_90_characters():
 def test_edit_post_changes_the_question_and_adds_the_next_revision():
     question = ask()
     editor = UserFactory()
-    services.edit_post(
+    revision_services.edit_post(
         editor=editor,
         post=question,
         title="How do I stop my puns from falling flat?",
@@ -115,7 +114,7 @@ def test_edit_post_changes_the_question_and_adds_the_next_revision():
 def test_edit_post_with_the_same_content_saves_nothing():
     question = ask(tags=["a", "b"])
     before = question.last_activity_at
-    services.edit_post(
+    revision_services.edit_post(
         editor=question.author, post=question, title=question.title, body=BODY, tags=["b", "a"]
     )
     question.refresh_from_db()
@@ -126,7 +125,7 @@ def test_edit_post_with_the_same_content_saves_nothing():
 
 def test_changing_only_the_category_is_an_edit():
     question = ask()
-    services.edit_post(
+    revision_services.edit_post(
         editor=question.author,
         post=question,
         title=question.title,
@@ -142,7 +141,7 @@ def test_editing_an_answer_bumps_its_question_activity():
     question = answer.question
     long_ago = timezone.now() - timedelta(days=30)
     Question.objects.filter(pk=question.pk).update(last_activity_at=long_ago)
-    services.edit_post(editor=answer.author, post=answer, body=OTHER_BODY)
+    revision_services.edit_post(editor=answer.author, post=answer, body=OTHER_BODY)
     question.refresh_from_db()
     answer.refresh_from_db()
     assert question.last_activity_at == answer.edited_at
@@ -159,7 +158,7 @@ def test_delete_answer_uncounts_it_and_removes_the_accepted_mark():
     answer = post_answer(author=UserFactory(), question=QuestionFactory(), body=BODY)
     accept_answer(answer=answer)
     moderator = UserFactory()
-    services.delete_post(actor=moderator, post=answer)
+    moderation_services.delete_post(actor=moderator, post=answer)
     answer.refresh_from_db()
     answer.question.refresh_from_db()
     assert answer.deleted_at is not None and answer.deleted_by == moderator
@@ -171,18 +170,18 @@ def test_deleting_an_accepted_answer_takes_back_the_accept_reputation():
     answer = post_answer(author=UserFactory(), question=QuestionFactory(), body=BODY)
     accept_answer(answer=answer)
     assert (reputation(answer.author), reputation(answer.question.author)) == (16, 3)
-    services.delete_post(actor=answer.author, post=answer)
+    moderation_services.delete_post(actor=answer.author, post=answer)
     assert (reputation(answer.author), reputation(answer.question.author)) == (1, 1)
 
 
 def test_deleting_twice_counts_once_and_restore_counts_again():
     answer = post_answer(author=UserFactory(), question=QuestionFactory(), body=BODY)
-    services.delete_post(actor=answer.author, post=answer)
-    services.delete_post(actor=answer.author, post=answer)
+    moderation_services.delete_post(actor=answer.author, post=answer)
+    moderation_services.delete_post(actor=answer.author, post=answer)
     answer.question.refresh_from_db()
     assert answer.question.answer_count == 0
-    services.restore_post(post=answer)
-    services.restore_post(post=answer)
+    moderation_services.restore_post(post=answer)
+    moderation_services.restore_post(post=answer)
     answer.refresh_from_db()
     answer.question.refresh_from_db()
     assert answer.deleted_at is None and answer.deleted_by is None
@@ -191,7 +190,7 @@ def test_deleting_twice_counts_once_and_restore_counts_again():
 
 def test_deleting_a_question_keeps_its_answers_count():
     answer = AnswerFactory()
-    services.delete_post(actor=answer.question.author, post=answer.question)
+    moderation_services.delete_post(actor=answer.question.author, post=answer.question)
     question = Question.objects.get()
     assert question.is_deleted
     assert question.answer_count == 1
@@ -204,7 +203,7 @@ def test_deleting_a_question_keeps_its_answers_count():
 def test_upvote_adds_one_to_the_score_and_ten_to_the_author():
     answer = AnswerFactory()
     voter = UserFactory()
-    assert services.cast_vote(voter=voter, post=answer, value=1) == 1
+    assert vote_services.cast_vote(voter=voter, post=answer, value=1) == 1
     assert (reputation(answer.author), reputation(voter)) == (11, 1)
     vote = Vote.objects.get()
     assert (vote.voter, vote.answer, vote.question, vote.value) == (voter, answer, None, 1)
@@ -213,8 +212,8 @@ def test_upvote_adds_one_to_the_score_and_ten_to_the_author():
 def test_voting_the_same_way_twice_is_not_a_toggle():
     answer = AnswerFactory()
     voter = UserFactory()
-    services.cast_vote(voter=voter, post=answer, value=1)
-    assert services.cast_vote(voter=voter, post=answer, value=1) == 1
+    vote_services.cast_vote(voter=voter, post=answer, value=1)
+    assert vote_services.cast_vote(voter=voter, post=answer, value=1) == 1
     assert Vote.objects.count() == 1
     assert reputation(answer.author) == 11
 
@@ -222,14 +221,14 @@ def test_voting_the_same_way_twice_is_not_a_toggle():
 def test_downvote_on_an_answer_costs_the_author_two_and_the_voter_one():
     answer = AnswerFactory(author=UserFactory(reputation=100))
     voter = UserFactory(reputation=100)
-    assert services.cast_vote(voter=voter, post=answer, value=-1) == -1
+    assert vote_services.cast_vote(voter=voter, post=answer, value=-1) == -1
     assert (reputation(answer.author), reputation(voter)) == (98, 99)
 
 
 def test_downvote_on_a_question_costs_only_the_author():
     question = QuestionFactory(author=UserFactory(reputation=100))
     voter = UserFactory(reputation=100)
-    services.cast_vote(voter=voter, post=question, value=-1)
+    vote_services.cast_vote(voter=voter, post=question, value=-1)
     assert (reputation(question.author), reputation(voter)) == (98, 100)
 
 
@@ -237,23 +236,23 @@ def test_downvote_on_a_question_costs_only_the_author():
 def test_retracting_a_vote_reverses_score_and_reputation(value):
     answer = AnswerFactory(author=UserFactory(reputation=100))
     voter = UserFactory(reputation=100)
-    services.cast_vote(voter=voter, post=answer, value=value)
-    assert services.cast_vote(voter=voter, post=answer, value=0) == 0
+    vote_services.cast_vote(voter=voter, post=answer, value=value)
+    assert vote_services.cast_vote(voter=voter, post=answer, value=0) == 0
     assert (reputation(answer.author), reputation(voter)) == (100, 100)
     assert not Vote.objects.exists()
 
 
 def test_retracting_without_a_vote_changes_nothing():
     answer = AnswerFactory(score=3)
-    assert services.cast_vote(voter=UserFactory(), post=answer, value=0) == 3
+    assert vote_services.cast_vote(voter=UserFactory(), post=answer, value=0) == 3
     assert reputation(answer.author) == 1
 
 
 def test_switching_from_up_to_down_applies_both_changes():
     answer = AnswerFactory(author=UserFactory(reputation=100))
     voter = UserFactory(reputation=100)
-    services.cast_vote(voter=voter, post=answer, value=1)
-    assert services.cast_vote(voter=voter, post=answer, value=-1) == -1
+    vote_services.cast_vote(voter=voter, post=answer, value=1)
+    assert vote_services.cast_vote(voter=voter, post=answer, value=-1) == -1
     assert (reputation(answer.author), reputation(voter)) == (98, 99)
     assert Vote.objects.get().value == -1
 
@@ -261,7 +260,7 @@ def test_switching_from_up_to_down_applies_both_changes():
 def test_many_voters_add_up():
     question = QuestionFactory()
     for value in (1, 1, 1, -1):
-        services.cast_vote(voter=UserFactory(reputation=200), post=question, value=value)
+        vote_services.cast_vote(voter=UserFactory(reputation=200), post=question, value=value)
     question.refresh_from_db()
     assert question.score == 2
     assert reputation(question.author) == 1 + 30 - 2
@@ -270,7 +269,7 @@ def test_many_voters_add_up():
 def test_reputation_never_drops_below_1():
     answer = AnswerFactory()  # author at 1
     voter = UserFactory(reputation=1)
-    services.cast_vote(voter=voter, post=answer, value=-1)
+    vote_services.cast_vote(voter=voter, post=answer, value=-1)
     assert (reputation(answer.author), reputation(voter)) == (1, 1)
     award_bonus(user=answer.author, amount=-1000)  # shown at 1; the ledger keeps the debt
     assert reputation(answer.author) == 1
@@ -295,11 +294,13 @@ def test_the_database_refuses_a_vote_other_than_1_or_minus_1(value):
 
 def test_add_comment_counts_and_renders_it():
     answer = AnswerFactory()
-    comment = services.add_comment(author=UserFactory(), post=answer, body="Ha, *good* one!")
+    comment = comment_services.add_comment(
+        author=UserFactory(), post=answer, body="Ha, *good* one!"
+    )
     answer.refresh_from_db()
     assert answer.comment_count == 1
     assert comment.body_html == "Ha, <em>good</em> one!"
-    services.add_comment(author=UserFactory(), post=answer, body="Another one here")
+    comment_services.add_comment(author=UserFactory(), post=answer, body="Another one here")
     answer.refresh_from_db()
     assert answer.comment_count == 2
 
@@ -307,8 +308,8 @@ def test_add_comment_counts_and_renders_it():
 def test_flag_post_keeps_one_open_flag_per_member_and_post():
     question = QuestionFactory()
     flagger = UserFactory()
-    first = services.flag_post(flagger=flagger, post=question, reason="spam")
-    second = services.flag_post(flagger=flagger, post=question, reason="other", details="x")
+    first = flag_services.flag_post(flagger=flagger, post=question, reason="spam")
+    second = flag_services.flag_post(flagger=flagger, post=question, reason="other", details="x")
     assert first.pk == second.pk
     assert Flag.objects.get().reason == "other"
 
@@ -316,8 +317,8 @@ def test_flag_post_keeps_one_open_flag_per_member_and_post():
 def test_a_new_flag_is_opened_once_the_old_one_is_handled():
     question = QuestionFactory()
     flagger = UserFactory()
-    first = services.flag_post(flagger=flagger, post=question, reason="spam")
+    first = flag_services.flag_post(flagger=flagger, post=question, reason="spam")
     Flag.objects.filter(pk=first.pk).update(status=FlagStatus.DECLINED, handled_at=timezone.now())
-    services.flag_post(flagger=flagger, post=question, reason="rude")
+    flag_services.flag_post(flagger=flagger, post=question, reason="rude")
     assert Flag.objects.filter(question=question).count() == 2
     assert Flag.objects.filter(status=FlagStatus.OPEN).get().reason == "rude"

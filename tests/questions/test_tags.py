@@ -14,7 +14,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
-from tests.questions.test_admin import admin_url, logged_in, run_action
+from tests.moderation.test_admin import admin_url, logged_in, run_action
 
 pytestmark = pytest.mark.django_db
 

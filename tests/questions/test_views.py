@@ -6,8 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from questions import services
-from questions.models import Comment, Flag, FlagStatus, Question, Revision, Vote
+from comments.models import Comment
+from flags.models import Flag, FlagStatus
+from questions.models import Question
+from revisions import services as revision_services
+from revisions.models import Revision
 from tests.factories import (
     AnswerCommentFactory,
     AnswerFactory,
@@ -18,20 +21,12 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.helpers import BODY, OTHER_BODY, ask
 from tests.pages import container, ids, json_ld, shows_error, unsafe_markup
+from votes import services as vote_services
+from votes.models import Vote
 
 pytestmark = pytest.mark.django_db
-
-BODY = "A body that is comfortably longer than thirty characters."
-OTHER_BODY = "A different body, also longer than thirty characters."
-
-
-def ask(author=None, **kwargs):
-    """A question made the way the site makes one: with its first revision."""
-    kwargs.setdefault("title", "How do I stop my jokes from falling flat?")
-    kwargs.setdefault("body", BODY)
-    kwargs.setdefault("tags", ["humour"])
-    return services.ask_question(author=author or UserFactory(), **kwargs)
 
 
 def ask_data(**overrides):
@@ -580,7 +575,7 @@ def test_vote_can_change_direction_and_be_retracted(client, launch_mode):
 def test_thread_shows_the_viewers_own_vote(client, launch_mode):
     question = QuestionFactory()
     voter = UserFactory()
-    services.cast_vote(voter=voter, post=question, value=1)
+    vote_services.cast_vote(voter=voter, post=question, value=1)
     client.force_login(voter)
     block = container(client.get(question.get_absolute_url()), f"question-{question.pk}")
     assert 'class="vote vote--up is-on" name="value" value="0" aria-pressed="true"' in block
@@ -799,7 +794,7 @@ def test_invalid_edit_shows_the_error_with_400_and_saves_nothing(client):
 def test_revisions_page_shows_what_each_edit_changed(client):
     question = ask(body="First line stays.\nSecond line goes away soon.")
     editor = question.author
-    services.edit_post(
+    revision_services.edit_post(
         editor=editor,
         post=question,
         title="How do I stop my puns from falling flat?",
@@ -823,7 +818,7 @@ def test_thread_links_the_history_once_a_post_is_edited(client):
     question = ask()
     url = f'href="/questions/{question.pk}/revisions/"'
     assert url not in client.get(question.get_absolute_url()).content.decode()
-    services.edit_post(
+    revision_services.edit_post(
         editor=question.author, post=question, body=OTHER_BODY, title=question.title, tags=["x"]
     )
     assert url in client.get(question.get_absolute_url()).content.decode()

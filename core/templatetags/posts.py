@@ -1,0 +1,126 @@
+"""Template access to the permission rules: `{% if post|editable_by:user %}`."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from core import permissions, textrules
+
+register = template.Library()
+
+
+@register.filter
+def editable_by(post, user):
+    return permissions.can_edit(user, post)
+
+
+@register.filter
+def deletable_by(post, user):
+    return permissions.can_delete(user, post)
+
+
+@register.filter
+def commentable_by(post, user):
+    return permissions.can_comment(user, post)
+
+
+@register.filter
+def flaggable_by(post, user):
+    return permissions.can_flag(user, post)
+
+
+@register.filter
+def acceptable_by(answer, user):
+    return permissions.can_accept(user, answer)
+
+
+@register.filter
+def can_vote_up(post, user):
+    return permissions.can_vote(user, post, 1)
+
+
+@register.filter
+def can_vote_down(post, user):
+    return permissions.can_vote(user, post, -1)
+
+
+@register.filter
+def is_author_of(user, post):
+    return permissions.is_author(user, post)
+
+
+@register.simple_tag
+def privilege_hint(privilege):
+    """Why a button is disabled: `You need 15 reputation to vote up.`"""
+    return permissions.explain(privilege)
+
+
+@register.filter
+def plaintext(value):
+    """Rendered HTML as plain text, for meta descriptions: tags dropped, entities decoded (the
+    template escapes the result once), whitespace collapsed."""
+    return textrules.html_to_plain(value)
+
+
+@register.filter
+def excerpt(post, length=180):
+    """A post's text as plain text (no Markdown, no HTML), cut to `length` characters: what
+    every list shows under a title (contract, "Text rules")."""
+    return textrules.excerpt(textrules.plain_text(post), int(length))
+
+
+@register.filter
+def answerable_by(question, user):
+    return permissions.can_answer(user, question)
+
+
+@register.filter
+def moderatable_by(post, user):
+    """Whether `user` sees the moderator controls (close, lock, undelete) on `post`."""
+    return permissions.can_moderate(user)
+
+
+@register.filter
+def rollback_url(post, number):
+    return post.get_rollback_url(number)
+
+
+@register.simple_tag
+def blocked_reason(user, post=None):
+    """Why a write button is off, when the reason is a suspension (the banner has its details)
+    or the post's lock; empty otherwise."""
+    if permissions.is_suspended(user):
+        return _("Your account is suspended: you can read but not write.")
+    return permissions.block_notice(user, post)
+
+
+@register.filter
+def retaggable_by(question, user):
+    return permissions.can_retag(user, question)
+
+
+@register.filter
+def close_votable_by(question, user):
+    return permissions.can_vote_close(user, question)
+
+
+@register.filter
+def reopen_votable_by(question, user):
+    return permissions.can_vote_reopen(user, question)
+
+
+@register.filter
+def can_review(user):
+    return permissions.can_review(user)
+
+
+@register.simple_tag
+def vote_refusal(user, post):
+    """Why `user` cannot vote on `post`, up first, then down: the sentence shown in words
+    under the post (a disabled button's `title` never reaches a touch screen), or "" when
+    both ways are open, for visitors (they get "Log in to vote") and on deleted posts (their
+    note says it)."""
+    if not user.is_authenticated or post.is_deleted:
+        return ""
+    if blocked := blocked_reason(user, post):
+        return blocked
+    return permissions.vote_refusal(user, post, 1) or permissions.vote_refusal(user, post, -1) or ""

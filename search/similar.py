@@ -1,0 +1,170 @@
+"""Questions similar to a title: for the ask form and the thread page's "Related questions".
+
+`similar_questions` is the one door; its signature stays while its insides may change (a
+full-text index can replace the candidate query). The approach works the same on SQLite and
+PostgreSQL and needs no index of its own:
+
+1. Terms: the title's words (lower case, without stop words, a trailing plural "s" folded) and,
+   for Chinese, Japanese and Korean text, which has no spaces, its character bigrams (a lone
+   character stands for itself).
+2. Candidates: one query for visible questions among the newest `PER_SOURCE` that share a tag
+   and the newest `PER_SOURCE` whose title contains each of the (at most `MAX_QUERY_TERMS`)
+   longest terms: bounded work per source, however common a word or tag is.
+3. Rank in Python: overlap of title terms (cosine over the two sets) plus a smaller weight for
+   shared tags, then score and recency as tiebreaks. Candidates with neither are dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from questions.models import Question, Tag
+
+PER_SOURCE = 40
+RELATED_CACHE_SECONDS = 600
+MAX_QUERY_TERMS = 8
+TAG_WEIGHT = 0.5
+
+# CJK Unified Ideographs (and extension A), kana, Hangul syllables.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+_TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*")
+_CJK_RE = re.compile(rf"^[{_CJK}]+$")
+
+_ENGLISH_STOP_WORDS = """a about after all also am an and any are as at be been but by can could
+did do does doing for from get got had has have how i if in into is it its just like me my no not
+of on or our so some than that the their them then there these they this to too was we were what
+when where which who why will with would you your"""
+# Particles, pronouns and question words; bigrams that straddle them ("为什" of 为什么).
+_CHINESE_STOP_WORDS = """吗 呢 吧 的 了 是 我 你 他 她 它 在 有 和 与 或
+什么 怎么 为什 么样 如何 可以 一个 是不 不是 我们 你们 他们
+这个 那个 有没 没有 的时 时候 请问"""
+STOP_WORDS = frozenset(_ENGLISH_STOP_WORDS.split() + _CHINESE_STOP_WORDS.split())
+
+
+def _fold(word: str) -> str:
+    """A crude English plural fold, applied alike to both sides: payments -> payment."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def title_terms(title: str) -> list[str]:
+    """The terms a title is compared by, in order of appearance, without duplicates."""
+    terms: list[str] = []
+    for token in _TOKEN_RE.findall((title or "").lower()):
+        if _CJK_RE.match(token):
+            grams = [token[i : i + 2] for i in range(len(token) - 1)] or [token]
+            terms.extend(gram for gram in grams if gram not in STOP_WORDS)
+        elif token not in STOP_WORDS and (len(token) > 1 or token.isdigit()):
+            terms.append(_fold(token))
+    return list(dict.fromkeys(terms))
+
+
+def _query_terms(terms: list[str]) -> list[str]:
+    """The terms worth a LIKE: longest words first (rarer), CJK bigrams as they come."""
+    words = sorted((t for t in terms if not _CJK_RE.match(t)), key=len, reverse=True)
+    cjk = [t for t in terms if _CJK_RE.match(t)]
+    chosen = [w for w in words if len(w) >= 3][: MAX_QUERY_TERMS // 2]
+    chosen += cjk[: MAX_QUERY_TERMS - len(chosen)]
+    return chosen or words[:MAX_QUERY_TERMS]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def similar_questions(
+    title: str,
+    *,
+    exclude: Question | None = None,
+    limit: int = 5,
+    tags: Iterable[str] = (),
+) -> list[Question]:
+    """Up to `limit` visible questions most like `title`, best first: one query.
+
+    `exclude` is a question not to list (the thread's own); its tags count as shared tags, as
+    do the names in `tags` (what the asker typed so far). The questions come without `body`
+    and `body_html` loaded: show titles, counts and links, not bodies.
+    """
+    terms = title_terms(title)
+    tag_ids: set[int] = set()
+    if exclude is not None:
+        tag_ids |= {tag.pk for tag in exclude.tags.all()}  # the thread prefetched them
+    tag_names = [name for name in tags if name]
+    if not terms and not tag_ids and not tag_names:
+        return []
+
+    visible = Question.objects.visible()
+    through = Question.tags.through
+    tagged = Q(tag_id__in=tag_ids)
+    if tag_names:
+        names = Q(name__in=tag_names) | Q(synonyms__name__in=tag_names)
+        tagged |= Q(tag_id__in=Tag.objects.filter(names).values("pk"))
+    links = through.objects.filter(tagged)
+    shared = (
+        links.filter(question_id=OuterRef("pk"))
+        .values("question_id")
+        .annotate(n=Count("tag_id", distinct=True))
+        .values("n")
+    )
+    # Each source is bounded on its own (the newest matches), so the work stays small however
+    # common a word or a tag is: at most PER_SOURCE rows per term and for the tags.
+    newest_tagged = (
+        links.filter(question__deleted_at__isnull=True)
+        .order_by("-question_id")
+        .values("question_id")[:PER_SOURCE]
+    )
+    sources = Q(pk__in=newest_tagged)
+    for term in _query_terms(terms):
+        # CJK has no case: a plain LIKE spares PostgreSQL an UPPER() of every title.
+        lookup = "title__contains" if _CJK_RE.match(term) else "title__icontains"
+        matching = visible.filter(**{lookup: term}).order_by("-pk").values("pk")
+        sources |= Q(pk__in=matching[:PER_SOURCE])
+
+    candidates = (
+        visible.filter(sources)
+        .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
+        .defer("body", "body_html")
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+
+    wanted = set(terms)
+    tag_count = max(len(tag_ids) + len(tag_names), 1)
+    ranked = []
+    for question in candidates:
+        text = _overlap(wanted, set(title_terms(question.title)))
+        relevance = text + TAG_WEIGHT * min(question.shared_tags / tag_count, 1.0)
+        if text > 0 or question.shared_tags:
+            ranked.append((relevance, question.score, question.last_activity_at, question))
+    ranked.sort(key=lambda row: row[:3], reverse=True)
+    return [row[3] for row in ranked[:limit]]
+
+
+def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
+    """The thread page's "Related questions": `similar_questions` for its title and tags, one
+    query either way.
+
+    Finding them scans titles, so the ids found are kept in the shared cache for
+    `RELATED_CACHE_SECONDS` and a cached list costs one primary-key query; that query takes
+    only visible questions, so one deleted meanwhile drops out at once, and titles are always
+    current. `question` must have its tags prefetched.
+    """
+    key = f"related:{question.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        found = similar_questions(question.title, exclude=question, limit=limit)
+        cache.set(key, [q.pk for q in found], RELATED_CACHE_SECONDS)
+        return found
+    if not ids:
+        return []
+    by_id = Question.objects.visible().defer("body", "body_html").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]

@@ -1,0 +1,60 @@
+"""Reads of a whole thread: the question and its answers with everything they carry.
+
+A thread joins tables from several apps (comments, votes, close votes), so its reads live here,
+above all of them, and the thread page and the JSON API share them.
+"""
+
+from django.db.models import Prefetch, Q
+
+from answers.models import Answer
+from comments.selectors import with_comments
+from core import permissions
+from moderation.selectors import with_close_votes
+from questions.models import Question, Tag
+from votes.selectors import with_viewer_votes
+
+# Accepted first, then by score (highest first), then oldest first (the contract's order).
+ANSWER_ORDER = ("-is_accepted", "-score", "created_at", "id")
+
+
+def thread_questions(viewer):
+    """Questions with what the thread page shows of them: author, category, duplicate target,
+    tags by name, visible comments, the viewer's vote and the close votes. Four queries for one
+    question, however many comments and tags it has."""
+    questions = Question.objects.select_related(
+        "author", "category", "duplicate_of"
+    ).prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+    return with_close_votes(with_viewer_votes(with_comments(questions), viewer), viewer)
+
+
+def thread_answers(question, viewer):
+    """The answers `viewer` may see on `question`'s thread, in thread order, with their visible
+    comments and the viewer's votes: public ones, plus the viewer's own deleted or hidden ones,
+    and every answer for moderators. Each answer's `question` is the one given: no query per
+    answer."""
+    answers = with_viewer_votes(
+        with_comments(question.answers.select_related("author")), viewer
+    ).order_by(*ANSWER_ORDER)
+    if not permissions.is_moderator(viewer):
+        visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+        if viewer.is_authenticated:
+            visible |= Q(author=viewer)
+        answers = answers.filter(visible)
+    answers = list(answers)
+    for answer in answers:
+        answer.question = question
+    return answers
+
+
+def public_thread(pk):
+    """A visible question with its visible answers (as `visible_answers`) and comments, for
+    readers who are nobody in particular (the API)."""
+    answers = with_comments(Answer.objects.visible().select_related("author")).order_by(
+        *ANSWER_ORDER
+    )
+    questions = with_comments(
+        Question.objects.visible()
+        .select_related("author", "category")
+        .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+    ).prefetch_related(Prefetch("answers", answers, to_attr="visible_answers"))
+    return questions.get(pk=pk)

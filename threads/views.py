@@ -1,0 +1,119 @@
+"""The thread page, which shows everything a question carries, and the ask page."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core import permissions
+from core.protection import protect_form
+from core.ratelimits import limit
+from moderation import close_votes
+from questions import services
+from questions.forms import BodyForm, QuestionForm
+from questions.models import CloseReason
+from search.similar import related_questions
+from search.views import similar_to_form
+
+from . import selectors
+
+RELATED_LIMIT = 5
+
+
+def qa_page_json_ld(request, question, answers) -> str:
+    """schema.org QAPage for a thread, escaped for a <script> element."""
+
+    def person(user):
+        url = request.build_absolute_uri(user.get_absolute_url())
+        return {"@type": "Person", "name": user.username, "url": url}
+
+    def answer_ld(answer):
+        return {
+            "@type": "Answer",
+            "text": answer.body,
+            "dateCreated": answer.created_at.isoformat(),
+            "upvoteCount": answer.score,
+            "url": request.build_absolute_uri(answer.get_absolute_url()),
+            "author": person(answer.author),
+        }
+
+    visible = [a for a in answers if not (a.is_deleted or a.is_hidden)]
+    accepted = [a for a in visible if a.is_accepted]
+    main = {
+        "@type": "Question",
+        "name": question.title,
+        "text": question.body,
+        "answerCount": len(visible),
+        "upvoteCount": question.score,
+        "dateCreated": question.created_at.isoformat(),
+        "author": person(question.author),
+        "url": request.build_absolute_uri(question.get_absolute_url()),
+    }
+    if accepted:
+        main["acceptedAnswer"] = answer_ld(accepted[0])
+    suggested = [answer_ld(a) for a in visible if not a.is_accepted]
+    if suggested:
+        main["suggestedAnswer"] = suggested
+    data = {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": main}
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@require_safe
+def question_detail(request, pk, slug=None):
+    question = get_object_or_404(selectors.thread_questions(request.user), pk=pk)
+    if not permissions.can_view(request.user, question):
+        raise Http404(_("This question was deleted."))
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    answers = selectors.thread_answers(question, request.user)
+    answer_form = BodyForm()
+    answer_form.fields["body"].label = _("Your answer")
+    context = {
+        "question": question,
+        "answers": answers,
+        "related_questions": related_questions(question, limit=RELATED_LIMIT),
+        "answer_form": answer_form,
+        "close_reasons": CloseReason.choices,
+        "close_votes_needed": close_votes.needed(),
+        "json_ld": qa_page_json_ld(request, question, answers),
+        "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
+    }
+    return render(request, "questions/question_detail.html", context)
+
+
+def _is_similar_check(request) -> bool:
+    return "check_similar" in request.POST
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@protect_form(unless=_is_similar_check)
+@limit("ask", unless=_is_similar_check)
+def ask(request):
+    permissions.check(permissions.ask_refusal(request.user))
+    if _is_similar_check(request):
+        # The no-JavaScript "Check for similar questions" step: the form again, as typed, with
+        # the list; nothing saved, no errors shown yet.
+        form = QuestionForm(initial=request.POST.dict())
+        context = {"form": form, **similar_to_form(request)}
+        return render(request, "questions/question_form.html", context)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            question = services.ask_question(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                category=data["category"],
+            )
+            messages.success(request, _("Your question is posted."))
+            return redirect(question)
+        return render(request, "questions/question_form.html", {"form": form}, status=400)
+    return render(request, "questions/question_form.html", {"form": form})
