@@ -46,6 +46,11 @@ def render_post(text: str) -> str:
     return _clean(_post_md.render(text or ""), _POST_TAGS)
 
 
+def clean_post_html(html: str) -> str:
+    """Sanitize HTML written elsewhere (an imported post) exactly as a rendered post is."""
+    return _clean(html or "", _POST_TAGS)
+
+
 def render_comment(text: str) -> str:
     """Render a comment: inline Markdown only (links, code, emphasis), one paragraph."""
     html = _clean(_comment_md.render(text or ""), _COMMENT_TAGS | {"p", "br"})

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "profiles",
     "api",
     "demo",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "jokesite.middleware.RateLimitMiddleware",
+    # Turns a 404 for an imported site's old post URL into a 301 to where the post went.
+    "exchange.middleware.OldLinkRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "jokesite.urls"

@@ -337,6 +337,15 @@ def worth(user_id: int) -> int:
     )
 
 
+def worth_of(user_ids: Iterable[int]) -> Counter:
+    """`worth` for many members at once (a bulk import): four queries, whatever their number."""
+    ids = list(user_ids)
+    total: Counter = Counter()
+    for counter in (_received(None, ids), _downvote_costs(ids), _accepted(ids), _accepter(ids)):
+        total.update(counter)
+    return total
+
+
 @transaction.atomic
 def recount(user_id: int, *, fix: bool = True) -> Recount:
     """Check one member's ledger against the votes and accepts, and their total against the
