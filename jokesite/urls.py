@@ -73,6 +73,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
 ]
 if settings.JOKESITE_BENCH_FLOOR:  # the benchmark's bare view (demo/views.py), off by default

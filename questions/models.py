@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TITLE_MAX, Post, PostQuerySet
@@ -84,6 +85,16 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:category", kwargs={"slug": self.slug})
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language when the catalogue has it ("Mood Talk" is 心情
+        闲聊), else as stored."""
+        return gettext(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class Tag(models.Model):
