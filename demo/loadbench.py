@@ -310,7 +310,7 @@ class Loader:
             User,
             ["id", "password", "username", "email", "first_name", "last_name", "is_superuser",
              "is_staff", "is_active", "date_joined", "reputation", "about",
-             "suspension_reason"],
+             "suspension_reason", "display_name", "avatar_style", "theme"],
         )  # fmt: skip
         self.tags = Table(Tag, ["id", "name", "description", "created_at"])
         post = ["id", "author_id", "body", "body_html", "score", "comment_count", "created_at"]
@@ -419,7 +419,7 @@ class Loader:
             joined = self.start + timedelta(seconds=rng.random() * YEARS * 365 * 86400 * 0.5)
             self.users.add(
                 (pk, "!", f"member{pk}", f"member{pk}@example.com", "", "", False, False, True,
-                 joined, 1, "", "")
+                 joined, 1, "", "", "", get_user_model().avatar_style.field.default, "")
             )  # fmt: skip
         self.users.flush()
         self.user_ids = list(range(first, first + self.n_users))

@@ -114,7 +114,8 @@ def allauth_retry_after(request) -> int:
 def too_many_requests(request):
     """allauth's 429 (`handler429` in the root URLconf): our page, with `Retry-After`."""
     retry_after = allauth_retry_after(request)
-    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    context = {"retry_after": retry_after, "retry_minutes": -(-retry_after // 60)}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
