@@ -5,6 +5,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Theme(models.TextChoices):
+    """A member's colours: their device's setting (prefers-color-scheme) unless they chose."""
+
+    AUTO = "", _("Like my device")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
+class AvatarStyle(models.TextChoices):
+    """How the avatar generated from the username looks; both are drawn by the site itself."""
+
+    INITIAL = "initial", _("Initial on a colour")
+    PATTERN = "pattern", _("Pattern")
+
+
 class User(AbstractUser):
     """A member.
 
@@ -15,6 +30,16 @@ class User(AbstractUser):
 
     reputation = models.IntegerField(_("reputation"), default=1)
     about = models.TextField(_("about me"), blank=True, max_length=3000)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=50,
+        blank=True,
+        help_text=_("Shown beside your username; leave it empty to show the username only."),
+    )
+    avatar_style = models.CharField(
+        _("avatar"), max_length=10, choices=AvatarStyle, default=AvatarStyle.INITIAL
+    )
+    theme = models.CharField(_("colours"), max_length=5, choices=Theme, blank=True)
     # A suspended member reads but does not write. Set and cleared by
     # `moderation.services.suspend_user` / `lift_suspension`, which log who did it and why;
     # `suspended_until` null while `suspended_at` is set means until a moderator lifts it.
@@ -31,6 +56,11 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def shown_name(self) -> str:
+        """The display name when the member set one, else the username."""
+        return self.display_name or self.username
 
     @property
     def is_suspended(self) -> bool:

@@ -3,7 +3,7 @@
 Creates a scratch SQLite database (in a temporary folder), posts questions whose bodies stress
 a line diff, and times GET /questions/<id>/revisions/ through Django's test client: the first
 view (every diff computed) and the next (diffs from the cache). Also times the diff alone
-(questions/diffs.py) and, with --ndiff, `difflib.ndiff` on the same text for comparison
+(revisions/diffs.py) and, with --ndiff, `difflib.ndiff` on the same text for comparison
 (slow: tens of seconds).
 
     DJANGO_DEBUG=1 .venv/bin/python bench/revisions_bench.py [--ndiff]
@@ -62,7 +62,8 @@ def main() -> None:
 
     from accounts.models import User
     from questions import services
-    from questions.diffs import line_diff
+    from revisions.diffs import line_diff
+    from revisions.services import edit_post
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -74,9 +75,7 @@ def main() -> None:
         question = services.ask_question(
             author=author, title=f"Benchmark question: {name}", body=old, tags=["bench"]
         )
-        services.edit_post(
-            editor=author, post=question, body=new, title=question.title, tags=["bench"]
-        )
+        edit_post(editor=author, post=question, body=new, title=question.title, tags=["bench"])
         started = time.perf_counter()
         diff = line_diff(old, new)
         diff_ms = (time.perf_counter() - started) * 1000

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_post
+from .textrules import BODY_MAX, BODY_MIN, COMMENT_MAX, COMMENT_MIN, TITLE_MAX, TITLE_MIN
 
-TITLE_MIN, TITLE_MAX = 15, 150
-BODY_MIN, BODY_MAX = 30, 30_000
-COMMENT_MIN, COMMENT_MAX = 15, 600
+__all__ = ["BODY_MAX", "BODY_MIN", "COMMENT_MAX", "COMMENT_MIN", "TITLE_MAX", "TITLE_MIN"]
 
 
 def exactly_one_post(name: str) -> models.CheckConstraint:

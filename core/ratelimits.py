@@ -36,28 +36,42 @@ def rate_for(group: str, request) -> str:
 
 def limit(group: str, *, unless=None):
     """Limit POSTs to a view per member (per IP address for anonymous requests). A request for
-    which `unless(request)` is true is neither limited nor counted (a form's preview step)."""
+    which `unless(request)` is true is neither limited nor counted (a form's preview step).
+
+    Only what went through counts: the count is read first (a request over the limit gets
+    429), and raised only when the view answered below 400. An invalid form (400), a refusal
+    (403, 404) or an error adds nothing, so a member who fixes a too-short title is not locked
+    out by their own attempts. Requests running at the same moment may each see the count
+    below the limit: the limit can be passed by as many requests as arrive together.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if unless is not None and unless(request):
                 return view(request, *args, **kwargs)
-            usage = get_usage(
-                request,
-                group=group,
-                key="user_or_ip",
-                rate=rate_for,
-                method="POST",
-                increment=True,
-            )
-            if usage and usage["should_limit"]:
+            usage = _usage(request, group, increment=False)
+            if usage and usage["count"] >= usage["limit"]:
                 raise RateLimited(usage["time_left"])
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if response.status_code < 400:
+                _usage(request, group, increment=True)
+            return response
 
         return wrapped
 
     return decorator
+
+
+def _usage(request, group: str, *, increment: bool):
+    return get_usage(
+        request,
+        group=group,
+        key="user_or_ip",
+        rate=rate_for,
+        method="POST",
+        increment=increment,
+    )
 
 
 def limit_reads(group: str):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import textrules
+
 from .models import FlagReason
 
 
@@ -16,6 +18,6 @@ class FlagForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("details", "").strip():
+        if cleaned.get("reason") == FlagReason.OTHER and textrules.is_blank(cleaned.get("details")):
             self.add_error("details", _("Tell the moderators what is wrong."))
         return cleaned

@@ -54,7 +54,9 @@ class RateLimitMiddleware:
             body = {"error": "rate_limited", "retry_after": exception.retry_after}
             response = JsonResponse(body, status=429)
         else:
-            context = {"retry_after": exception.retry_after}
+            seconds = exception.retry_after
+            # Waits of a minute or more read as minutes, rounded up ("38 minutes", not "2251").
+            context = {"retry_after": seconds, "retry_minutes": -(-seconds // 60)}
             response = render(request, "429.html", context, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response

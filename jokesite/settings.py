@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # The project's apps, bottom layer first (the layers contract in pyproject.toml).
+    "pagecache",  # the anonymous page cache: depends on no app, any may write
     "core",
     "accounts",
     "questions",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "jokesite.middleware.RateLimitMiddleware",
     # Turns a 404 for an imported site's old post URL into a 301 to where the post went.
     "exchange.middleware.OldLinkRedirectMiddleware",
+    "pagecache.middleware.AnonymousPageCacheMiddleware",  # last: needs the user and language
 ]
 
 ROOT_URLCONF = "jokesite.urls"
@@ -150,6 +152,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous pages are served from this cache (pagecache/), for at most this many seconds (0 turns
+# it off); any write anywhere makes every cached page out of date at once, so the time only
+# bounds how long relative dates ("3 hours ago") lag and what a cache outage can leave stale.
+JOKESITE_PAGE_CACHE = "default"
+JOKESITE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Never cached: forms with per-visitor tokens (accounts), the admin, JSON, members' own pages.
+JOKESITE_PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/api/", "/inbox/", "/settings/", "/review/",
+                            "/notifications/", "/healthz", "/bench/"]  # fmt: skip
+# Writes to these tables change no page a visitor sees, so they leave the cached pages alone.
+JOKESITE_PAGE_CACHE_IGNORED_TABLES = ["django_session", "django_tasks_database",
+                                      "notifications_notification", "notifications_emailpref",
+                                      "account_emailconfirmation", "django_admin_log"]  # fmt: skip
 
 # Sessions live in the database only: a cache that restarts, or misses a logout while it is
 # down and then comes back, must not sign anyone out or in again.
@@ -296,6 +311,9 @@ JOKESITE_FORM_MIN_SECONDS = 3
 JOKESITE_FORM_MAX_AGE = 24 * 60 * 60
 # How long a submitted form's token is remembered, so a second submit of it posts nothing.
 JOKESITE_FORM_TOKEN_TTL = 10 * 60
+
+# The benchmark's floor page, /bench/floor/<bytes>/ (demo/views.py): only `bench/run` sets it.
+JOKESITE_BENCH_FLOOR = env_bool("JOKESITE_BENCH_FLOOR", False)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

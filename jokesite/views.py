@@ -1,12 +1,13 @@
 from allauth.account import app_settings as account_settings
 from allauth.core.internal.ratelimit import parse_rates
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import check_for_language
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
@@ -113,6 +114,16 @@ def allauth_retry_after(request) -> int:
 def too_many_requests(request):
     """allauth's 429 (`handler429` in the root URLconf): our page, with `Retry-After`."""
     retry_after = allauth_retry_after(request)
-    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    context = {"retry_after": retry_after, "retry_minutes": -(-retry_after // 60)}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+@require_safe
+@cache_control(max_age=7 * 24 * 60 * 60, public=True)
+def favicon(request):
+    """/favicon.ico, where browsers and feed readers look without reading the page's <link>:
+    the site's icon (16, 32 and 48 px), answered here rather than by a redirect."""
+    path = settings.BASE_DIR / "static" / "icons" / "favicon.ico"
+    return HttpResponse(path.read_bytes(), content_type="image/x-icon")

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import textrules
+
 # Labels of the actions on a post that `core.signals.moderator_action` names (the kinds of
 # the moderation log); any other action is shown as it was sent.
 ACTION_LABELS = {
@@ -169,19 +171,18 @@ class Notification(models.Model):
         return text % {"actor": actor}
 
     def excerpt(self, length: int = 300) -> str:
-        """The Markdown source of the comment or answer (or reason) it is about, shortened;
-        nothing once that text was deleted or hidden by flags, so removed text does not linger
-        in inboxes and emails."""
+        """The plain text (no Markdown) of the comment or answer (or reason) it is about,
+        shortened; nothing once that text was deleted or hidden by flags, so removed text does
+        not linger in inboxes and emails."""
         if self.kind in (Kind.MODERATION, Kind.SUGGESTED_EDIT):
-            text = self.reason
+            text = " ".join(self.reason.split())
         elif self.target_is_removed:
             text = ""
         elif self.comment_id or self.answer_id or self.kind == Kind.MENTION:
-            text = self.target.body
+            text = textrules.plain_text(self.target)
         else:
             text = ""
-        text = " ".join(text.split())
-        return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+        return textrules.excerpt(text, length)
 
     @property
     def target(self):

@@ -1,19 +1,27 @@
 from datetime import UTC
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import themes
+from accounts.models import Theme
 from core import permissions
 from votes import reputation
 from votes.models import ReputationReason
 
 from . import charts
+from .forms import ProfileForm
 
 HISTORY_DAYS = 90
 RECENT_EVENTS = 20
@@ -148,3 +156,43 @@ def privileges(request):
         "is_moderator": permissions.is_moderator(user),
     }
     return render(request, "accounts/privileges.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request):
+    """The member's own profile: display name, about, avatar, colours."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.save()
+            messages.success(request, _("Your profile is saved."))
+            response = redirect(user)
+            themes.remember(response, user.theme)
+            return response
+        return render(request, "accounts/profile_form.html", {"form": form}, status=400)
+    return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@csrf_exempt
+@require_POST
+def set_theme(request):
+    """Light, dark or the device's setting, from the toggle every page carries (a plain form,
+    no JavaScript needed): saved on the member's account and in a cookie, then back to `next`.
+
+    Like choosing a language, it needs no CSRF token, so anonymous pages carry none; a forged
+    POST can change no more than the colours.
+    """
+    theme = request.POST.get("theme", "")
+    if theme not in Theme.values:
+        return HttpResponseBadRequest(_("Unknown theme."))
+    if request.user.is_authenticated and request.user.theme != theme:
+        request.user.theme = theme
+        request.user.save(update_fields=["theme"])
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = redirect(target if safe else "/")
+    themes.remember(response, theme)
+    return response

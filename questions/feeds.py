@@ -79,11 +79,11 @@ class CategoryQuestionsFeed(QuestionsFeed):
         return obj.questions.all()
 
     def title(self, obj):
-        return _("jokesite: %(category)s") % {"category": obj.name}
+        return _("jokesite: %(category)s") % {"category": obj.shown_name}
 
     def subtitle(self, obj):
         return obj.description or _("The newest questions in %(category)s.") % {
-            "category": obj.name
+            "category": obj.shown_name
         }
 
     def link(self, obj):

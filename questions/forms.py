@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.models import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
-from core.text import strip_bidi_controls, visible_length
+from core import textrules
 from questions import services
 from questions.models import TAG_MAX_LENGTH, TAGS_MAX, TAGS_MIN, Category
 
@@ -13,43 +12,35 @@ _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 
 
 def _collapse(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(textrules.strip_invisible_edges(value).split())
 
 
 class BodyForm(forms.Form):
-    """A Markdown body; lengths are counted in characters, so Chinese text works."""
+    """A Markdown body, checked by the text rules (a CJK character counts as two)."""
 
-    body = forms.CharField(
+    body = textrules.RuleField(
+        rule=textrules.BODY,
         label=_("Body"),
-        min_length=BODY_MIN,
-        max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: **bold**, *italic*, `code`, [links](https://example.com)."),
         strip=False,  # leading spaces are Markdown: a body may open with an indented code block
     )
 
     def clean_body(self):
-        body = _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
-        if not visible_length(body):
-            raise forms.ValidationError(self.fields["body"].error_messages["required"], "required")
-        if visible_length(body) < BODY_MIN:
-            raise forms.ValidationError(
-                _("Write at least %(n)d characters.") % {"n": BODY_MIN}, code="min_length"
-            )
-        return body
+        return _LEADING_BLANK_LINES.sub("", self.cleaned_data["body"]).rstrip()
 
 
 class QuestionForm(BodyForm):
-    title = forms.CharField(
+    title = textrules.RuleField(
+        rule=textrules.TITLE,
         label=_("Title"),
-        min_length=TITLE_MIN,
-        max_length=TITLE_MAX,
         help_text=_("Be specific, as if you were asking another person."),
     )
     body = BodyForm.base_fields["body"]
     tags = forms.CharField(
         label=_("Tags"),
         max_length=250,
+        error_messages={"required": _("Add at least one tag.")},
         help_text=_("1 to 5 tags, separated by spaces, for example: payments banks."),
     )
     category = forms.ModelChoiceField(
@@ -63,15 +54,7 @@ class QuestionForm(BodyForm):
     field_order = ["title", "body", "tags", "category"]
 
     def clean_title(self):
-        title = _collapse(strip_bidi_controls(self.cleaned_data["title"]))
-        if not visible_length(title):
-            raise forms.ValidationError(self.fields["title"].error_messages["required"], "required")
-        if visible_length(title) < TITLE_MIN:
-            raise forms.ValidationError(
-                _("Write a title of at least %(n)d characters.") % {"n": TITLE_MIN},
-                code="min_length",
-            )
-        return title
+        return _collapse(textrules.strip_bidi_controls(self.cleaned_data["title"]))
 
     def clean_tags(self):
         # A synonym is stored as its tag, so "js javascript" is one tag, and an edit that only

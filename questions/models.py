@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TITLE_MAX, Post, PostQuerySet
@@ -85,6 +86,16 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("questions:category", kwargs={"slug": self.slug})
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language when the catalogue has it ("Mood Talk" is 心情
+        闲聊), else as stored."""
+        return gettext(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description) if self.description else ""
+
 
 class Tag(models.Model):
     name = models.CharField(
@@ -136,6 +147,9 @@ class TagSynonym(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:tag", kwargs={"name": self.name})
+
+
+VISIBLE = Q(deleted_at__isnull=True, hidden_at__isnull=True)  # PostQuerySet.visible()
 
 
 class CloseReason(models.TextChoices):
@@ -227,6 +241,16 @@ class Question(Post):
             models.Index(fields=["-last_activity_at", "-id"], name="question_active_idx"),
             models.Index(fields=["-created_at", "-id"], name="question_newest_idx"),
             models.Index(fields=["-score", "-id"], name="question_votes_idx"),
+            # The same orders over visible questions only: a list page's ids are read from
+            # these alone (questions.listing), however deep the page.
+            *(
+                models.Index(fields=[field, "-id"], condition=VISIBLE, name=f"question_{n}_vis")
+                for field, n in (
+                    ("-last_activity_at", "active"),
+                    ("-created_at", "newest"),
+                    ("-score", "votes"),
+                )
+            ),  # fmt: skip
         ]
 
     def __str__(self):

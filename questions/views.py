@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core import seo
 
+from .listing import ListPaginator
 from .models import (
     LIST_ORDERS,
     LIST_PAGE_SIZE,
@@ -39,7 +40,8 @@ def question_listing(request, queryset, *, default_sort="active"):
     sort = request.GET.get("sort", default_sort)
     if sort not in SORTS:
         sort = default_sort
-    page = Paginator(queryset.for_listing(sort), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = ListPaginator(queryset.for_listing(sort), LIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
     context["canonical_url"] = seo.listing_canonical_url(request, context, default_sort)
     context["title_suffix"] = seo.listing_title_suffix(context, default_sort, SORT_NAMES)

@@ -53,6 +53,17 @@ def _vector(title: Document, tags: Document, body: Document) -> RawSQL:
     return RawSQL(VECTOR_SQL, params, output_field=SearchVectorField())
 
 
+TITLE_VECTOR_SQL = f"to_tsvector('{WORDS_CONFIG}', %s) || to_tsvector('{CJK_CONFIG}', %s)"
+
+
+def _title_vector(fields: dict, title: Document) -> dict:
+    """PostgreSQL: `title_vector` of a question's entry (answers have none)."""
+    if fields["kind"] != "question":
+        return {}
+    vector = RawSQL(TITLE_VECTOR_SQL, [title.words, title.cjk], output_field=SearchVectorField())
+    return {"title_vector": vector}
+
+
 def _is_public(post) -> bool:
     """Shown on public pages: neither soft-deleted nor hidden by flags (PostQuerySet.visible)."""
     return post.deleted_at is None and post.hidden_at is None
@@ -129,6 +140,7 @@ def _save(SearchEntry, fields: dict, docs: tuple) -> None:
     values = dict(fields)
     if connection.vendor == "postgresql":
         values["vector"] = _vector(*docs)
+        values.update(_title_vector(fields, docs[0]))
     entry_id = SearchEntry.objects.filter(**key).values_list("pk", flat=True).first()
     if entry_id:
         SearchEntry.objects.filter(pk=entry_id).update(**values)
@@ -221,7 +233,10 @@ def _index_questions(Question, Answer, SearchEntry, ids: list[int]) -> int:
     SearchEntry.objects.filter(question_id__in=ids).delete()
     postgres = connection.vendor == "postgresql"
     entries = [
-        SearchEntry(**fields, **({"vector": _vector(*docs)} if postgres else {}))
+        SearchEntry(
+            **fields,
+            **({"vector": _vector(*docs), **_title_vector(fields, docs[0])} if postgres else {}),
+        )
         for fields, docs in built
     ]
     SearchEntry.objects.bulk_create(entries)

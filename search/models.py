@@ -43,6 +43,10 @@ class SearchEntry(models.Model):
     # PostgreSQL only (the column is unused on SQLite). Its GIN index is made by a migration
     # on PostgreSQL only, which is why it is not declared in Meta.indexes.
     vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL, questions only: the title alone (words and CJK tokens), with a GIN index of
+    # its own (made by a migration), so similar and related questions find titles holding a
+    # term without reading the bodies' tokens (search.similar).
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         db_table = "questions_searchentry"  # made by `questions`; the table kept its name

@@ -21,10 +21,15 @@ import re
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from questions.models import Question, Tag
+from questions.models import Question, Tag, TagSynonym
+
+from .index import CJK_CONFIG, WORDS_CONFIG
+from .models import SearchEntry
 
 PER_SOURCE = 40
 RELATED_CACHE_SECONDS = 600
@@ -115,19 +120,10 @@ def similar_questions(
         .annotate(n=Count("tag_id", distinct=True))
         .values("n")
     )
-    # Each source is bounded on its own (the newest matches), so the work stays small however
-    # common a word or a tag is: at most PER_SOURCE rows per term and for the tags.
-    newest_tagged = (
-        links.filter(question__deleted_at__isnull=True)
-        .order_by("-question_id")
-        .values("question_id")[:PER_SOURCE]
-    )
-    sources = Q(pk__in=newest_tagged)
-    for term in _query_terms(terms):
-        # CJK has no case: a plain LIKE spares PostgreSQL an UPPER() of every title.
-        lookup = "title__contains" if _CJK_RE.match(term) else "title__icontains"
-        matching = visible.filter(**{lookup: term}).order_by("-pk").values("pk")
-        sources |= Q(pk__in=matching[:PER_SOURCE])
+    if connection.vendor == "postgresql":
+        sources = _indexed_sources(terms, tag_ids, tag_names)
+    else:
+        sources = _scanned_sources(visible, links, terms)
 
     candidates = (
         visible.filter(sources)
@@ -147,6 +143,78 @@ def similar_questions(
             ranked.append((relevance, question.score, question.last_activity_at, question))
     ranked.sort(key=lambda row: row[:3], reverse=True)
     return [row[3] for row in ranked[:limit]]
+
+
+def _scanned_sources(visible, links, terms: list[str]) -> Q:
+    """Candidates on SQLite (development): the newest `PER_SOURCE` sharing a tag and, per
+    term, the newest `PER_SOURCE` whose title contains it, found by scanning titles."""
+    newest_tagged = (
+        links.filter(question__deleted_at__isnull=True)
+        .order_by("-question_id")
+        .values("question_id")[:PER_SOURCE]
+    )
+    sources = Q(pk__in=newest_tagged)
+    for term in _query_terms(terms):
+        # CJK has no case: a plain LIKE spares the database an UPPER() of every title.
+        lookup = "title__contains" if _CJK_RE.match(term) else "title__icontains"
+        matching = visible.filter(**{lookup: term}).order_by("-pk").values("pk")
+        sources |= Q(pk__in=matching[:PER_SOURCE])
+    return sources
+
+
+def _tsquery(term: str) -> tuple[str, str] | None:
+    """(configuration, tsquery) matching `term` in a title vector, as `search.index`
+    tokenized it: stemmed words, CJK bigrams (a lone character is the last of a run, so it
+    matches as a prefix)."""
+    if _CJK_RE.match(term):
+        return CJK_CONFIG, f"{term}:*" if len(term) == 1 else term
+    word = re.sub(r"[^\w]|_", "", term)  # only letters and digits reach the tsquery syntax
+    return (WORDS_CONFIG, word) if word else None
+
+
+def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) -> Q:
+    """Candidates on PostgreSQL, through indexes only, so the cost does not grow with the site:
+    per tag the `PER_SOURCE` newest questions (the (tag, question) index, read backwards), and
+    per term up to `PER_SOURCE` questions whose title holds it (the GIN index of the search
+    entries' title vectors; a rare term yields all its titles, a common one any few, which
+    rank low anyway). One UNION, so the questions are then read by primary key."""
+    parts: list[str] = []
+    params: list = []
+    if tag_ids or tag_names:
+        # Only the conditions that apply, so the planner expects as few tags as there are.
+        which, which_params = [], []
+        if tag_ids:
+            which.append("tag.id = ANY(%s)")
+            which_params.append(sorted(tag_ids))
+        if tag_names:
+            which.append(
+                f"""(tag.name = ANY(%s) OR tag.id IN (
+                    SELECT synonym.tag_id FROM {TagSynonym._meta.db_table} synonym
+                    WHERE synonym.name = ANY(%s)))"""
+            )
+            which_params += [list(tag_names), list(tag_names)]
+        parts.append(
+            f"""(SELECT newest.question_id FROM {Tag._meta.db_table} tag
+                CROSS JOIN LATERAL (
+                    SELECT link.question_id FROM {Question.tags.through._meta.db_table} link
+                    WHERE link.tag_id = tag.id ORDER BY link.question_id DESC LIMIT %s
+                ) newest
+                WHERE {" OR ".join(which)})"""
+        )
+        params += [PER_SOURCE, *which_params]
+    for term in _query_terms(terms):
+        if query := _tsquery(term):
+            parts.append(
+                f"""(SELECT entry.question_id FROM {SearchEntry._meta.db_table} entry
+                    WHERE entry.title_vector @@ to_tsquery(%s::regconfig, %s)
+                    AND entry.is_visible LIMIT %s)"""
+            )
+            params += [*query, PER_SOURCE]
+    if not parts:
+        return Q(pk__in=[])
+    # The LIMIT (never reached) tells the planner how few rows to expect: primary-key lookups.
+    union = f"SELECT question_id FROM ({' UNION '.join(parts)}) candidate LIMIT %s"
+    return Q(pk__in=RawSQL(union, [*params, PER_SOURCE * (len(parts) + len(tag_ids) + 5)]))
 
 
 def related_questions(question: Question, *, limit: int = 5) -> list[Question]:

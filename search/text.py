@@ -175,6 +175,12 @@ def _stem(word: str) -> str:
     return word
 
 
+def _match_char(ch: str) -> str:
+    """`ch` as the query sees it (NFKC, accents folded) when that is one character, else `ch`."""
+    normal = unicodedata.normalize("NFKC", ch)
+    return _fold_char(normal) if len(normal) == 1 else ch
+
+
 def _fold_char(ch: str) -> str:
     if ch.isascii() or CJK_RUN.match(ch):
         return ch
@@ -207,9 +213,11 @@ def highlight(text: str, pattern: re.Pattern | None, *, length: int = 0) -> str:
     With `length`, only a window of about that many characters is kept, starting a little
     before the first match (or at the start), with … where text was cut.
     """
-    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
-    # Matched on a same-length accent-folded copy (cafe marks café), cut from the original.
-    folded = "".join(_fold_char(ch) for ch in text)
+    text = " ".join((text or "").split())
+    # Matched on a same-length folded copy (cafe marks café, ＡＢＣ marks abc), cut from the
+    # original, so the reader sees the text as written: NFKC over the whole text turned Chinese
+    # full-width punctuation (：，？) into ASCII in the snippets.
+    folded = "".join(_match_char(ch) for ch in text)
     matches = list(pattern.finditer(folded)) if pattern else []
     start, end = 0, len(text)
     if length and len(text) > length:

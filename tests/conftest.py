@@ -13,7 +13,9 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "jokesite" / "locale"
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     """MD5 hashing for speed, plain static storage (no manifest), no rate limits and no robot
-    checks on forms, background tasks run at once, a clean cache per test."""
+    checks on forms, background tasks run at once, a clean cache per test, no page cache
+    (tests/pagecache turns it on: a test's writes never commit, so they never move the
+    version)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -22,6 +24,7 @@ def _fast_and_isolated(settings):
     settings.RATELIMIT_ENABLE = False  # tests/core/test_ratelimits.py turns it on
     settings.JOKESITE_FORM_PROTECTION = False  # tests/test_protection.py turns it on
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOKESITE_PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

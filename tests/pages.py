@@ -51,15 +51,18 @@ _SCRIPT_TYPES = {"application/ld+json"}
 
 def unsafe_markup(page) -> list[str]:
     """What in a response or an HTML string could run script: inline scripts other than
-    JSON-LD, event handler attributes, `javascript:`/`data:` URLs, frames and objects. Empty when
-    the markup is safe. Text that merely reads like markup (escaped) is not markup."""
+    JSON-LD, event handler attributes, `javascript:`/`data:` URLs, frames, objects and SVG other
+    than the site's avatars and icons. Empty when the markup is safe. Text that merely reads
+    like markup (escaped) is not markup."""
     parser = _Collector()
     parser.feed(page if isinstance(page, str) else page.content.decode())
     found = []
     for tag, attrs in parser.elements:
         if tag == "script" and not attrs.get("src") and attrs.get("type") not in _SCRIPT_TYPES:
             found.append(f"<script> {attrs}")
-        if tag in {"iframe", "object", "embed", "svg", "math", "style", "base"}:
+        if tag == "svg" and ("data-avatar" in attrs or "data-icon" in attrs):
+            pass  # the site's own avatars (accounts/avatars.py) and icons; attributes checked
+        elif tag in {"iframe", "object", "embed", "svg", "math", "style", "base"}:
             found.append(f"<{tag}>")
         for name, value in attrs.items():
             if name.startswith("on") or name == "style":

@@ -98,6 +98,8 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
         "revisions": (asker, f"/questions/{question.pk}/revisions/"),
         "inbox": (asker, "/inbox/"),
         "email-settings": (asker, "/settings/notifications/"),
+        "edit-profile": (asker, "/settings/profile/"),
+        "own-profile": (asker, asker.get_absolute_url()),
     }
     pages = {}
     for name, url in public.items():

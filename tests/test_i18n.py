@@ -290,7 +290,9 @@ def test_home_page_in_chinese(zh):
     assert ">登录</a>" in page and ">注册</a>" in page  # the header, signed out
     assert "<strong>1</strong> 个回答" in page
     assert 'aria-current="page" class="active">\n      活跃' in page  # the sort tabs
-    assert "活跃于 3小时之前" in page  # naturaltime, translated by Django
+    assert (
+        "活跃于 3 小时前" in page
+    )  # naturaltime, worded as jokesite/translation_overrides.py says
 
 
 def test_thread_page_in_chinese(zh):
@@ -326,9 +328,11 @@ def test_ask_form_labels_help_and_errors_in_chinese(zh):
     assert response.status_code == 400
     page = text_of(response)
     assert "请修正以下问题；尚未保存任何内容。" in page
-    assert "这个字段是必填项。" in page  # Django's own message, from Django's catalogue
+    assert "请写下正文。" in page  # the text rules' own sentence, not Django's generic one
     assert "请至少添加一个标签。" in page  # ours
-    assert "至少" in response.context["form"].errors["title"][0]  # a length error, in Chinese
+    title_errors = response.context["form"].errors["title"]
+    assert title_errors == ["标题至少要写 15 个字符（一个汉字算两个）。"]
+    assert "确保" not in page
 
 
 def test_messages_and_permission_explanations_in_chinese(zh):
@@ -364,14 +368,43 @@ def test_error_pages_in_chinese(zh):
 
 
 def test_allauth_pages_in_chinese(zh):
-    """allauth's strings come from allauth's own zh_Hans catalogue, in our layout."""
+    """allauth's strings come from allauth's own zh_Hans catalogue, in our layout, said the
+    site's way: 你 (not 您), full-width punctuation, and the login field, page and button each
+    with its own words."""
     page = text_of(zh.get("/accounts/signup/"))
-    assert re.search(r"<h1>\s*注册\s*</h1>", page)
-    for text in ["用户名", "密码", "电子邮件", "此栏请留空", ">问题</a>"]:
+    assert re.search(r"<h1>\s*注册账号\s*</h1>", page)
+    for text in ["用户名", "密码", "电子邮件", "此栏请留空", ">问题</a>", "请<a", "登录</a>。"]:
         assert text in page, text
+    assert re.search(r"<button[^>]*>\s*注册\s*</button>", page)
     page = text_of(zh.get("/accounts/login/"))
-    assert re.search(r"<h1>\s*登录\s*</h1>", page)
+    assert re.search(r"<h1>\s*登录账号\s*</h1>", page)
+    assert re.search(r"<button[^>]*>\s*登录\s*</button>", page)
+    assert 'placeholder="用户名或邮箱"' in page or ">用户名或邮箱" in page
     assert "忘记密码" in page
+    assert "您" not in page
+    response = zh.post("/accounts/signup/", {"username": "abc", "password1": "1", "password2": "1"})
+    assert "密码太短，至少需要 8 个字符。" in text_of(response)
+    assert "too short" not in text_of(response)
+
+
+def test_allauth_pages_use_the_sites_words_in_english(client):
+    page = text_of(client.get("/accounts/login/"))
+    assert re.search(r"<h1>\s*Log in\s*</h1>", page)
+    assert re.search(r"<button[^>]*>\s*Log in\s*</button>", page)
+    assert "Sign In" not in page
+    page = text_of(client.get("/accounts/signup/"))
+    assert re.search(r"<h1>\s*Sign up\s*</h1>", page)
+    assert "Sign Up" not in page
+
+
+def test_months_and_days_ago_read_naturally_in_chinese(compiled_translations):
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+
+    with translation.override("zh-hans"):
+        month = naturaltime(timezone.now() - timedelta(days=31)).replace("\xa0", " ")
+        days = naturaltime(timezone.now() - timedelta(days=3)).replace("\xa0", " ")
+    assert month == "1 个月前"
+    assert days == "3 天前"
 
 
 def test_admin_labels_of_our_models_in_chinese(zh):
@@ -577,3 +610,19 @@ def test_dates_and_numbers_are_localised(zh):
     assert 'data-reputation="12345">12,345</dd>' in page  # grouped by three, as 知乎 shows counts
     page = text_of(Client().get(member.get_absolute_url()))
     assert ">March 4, 2025</time>" in page and ">12,345</dd>" in page
+
+
+def test_the_demo_category_and_chart_dates_read_in_chinese(zh):
+    """ "Mood Talk" is translated on its own page and on its chips; months carry no leading zero,
+    so the reputation chart's 9月8日 sits beside 12月6日 as an equal."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    category = CategoryFactory(name="Mood Talk", slug="mood-talk")
+    QuestionFactory(category=category)
+    page = text_of(zh.get("/categories/mood-talk/"))
+    assert re.search(r"<h1>\s*心情闲聊\s*</h1>", page)
+    assert 'class="category" href="/categories/mood-talk/">心情闲聊</a>' in text_of(zh.get("/"))
+    with translation.override("zh-hans"):
+        assert date_format(date(2026, 9, 8), "MONTH_DAY_FORMAT") == "9月8日"

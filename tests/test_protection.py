@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from answers.models import Answer
@@ -380,3 +380,27 @@ def test_a_stamp_without_a_nonce_is_out_of_date(client, protected, launch_mode, 
         response = answer(client, question, {**fields, **ANSWER})
     assert response.status_code == 400
     assert Answer.objects.count() == 0
+
+
+def test_form_guard_tag_writes_what_the_guard_form_renders(monkeypatch):
+    """The tag writes the fields out by hand (for speed): exactly the widgets' HTML."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from core import protection
+    from core.templatetags import form_guard
+
+    monkeypatch.setattr(protection, "started_value", lambda user: "signed:time")
+    monkeypatch.setattr(form_guard, "started_value", lambda user: "signed:time")
+    monkeypatch.setattr(protection.secrets, "token_urlsafe", lambda n: "a-fixed-token-123")
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            tag = Template("{% load form_guard %}{% form_guard %}").render(
+                Context({"request": request})
+            )
+            form = "".join(str(field) for field in protection.GuardForm(None))
+            assert tag == form
+            assert 'name="form_token" value="a-fixed-token-123"' in tag

@@ -191,6 +191,14 @@ TABLE = {
     "sitemap_section": (lambda w: "/sitemap-questions.xml", set(), None),
     "robots_txt": (lambda w: "/robots.txt", set(), None),
     "healthz": (lambda w: "/healthz", set(), None),
+    "favicon": (lambda w: "/favicon.ico", set(), None),
+    # One's own profile and colours: any signed-in member, suspended or not (no post is written).
+    "accounts:edit_profile": (
+        lambda w: "/settings/profile/",
+        SIGNED_IN,
+        {"display_name": "A name", "about": "About me", "avatar_style": "initial"},
+    ),
+    "accounts:set_theme": (lambda w: "/settings/theme/", SIGNED_IN, {"theme": "dark"}),
 }
 
 

@@ -1,12 +1,9 @@
 """Template access to the permission rules: `{% if post|editable_by:user %}`."""
 
-import html
-
 from django import template
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from core import permissions
+from core import permissions, textrules
 
 register = template.Library()
 
@@ -61,7 +58,14 @@ def privilege_hint(privilege):
 def plaintext(value):
     """Rendered HTML as plain text, for meta descriptions: tags dropped, entities decoded (the
     template escapes the result once), whitespace collapsed."""
-    return " ".join(html.unescape(strip_tags(value or "")).split())
+    return textrules.html_to_plain(value)
+
+
+@register.filter
+def excerpt(post, length=180):
+    """A post's text as plain text (no Markdown, no HTML), cut to `length` characters: what
+    every list shows under a title (contract, "Text rules")."""
+    return textrules.excerpt(textrules.plain_text(post), int(length))
 
 
 @register.filter
@@ -124,3 +128,16 @@ def is_suspended(user):
 @register.filter
 def can_decide_review(user):
     return permissions.can_decide_review(user)
+
+
+@register.simple_tag
+def vote_refusal(user, post):
+    """Why `user` cannot vote on `post`, up first, then down: the sentence shown in words
+    under the post (a disabled button's `title` never reaches a touch screen), or "" when
+    both ways are open, for visitors (they get "Log in to vote") and on deleted posts (their
+    note says it)."""
+    if not user.is_authenticated or post.is_deleted:
+        return ""
+    if blocked := blocked_reason(user, post):
+        return blocked
+    return permissions.vote_refusal(user, post, 1) or permissions.vote_refusal(user, post, -1) or ""

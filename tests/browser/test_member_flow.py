@@ -27,19 +27,20 @@ def sign_up(page: Page, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign Up").click()
+    page.locator("main").get_by_role("button", name="Sign up").click()
     expect(page.locator(".site-header .me")).to_contain_text(username)
 
 
 def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Login").fill(username)
+    page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    page.locator("main").get_by_role("button", name="Log in").click()
     expect(page.locator(".site-header .me")).to_contain_text(username)
 
 
 def log_out(page: Page) -> None:
+    page.locator(".account-menu summary").click()  # the account menu, a <details>
     page.locator(".site-header").get_by_role("button", name="Log out").click()
     expect(page.locator(".site-header").get_by_role("link", name="Log in")).to_be_visible()
 

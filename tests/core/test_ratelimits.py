@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from questions.models import Question
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 from votes.models import Vote
 
@@ -66,3 +67,35 @@ def test_reading_is_never_limited(client, limits):
     question = QuestionFactory()
     for _ in range(10):
         assert client.get(question.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_refused_questions_do_not_count_toward_the_limit(client, limits, settings):
+    """A new member who sends a too-short title three times can still post the fixed one."""
+    settings.JOKESITE_RATE_LIMITS = {**settings.JOKESITE_RATE_LIMITS, "ask": ("6/h", "1/h")}
+    client.force_login(UserFactory())  # joined just now: 1 question an hour
+    short = {"title": "太短", "body": "A body that is long enough for the form.", "tags": "a"}
+    for _ in range(3):
+        response = client.post("/questions/ask/", short)
+        assert response.status_code == 400
+        assert "at least 15 characters" in response.content.decode()
+    good = {**short, "title": "支付宝转账为什么收费？"}
+    assert client.post("/questions/ask/", good).status_code == 302
+    assert client.post("/questions/ask/", good).status_code == 429
+    assert Question.objects.filter(title="支付宝转账为什么收费？").count() == 1
+
+
+@pytest.mark.django_db
+def test_long_waits_are_shown_in_minutes(client, limits):
+    client.force_login(UserFactory())
+    question = QuestionFactory()
+    body = {"body": "An answer that is long enough to be accepted by the form."}
+    client.post(f"/questions/{question.pk}/answer/", body)
+    with freeze_time(timezone.now()):
+        response = client.post(f"/questions/{question.pk}/answer/", body)
+    assert response.status_code == 429
+    seconds = int(response["Retry-After"])
+    assert seconds > 60
+    text = response.content.decode()
+    assert f"{-(-seconds // 60)} minutes" in text
+    assert "seconds" not in text

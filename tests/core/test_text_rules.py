@@ -1,11 +1,11 @@
 """Invisible-only text is refused as empty and minimum lengths count what a reader sees;
-titles lose bidirectional overrides (core/text.py)."""
+titles lose bidirectional overrides (core/textrules.py)."""
 
 import pytest
 
 from answers.models import Answer
 from comments.models import Comment
-from core.text import strip_bidi_controls, visible_length
+from core.textrules import strip_bidi_controls, weighted_length
 from questions.models import Question
 from tests.factories import QuestionFactory, UserFactory
 
@@ -22,9 +22,9 @@ INVISIBLES = {
 }
 
 
-def test_visible_length():
-    assert visible_length(f"a{ZWSP}b \u3164c") == 3
-    assert visible_length("为什么") == 3
+def test_weighted_length_skips_invisible_characters_and_counts_cjk_twice():
+    assert weighted_length(f"a{ZWSP}b{ZWSP}") == 2
+    assert weighted_length("为什么") == 6
 
 
 def test_strip_bidi_controls_keeps_marks():

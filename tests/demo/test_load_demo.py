@@ -1,4 +1,5 @@
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from demo.management.commands.load_demo import DATA_FILE, load_data
 from questions.models import TAGS_MAX, TAGS_MIN, Question
 from questions.services import TAG_RE
 from revisions.models import Revision
-from votes.models import Vote
+from votes.models import ReputationEvent, ReputationReason, Vote
 
 # CI checks out ../shared beside the clone; only this test reads it, never the site.
 SEED = settings.BASE_DIR.parent / "shared" / "seed" / "000_4ffaf0a4d46c8dfc.txt"
@@ -65,7 +66,7 @@ def test_data_file_holds_a_valid_thread(data):
 
     spec = data["question"]
     assert TITLE_MIN <= len(spec["title"]) <= TITLE_MAX
-    assert spec["body"].splitlines()[0] == spec["title"]
+    assert spec["title"] not in spec["body"]  # the body adds to the title, not repeats it
     assert len(spec["body"]) >= BODY_MIN
     assert TAGS_MIN <= len(spec["tags"]) <= TAGS_MAX
     assert all(TAG_RE.match(tag) and tag == tag.lower() for tag in spec["tags"])
@@ -85,17 +86,20 @@ def test_data_file_holds_a_valid_thread(data):
         for comment in post["comments"]:
             assert comment["author"] in usernames
             assert COMMENT_MIN <= len(comment["body"]) <= COMMENT_MAX
-            assert comment["body"].startswith("Demo comment:")
+            assert not comment["body"].lower().startswith("demo")
+    for user in data["users"]:
+        assert user["joined_days_ago"] > spec["asked_days_ago"]
 
 
 @pytest.mark.skipif(not SEED.exists(), reason=f"no seed page at {SEED}")
 def test_question_and_answers_are_the_seed_text_unchanged(data):
-    """Each body is the seed's own text, and the answers together are all of it."""
+    """Each answer is the seed's own text, and the answers together are all of it; the question
+    keeps the seed's title (its body, which repeated the title, tells the story instead)."""
     seed = SEED.read_text(encoding="utf-8")
     header, title, answers_text = seed.split("\n\n", 2)
     assert data["site_header"] == header
     assert data["question"]["title"] == title
-    for post in [data["question"], *data["answers"]]:
+    for post in data["answers"]:
         assert post["body"] in seed
     assert "\n\n".join(answer["body"] for answer in data["answers"]) == answers_text
 
@@ -152,6 +156,34 @@ def test_thread_reads_as_grown_over_days(question):
     for answer in answers:
         assert answer.revisions.get().created_at == answer.created_at
     assert all(question.created_at < c.created_at < now for c in Comment.objects.all())
+
+
+def test_members_joined_before_they_posted_voted_or_commented(question):
+    posts = [question, *question.answers.all()]
+    for post in posts:
+        assert post.author.date_joined < post.created_at
+        for vote in post.votes.select_related("voter"):
+            assert vote.voter.date_joined < post.created_at < vote.created_at < timezone.now()
+    for comment in Comment.objects.select_related("author"):
+        assert comment.author.date_joined < comment.created_at
+
+
+def test_reputation_is_dated_with_the_votes_and_the_accept(question):
+    """No reputation row is dated today, so a demo profile's chart is not flat with a spike."""
+    events = ReputationEvent.objects.select_related("question", "answer")
+    assert events.exists()
+    today = timezone.now() - timedelta(days=1)
+    for event in events:
+        assert event.created_at < today
+        assert event.created_at > (event.question or event.answer).created_at
+    accepted = question.answers.get(is_accepted=True)
+    accept_rows = events.filter(reason=ReputationReason.ACCEPTED)
+    assert [row.created_at for row in accept_rows] == [accepted.accepted_at]
+    vote_times = sorted(Vote.objects.values_list("created_at", flat=True))
+    upvote_times = sorted(
+        events.filter(reason=ReputationReason.UPVOTE).values_list("created_at", flat=True)
+    )
+    assert upvote_times == vote_times  # every demo vote is an upvote, each earning a row
 
 
 def test_thread_order_is_accepted_then_score_then_oldest(question):

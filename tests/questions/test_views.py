@@ -493,7 +493,8 @@ def test_chinese_title_of_fifteen_characters_is_accepted(client):
 
 INVALID_QUESTIONS = {
     "title of 14 characters": ("title", {"title": "x" * 14}),
-    "Chinese title of 14 characters": ("title", {"title": "为什么程序员总是分不清万圣节"}),
+    "Chinese title of 7 characters (14 counted)": ("title", {"title": "程序员分不清节"}),
+    "title of zero-width spaces": ("title", {"title": "\u200b" * 20}),
     "title of spaces padding a short one": ("title", {"title": "short    title     "}),
     "title of 151 characters": ("title", {"title": "x" * 151}),
     "body of 29 characters": ("body", {"body": "b" * 29}),

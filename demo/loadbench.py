@@ -1,0 +1,691 @@
+"""Benchmark data at the scale of a big site, fast: `manage.py loadbench --questions N`.
+
+Rows are made in Python and written straight into the tables, by COPY on PostgreSQL and by
+`executemany` on SQLite, with ids chosen here, so foreign keys are known without reading
+anything back. Nothing goes through the services (they lock, measure and index one post at a
+time); instead every stored total is computed from the same rows it totals, so the data is
+what the services would have left behind:
+
+- `score` of every post = its vote rows (+1/-1); `answer_count`, `comment_count` = its rows;
+- the reputation ledger holds one row per vote received (+10/-2), per downvote cast on an
+  answer (-1) and per accept (+15 answerer, +2 asker), and `User.reputation` = max(1, 1 + sum).
+  No member receives more than 20 upvotes on one UTC day, so the daily cap never clips a vote
+  and `recompute_reputation --dry-run` finds nothing to fix;
+- the search index holds one entry per post, built from the same text (on PostgreSQL by one
+  INSERT ... SELECT with to_tsvector, split over two connections).
+
+What it is like: thousands of members (posting as a Zipf distribution: a few write much),
+tags with a long tail, questions over five years (more recent than old), answers per question
+skewed (a fifth with none, most with 1-3, a few with 50 or more), long bodies of mixed Chinese
+and English paragraphs, comments, a third of the questions with an accepted answer. Bodies
+are made of paragraphs drawn from a pool, so a million posts do not cost a million Markdown
+renders: a paragraph of plain sentences renders to `<p>...</p>`, which the tests check
+against the real renderer.
+
+No first revisions are written: a post's history page then lists none, as for posts
+imported from elsewhere.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import itertools
+import math
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from html import escape
+
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from answers.models import Answer
+from comments.models import Comment
+from pagecache import versions
+from questions.models import RESERVED_SLUGS, TAG_PATTERN, Question, Tag
+from search.index import CJK_CONFIG, WORDS_CONFIG, _tags_document
+from search.models import SearchEntry
+from search.text import Document, document, html_to_text
+from votes import reputation
+from votes.models import ReputationEvent, ReputationReason, Vote
+
+from .words import CHINESE, ENGLISH, TAGS, TextMaker
+
+YEARS = 5
+MAX_UPVOTES_A_DAY = reputation.DAILY_CAP // reputation.UPVOTE_RECEIVED
+PARAGRAPH_POOL = 20_000
+ANSWERED = 0.8  # the share of questions with at least one answer
+FLUSH_ROWS = 20_000
+
+
+def default_users(questions: int) -> int:
+    """Thousands of members for a big site, a few hundred for a small one."""
+    return max(50, min(50_000, questions // 20))
+
+
+def default_tags(questions: int) -> int:
+    return max(30, min(30_000, questions // 40))
+
+
+# --- Writing rows ---------------------------------------------------------------------------
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class Table:
+    """Rows for one table, in a fixed column order, written in batches.
+
+    `columns` are attribute names of the model's concrete fields; `add` takes a tuple in that
+    order. On SQLite each value goes through its field's `get_db_prep_save`, as the ORM does.
+    """
+
+    def __init__(self, model, columns: list[str], *, table: str | None = None):
+        self.model = model
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.fields = [fields[name] for name in columns]
+        self.table = table or model._meta.db_table
+        self.columns = [f.column for f in self.fields]
+        self.rows: list[tuple] = []
+        self.written = 0
+        self.next_id = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                buffer = io.StringIO()
+                for row in self.rows:
+                    buffer.write("\t".join(map(_copy_text, row)))
+                    buffer.write("\n")
+                buffer.seek(0)
+                cursor.copy_expert(f"COPY {self.table} ({columns}) FROM STDIN", buffer)
+            else:
+                prepared = [
+                    tuple(
+                        f.get_db_prep_save(v, connection)
+                        for f, v in zip(self.fields, row, strict=True)
+                    )
+                    for row in self.rows
+                ]
+                marks = ", ".join(["%s"] * len(self.columns))
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", prepared
+                )
+        self.written += len(self.rows)
+        self.rows = []
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    text: str
+    html: str
+    doc: Document
+
+
+class Texts:
+    """A pool of paragraphs, each with its HTML and its index form, computed once."""
+
+    def __init__(self, maker: TextMaker, rng: random.Random, size: int):
+        self.rng = rng
+        self.maker = maker
+        self.pool = []
+        for _ in range(size):
+            text = maker.body()
+            self.pool.append(Paragraph(text, f"<p>{escape(text, quote=False)}</p>", document(text)))
+
+    def body(self, low: int, high: int) -> tuple[str, str, Document]:
+        """(Markdown, HTML, index form) of a body of `low`..`high` paragraphs."""
+        paragraphs = self.rng.choices(self.pool, k=self.rng.randint(low, high))
+        return (
+            "\n\n".join(p.text for p in paragraphs),
+            "\n".join(p.html for p in paragraphs),
+            Document(
+                " ".join(p.doc.words for p in paragraphs if p.doc.words),
+                " ".join(p.doc.cjk for p in paragraphs if p.doc.cjk),
+            ),
+        )
+
+
+def question_slug(title: str) -> str:
+    """What `Question.save` sets."""
+    slug = slugify(title, allow_unicode=True)[:90].strip("-") or "question"
+    return f"{slug}-question" if slug in RESERVED_SLUGS else slug
+
+
+def tag_names(count: int, rng: random.Random, taken: set[str]) -> list[str]:
+    """`count` new tag names: the vocabulary's words first, then pairs of them."""
+    pattern = re.compile(TAG_PATTERN)
+    words = list(dict.fromkeys(TAGS + [w for w in ENGLISH if len(w) > 2] + CHINESE))
+    names: list[str] = []
+    seen = set(taken)
+
+    def take(name: str) -> None:
+        if name not in seen and len(name) <= 35 and pattern.match(name):
+            seen.add(name)
+            names.append(name)
+
+    for word in words:
+        take(word)
+    for first, second in itertools.product(words, repeat=2):
+        if len(names) >= count:
+            break
+        if first != second:
+            take(f"{first}-{second}")
+    number = 0
+    while len(names) < count:
+        number += 1
+        take(f"{rng.choice(words)}-{number}")
+    return names[:count]
+
+
+# --- The generator ----------------------------------------------------------------------------
+
+
+class Zipf:
+    """Draw indexes 0..n-1 with weight 1/(rank+1)^s, ranks shuffled."""
+
+    def __init__(self, n: int, s: float, rng: random.Random):
+        self.rng = rng
+        self.order = list(range(n))
+        rng.shuffle(self.order)
+        self.cum = list(itertools.accumulate(1 / (rank + 1) ** s for rank in range(n)))
+        self.total = self.cum[-1]
+
+    def draw(self) -> int:
+        return self.order[bisect.bisect(self.cum, self.rng.random() * self.total)]
+
+
+@dataclass
+class Stats:
+    users: int = 0
+    tags: int = 0
+    questions: int = 0
+    answers: int = 0
+    accepted: int = 0
+    votes: int = 0
+    comments: int = 0
+    events: int = 0
+    entries: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Loader:
+    def __init__(
+        self,
+        *,
+        questions: int,
+        users: int | None = None,
+        tags: int | None = None,
+        seed: int = 8,
+        progress: Callable[[str, int, int], None] | None = None,
+        now: datetime | None = None,
+    ):
+        self.n_questions = questions
+        self.n_users = users or default_users(questions)
+        self.n_tags = tags or default_tags(questions)
+        self.rng = random.Random(seed)
+        self.progress = progress or (lambda label, done, total: None)
+        self.now = now or timezone.now()
+        self.start = self.now - timedelta(days=365 * YEARS)
+        self.stats = Stats()
+        self.postgres = connection.vendor == "postgresql"
+        # Upvotes received per (member, UTC day), to stay under the daily cap.
+        self.upvotes_on: dict[int, int] = {}
+        self.reputation: dict[int, int] = {}
+
+    # -- public ----------------------------------------------------------------------------
+
+    def run(self) -> Stats:
+        started = time.monotonic()
+        self._tables()
+        # Inside a transaction (a test's) the deferred foreign-key checks forbid CREATE INDEX.
+        dropped = self._drop_indexes() if self.postgres and not connection.in_atomic_block else []
+        self._lap("setup", started)
+        self._users_and_tags()
+        self._threads()
+        self._lap("rows", started)
+        self._restore_indexes(dropped)
+        self._finish()
+        self._lap("indexes and totals", started)
+        self._search()
+        self._reset_sequences()
+        self._lap("search index", started)
+        if self.postgres:
+            # VACUUM sets the visibility map, so list pages read their ids from the indexes
+            # alone (as autovacuum would in time); it cannot run inside a transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        self._lap("analyze", started)
+        versions.bump()  # COPY is no statement the connection reports: say it here
+        return self.stats
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _lap(self, name: str, started: float) -> None:
+        self.stats.seconds[name] = round(
+            time.monotonic() - started - sum(self.stats.seconds.values()), 1
+        )
+
+    def _tables(self) -> None:
+        User = get_user_model()
+        self.users = Table(
+            User,
+            ["id", "password", "username", "email", "first_name", "last_name", "is_superuser",
+             "is_staff", "is_active", "date_joined", "reputation", "about",
+             "suspension_reason", "display_name", "avatar_style", "theme"],
+        )  # fmt: skip
+        self.tags = Table(Tag, ["id", "name", "description", "created_at"])
+        post = ["id", "author_id", "body", "body_html", "score", "comment_count", "created_at"]
+        self.questions = Table(
+            Question, [*post, "title", "slug", "answer_count", "last_activity_at", "close_reason"]
+        )
+        self.question_tags = Table(Question.tags.through, ["id", "question_id", "tag_id"])
+        self.answers = Table(Answer, [*post, "question_id", "is_accepted", "accepted_at"])
+        self.votes = Table(
+            Vote, ["id", "voter_id", "question_id", "answer_id", "value", "created_at"]
+        )
+        self.comments = Table(
+            Comment,
+            ["id", "author_id", "question_id", "answer_id", "body", "body_html", "created_at"],
+        )
+        self.events = Table(
+            ReputationEvent,
+            ["id", "user_id", "delta", "reason", "question_id", "answer_id", "created_at"],
+        )
+        self.entries = Table(
+            SearchEntry,
+            ["id", "question_id", "answer_id", "kind", "author_id", "title", "body", "tags",
+             "score", "is_accepted", "answer_count", "created_at", "is_visible"],
+            table="demo_loadbench_search" if self.postgres else None,
+        )  # fmt: skip
+        self.search_docs: list[tuple] = []
+        # Parents before children, so foreign keys hold at every flush.
+        self.order = [
+            self.questions,
+            self.question_tags,
+            self.answers,
+            self.votes,
+            self.comments,
+            self.events,
+        ]
+
+    def _drop_indexes(self) -> list[tuple[str, str]]:
+        """On PostgreSQL, drop the plain indexes of the big tables while they are empty (each
+        is rebuilt once at the end, far faster than kept up row by row). Indexes that back a
+        constraint (primary keys, unique constraints) stay."""
+        tables = [t.model._meta.db_table for t in self.order] + ["questions_searchentry"]
+        dropped = []
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+                if cursor.fetchone()[0]:
+                    continue
+                cursor.execute(
+                    """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                       WHERE i.tablename = %s AND NOT EXISTS (
+                           SELECT 1 FROM pg_constraint c
+                           WHERE c.conindid = (quote_ident(i.indexname))::regclass)""",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    cursor.execute(f'DROP INDEX "{name}"')
+                    dropped.append((table, definition))
+        return dropped
+
+    def _restore_indexes(self, dropped: list[tuple[str, str]]) -> None:
+        """Recreate the dropped indexes, two at a time (one per core); the search table's
+        once it is filled."""
+        self._parallel([sql for table, sql in dropped if table != "questions_searchentry"])
+        self.search_indexes = [sql for table, sql in dropped if table == "questions_searchentry"]
+
+    def _parallel(self, statements: list[str], workers: int = 2) -> None:
+        """Run the statements on `workers` connections of their own; on this one, in turn,
+        inside a transaction (a test's), which other connections could not see into."""
+        if connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+            return
+        queue = list(statements)
+        lock = threading.Lock()
+        errors = []
+
+        def work():
+            try:
+                while True:
+                    with lock:
+                        if not queue:
+                            return
+                        statement = queue.pop(0)
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET maintenance_work_mem = '256MB'")
+                        cursor.execute(statement)
+            except Exception as error:  # re-raised below, in the caller's thread
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=work) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    def _users_and_tags(self) -> None:
+        rng = self.rng
+        first = self.users.next_id
+        for _ in range(self.n_users):
+            pk = self.users.new_id()
+            joined = self.start + timedelta(seconds=rng.random() * YEARS * 365 * 86400 * 0.5)
+            self.users.add(
+                (pk, "!", f"member{pk}", f"member{pk}@example.com", "", "", False, False, True,
+                 joined, 1, "", "", "", get_user_model().avatar_style.field.default, "")
+            )  # fmt: skip
+        self.users.flush()
+        self.user_ids = list(range(first, first + self.n_users))
+        self.stats.users = self.n_users
+        taken = set(Tag.objects.values_list("name", flat=True))
+        names = tag_names(self.n_tags, rng, taken)
+        self.tag_ids = []
+        self.tag_name = {}
+        for name in names:
+            pk = self.tags.new_id()
+            self.tags.add((pk, name, "", self.start))
+            self.tag_ids.append(pk)
+            self.tag_name[pk] = name
+        self.tags.flush()
+        self.stats.tags = len(names)
+        self.authors = Zipf(self.n_users, 0.9, rng)
+        self.tag_draw = Zipf(len(self.tag_ids), 1.1, rng)
+        self.texts = Texts(TextMaker(rng), rng, min(PARAGRAPH_POOL, 200 + self.n_questions))
+        self.maker = self.texts.maker
+
+    def _author(self) -> int:
+        return self.user_ids[self.authors.draw()]
+
+    def _when(self, after: datetime, mean_days: float) -> datetime:
+        """A moment after `after` (exponential delay), never after now."""
+        delay = timedelta(days=self.rng.expovariate(1 / mean_days))
+        return min(after + delay, self.now - timedelta(seconds=self.rng.random() * 60))
+
+    def _answer_count(self) -> int:
+        """Answers to one question: none for a fifth, else Pareto (mean about 3 in all, 78%
+        with 0-2, one in 150 with 50 or more)."""
+        if self.rng.random() > ANSWERED:
+            return 0
+        return min(400, int(self.rng.paretovariate(1.25)))
+
+    def _event(self, user_id: int, delta: int, reason: str, when, *, question=None, answer=None):
+        self.events.add((self.events.new_id(), user_id, delta, reason, question, answer, when))
+        self.reputation[user_id] = self.reputation.get(user_id, 0) + delta
+
+    def _vote_moment(self, author: int, created: datetime) -> datetime | None:
+        """When an upvote for `author` on a post made at `created` is cast: a day on which
+        they have fewer than 20 upvotes yet, or None when no such day is found."""
+        for _ in range(8):
+            when = self._when(created, 60)
+            key = author * 100_000 + when.toordinal()
+            count = self.upvotes_on.get(key, 0)
+            if count < MAX_UPVOTES_A_DAY:
+                self.upvotes_on[key] = count + 1
+                return when
+        return None
+
+    def _votes(self, author: int, created: datetime, *, question=None, answer=None) -> int:
+        """Vote rows, reputation rows and the score of one post."""
+        rng = self.rng
+        ups = min(300, int(rng.paretovariate(1.4)) - 1)
+        downs = 0 if rng.random() < 0.85 else rng.randint(1, 3)
+        voters = rng.sample(self.user_ids, min(len(self.user_ids) - 1, ups + downs))
+        score = 0
+        post = {"question": question, "answer": answer}
+        for n, voter in enumerate(voters):
+            if voter == author:
+                continue
+            value = 1 if n < ups else -1
+            if value == 1:
+                when = self._vote_moment(author, created)
+                if when is None:
+                    continue
+                self._event(
+                    author, reputation.UPVOTE_RECEIVED, ReputationReason.UPVOTE, when, **post
+                )
+            else:
+                when = self._when(created, 60)
+                self._event(
+                    author, reputation.DOWNVOTE_RECEIVED, ReputationReason.DOWNVOTE, when, **post
+                )
+                if answer is not None:
+                    self._event(
+                        voter,
+                        reputation.DOWNVOTE_ANSWER_GIVEN,
+                        ReputationReason.DOWNVOTED_ANSWER,
+                        when,
+                        answer=answer,
+                    )
+            self.votes.add((self.votes.new_id(), voter, question, answer, value, when))
+            score += value
+        self.stats.votes += len(voters)
+        return score
+
+    def _comments(self, created: datetime, *, question=None, answer=None) -> int:
+        rng = self.rng
+        if rng.random() < 0.6:
+            return 0
+        count = min(30, int(rng.paretovariate(1.8)))
+        for _ in range(count):
+            text = self.maker.comment()
+            self.comments.add(
+                (self.comments.new_id(), self._author(), question, answer, text,
+                 escape(text, quote=False), self._when(created, 10))
+            )  # fmt: skip
+        self.stats.comments += count
+        return count
+
+    def _threads(self) -> None:
+        rng = self.rng
+        span = (self.now - self.start).total_seconds()
+        accept_rate = (1 / 3) / ANSWERED  # a third of all questions
+        total = self.n_questions
+        for done in range(1, total + 1):
+            qid = self.questions.new_id()
+            asker = self._author()
+            # More questions lately than at the start, as a site grows.
+            created = self.start + timedelta(seconds=span * math.sqrt(rng.random()))
+            created = min(created, self.now - timedelta(minutes=1))
+            title = self.maker.title()
+            body, body_html, body_doc = self.texts.body(1, 5)
+            tags = sorted(
+                {self.tag_ids[self.tag_draw.draw()] for _ in range(rng.randint(1, 5))},
+                key=self.tag_name.__getitem__,
+            )
+            names = [self.tag_name[t] for t in tags]
+            for tag in tags:
+                self.question_tags.add((self.question_tags.new_id(), qid, tag))
+            q_score = self._votes(asker, created, question=qid)
+            q_comments = self._comments(created, question=qid)
+            answers = []
+            last_activity = created
+            for _ in range(self._answer_count()):
+                aid = self.answers.new_id()
+                author = self._author()
+                a_created = self._when(created, 20)
+                a_body, a_html, a_doc = self.texts.body(1, 4)
+                score = self._votes(author, a_created, answer=aid)
+                comments = self._comments(a_created, answer=aid)
+                answers.append([aid, author, a_body, a_html, score, comments, a_created, a_doc])
+                last_activity = max(last_activity, a_created)
+            accepted = None
+            if answers and rng.random() < accept_rate:
+                candidates = [a for a in answers if a[1] != asker]
+                if candidates:
+                    accepted = max(candidates, key=lambda a: (a[4], -a[0]))
+            for aid, author, a_body, a_html, score, comments, a_created, a_doc in answers:
+                is_accepted = accepted is not None and aid == accepted[0]
+                accepted_at = None
+                if is_accepted:
+                    accepted_at = self._when(a_created, 5)
+                    self._event(author, reputation.ANSWER_ACCEPTED, ReputationReason.ACCEPTED,
+                                accepted_at, answer=aid)  # fmt: skip
+                    self._event(asker, reputation.ACCEPTER, ReputationReason.ACCEPTER,
+                                accepted_at, answer=aid)  # fmt: skip
+                    self.stats.accepted += 1
+                self.answers.add(
+                    (aid, author, a_body, a_html, score, comments, a_created, qid, is_accepted,
+                     accepted_at)
+                )  # fmt: skip
+                self._entry(qid, aid, "answer", author, title, a_html, names, score,
+                            is_accepted, 0, a_created, a_doc)  # fmt: skip
+            self.questions.add(
+                (qid, asker, body, body_html, q_score, q_comments, created, title,
+                 question_slug(title), len(answers), last_activity, "")
+            )  # fmt: skip
+            self._entry(qid, None, "question", asker, title, body_html, names, q_score,
+                        False, len(answers), created, body_doc)  # fmt: skip
+            self.stats.questions += 1
+            self.stats.answers += len(answers)
+            if len(self.votes.rows) + len(self.events.rows) > FLUSH_ROWS or done == total:
+                for table in self.order:
+                    table.flush()
+                self._flush_entries()
+                self.progress("threads", done, total)
+
+    def _entry(self, qid, aid, kind, author, title, html, names, score, accepted, count, created,
+               doc):  # fmt: skip
+        """A search entry, as `search.index` would make it."""
+        if not self.postgres:
+            return  # SQLite: `rebuild` indexes the (few) posts at the end
+        pk = self.entries.new_id()
+        tags = _tags_document(names, words=kind == "question")
+        title_doc = document(title) if kind == "question" else Document("", "")
+        self.entries.add(
+            (pk, qid, aid, kind, author, title, html_to_text(html), " ".join(names), score,
+             accepted, count, created, True)
+        )  # fmt: skip
+        self.search_docs.append(
+            (pk, title_doc.words, title_doc.cjk, tags.words, tags.cjk, doc.words, doc.cjk)
+        )
+
+    def _flush_entries(self) -> None:
+        if not self.postgres or not self.entries.rows:
+            return
+        if not getattr(self, "_staging", False):
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS demo_loadbench_search")
+                cursor.execute(
+                    """CREATE UNLOGGED TABLE demo_loadbench_search (
+                           LIKE questions_searchentry INCLUDING DEFAULTS,
+                           tw text, tc text, gw text, gc text, bw text, bc text)"""
+                )
+            self._staging = True
+        # The documents go in the same rows: rewrite them as one table of all columns.
+        docs = {row[0]: row[1:] for row in self.search_docs}
+        base_columns = self.entries.columns
+        extra = ["tw", "tc", "gw", "gc", "bw", "bc"]
+        buffer = io.StringIO()
+        for row in self.entries.rows:
+            buffer.write("\t".join(map(_copy_text, (*row, *docs[row[0]]))))
+            buffer.write("\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY demo_loadbench_search ({', '.join([*base_columns, *extra])}) FROM STDIN",
+                buffer,
+            )
+        self.stats.entries += len(self.entries.rows)
+        self.entries.rows = []
+        self.search_docs = []
+
+    def _finish(self) -> None:
+        """Reputation totals from the ledger, the sequences past the ids used."""
+        ids = sorted(self.reputation)
+        for start in range(0, len(ids), 5000):
+            with transaction.atomic():
+                reputation.sync_totals(ids[start : start + 5000])
+        self.stats.events = self.events.written
+
+    def _reset_sequences(self) -> None:
+        """Move the id sequences past the ids chosen here (PostgreSQL; SQLite needs nothing)."""
+        models = [Tag, Question, Question.tags.through, Answer, Vote, Comment, ReputationEvent,
+                  SearchEntry, get_user_model()]  # fmt: skip
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+    def _search(self) -> None:
+        if not self.postgres:
+            from search.index import rebuild
+
+            self.stats.entries = rebuild(batch_size=200)
+            return
+        if not getattr(self, "_staging", False):
+            return
+        columns = ", ".join(self.entries.columns)
+        vector = " || ".join(
+            f"setweight(to_tsvector('{config}', {prefix}{kind}), '{weight}')"
+            for prefix, weight in (("t", "A"), ("g", "B"), ("b", "C"))
+            for config, kind in ((WORDS_CONFIG, "w"), (CJK_CONFIG, "c"))
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT min(id), max(id) FROM demo_loadbench_search")
+            low, high = cursor.fetchone()
+        step = max(1, (high - low + 1) // 8 + 1)
+        title = f"to_tsvector('{WORDS_CONFIG}', tw) || to_tsvector('{CJK_CONFIG}', tc)"
+        self._parallel(
+            [
+                f"""INSERT INTO questions_searchentry ({columns}, vector, title_vector)
+                    SELECT {columns}, {vector},
+                           CASE WHEN answer_id IS NULL THEN {title} END
+                    FROM demo_loadbench_search
+                    WHERE id >= {start} AND id < {start + step}"""
+                for start in range(low, high + 1, step)
+            ]
+        )
+        self._parallel(getattr(self, "search_indexes", []))
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE demo_loadbench_search")
+
+
+def load(questions: int, **options) -> Stats:
+    """Add `questions` questions with their threads, members and tags; see the module doc."""
+    return Loader(questions=questions, **options).run()

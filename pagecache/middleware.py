@@ -1,0 +1,151 @@
+"""Anonymous pages from the shared cache, with ETag and 304, never stale after a write.
+
+For a GET or HEAD from a visitor who is not signed in and carries no cookie that could change
+the page (a session, flash messages; the language cookie is part of the key), the rendered
+HTML is kept in the shared cache under the path and the language, marked with the content
+version (`pagecache.versions`) current when rendering began; the version and the page are
+read in one round trip. The next such request, while the version has not moved, is answered from the
+cache without running the view; a request whose `If-None-Match` matches gets a 304.
+
+A page is kept only if it is a 200 HTML response that sets no cookie and is not marked
+`Cache-Control: private`, `no-cache` or `no-store`; paths under JOKESITE_PAGE_CACHE_SKIP are
+never kept. Any successful request other than GET, HEAD or OPTIONS moves the version on (on
+top of the writes the database connection reports), so the page a member reads after acting
+is rendered afresh. If the cache is down, pages are rendered as if there were none.
+
+It sits below the session, locale, CSRF, auth and message middleware (it needs the user and
+the language) and above nothing that changes a page's body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+from . import versions
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Cookies that may come with a cacheable request: the language is part of the key, and a
+# CSRF cookie changes nothing on a page that shows no form token (pages that do set one).
+HARMLESS_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+CACHE_HEADER = "X-Page-Cache"
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if not settings.JOKESITE_PAGE_CACHE_SECONDS:
+        return False
+    if any(request.path.startswith(prefix) for prefix in settings.JOKESITE_PAGE_CACHE_SKIP):
+        return False
+    if set(request.COOKIES) - HARMLESS_COOKIES:
+        return False  # a session (maybe signed in, maybe holding messages) or anything else
+    return not request.user.is_authenticated
+
+
+def _cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return not any(word in control for word in ("private", "no-cache", "no-store"))
+
+
+def _key(request) -> str:
+    """The page's key; the entry holds the version it was rendered at, and counts only while
+    that is the current one."""
+    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return f"pagecache:page:{request.LANGUAGE_CODE}:{path}"
+
+
+def _etag(content: bytes) -> str:
+    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+
+
+def _not_modified(request, etag: str) -> bool:
+    tags = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in tags or etag in tags
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            response = self.get_response(request)
+            if request.method not in SAFE_METHODS and response.status_code < 400:
+                versions.bump()
+            return response
+        key = _key(request)
+        try:  # one round trip for both
+            found = versions.cache().get_many([versions.VERSION_KEY, key])
+        except Exception:
+            logger.warning("page cache unreachable: rendering without it", exc_info=True)
+            return self.get_response(request)
+        version = found.get(versions.VERSION_KEY) or versions.current()
+        if version is None:  # the cache went down meanwhile: render, and keep nothing
+            return self.get_response(request)
+        hit = found.get(key)
+        if hit is not None and hit["version"] == version:
+            return self._answer(request, hit, "hit")
+        response = self.get_response(request)
+        if not _cacheable_response(response):
+            return response
+        content = response.content
+        entry = {
+            "version": version,  # the one read before the view ran
+            "content": content,
+            "etag": _etag(content),
+            "headers": {
+                name: value
+                for name, value in response.items()
+                if name.lower()
+                in (
+                    "content-type",
+                    "content-language",
+                    "vary",
+                    "x-robots-tag",
+                    "link",
+                    "cache-control",
+                )
+            },  # fmt: skip
+        }
+        try:
+            versions.cache().set(key, entry, settings.JOKESITE_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("page cache unreachable: page not kept", exc_info=True)
+        response["ETag"] = entry["etag"]
+        response[CACHE_HEADER] = "miss"
+        patch_vary_headers(response, ["Cookie"])
+        if _not_modified(request, entry["etag"]):
+            return self._not_modified(response, entry["etag"])
+        return response
+
+    def _answer(self, request, entry: dict, state: str):
+        if _not_modified(request, entry["etag"]):
+            return self._not_modified(None, entry["etag"])
+        response = HttpResponse(entry["content"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["ETag"] = entry["etag"]
+        response[CACHE_HEADER] = state
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    @staticmethod
+    def _not_modified(response, etag: str):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        if response is not None and response.has_header("Vary"):
+            not_modified["Vary"] = response["Vary"]
+        patch_vary_headers(not_modified, ["Cookie"])
+        return not_modified

@@ -1,0 +1,299 @@
+"""Anonymous pages come from the shared cache with an ETag, and every kind of write shows at
+once: the ETag changes and the new content is there."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from answers.models import Answer
+from pagecache import versions
+from pagecache.middleware import CACHE_HEADER
+from questions.models import Question
+from tests.factories import (
+    AnswerFactory,
+    ModeratorFactory,
+    QuestionFactory,
+    UserFactory,
+)
+from tests.moderation.test_admin import admin_url, change_form_data, logged_in
+from votes.services import cast_vote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings, launch_mode):
+    settings.JOKESITE_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def thread():
+    question = QuestionFactory(title="How do cached pages learn of a new vote?")
+    AnswerFactory(question=question, body="The first answer says the version moves on.")
+    return question
+
+
+def member_client(user=None) -> Client:
+    client = Client()
+    client.force_login(user or UserFactory())
+    return client
+
+
+def read(url):
+    """An anonymous GET: (ETag, body, cache state)."""
+    response = Client().get(url)
+    assert response.status_code == 200
+    return response["ETag"], response.content.decode(), response[CACHE_HEADER]
+
+
+def test_second_anonymous_view_comes_from_the_cache(client, thread, django_assert_num_queries):
+    url = thread.get_absolute_url()
+    first = client.get(url)
+    assert first[CACHE_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second[CACHE_HEADER] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert thread.title in second.content.decode()
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_matching_if_none_match_gets_304(client, thread):
+    url = thread.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_304_also_on_the_first_view(client, thread):
+    """A validator from before a cache flush still matches an unchanged page."""
+    url = thread.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    versions.cache().clear()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_signed_in_pages_are_not_cached(thread):
+    client = member_client()
+    first = client.get(thread.get_absolute_url())
+    assert CACHE_HEADER not in first
+    assert "ETag" not in first
+
+
+def test_each_language_is_cached_apart(client, thread):
+    url = thread.get_absolute_url()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert chinese[CACHE_HEADER] == "miss"
+    assert chinese["Content-Language"] == "zh-hans"
+    assert english["Content-Language"] == "en"
+
+
+def test_a_visitor_with_a_session_is_not_served_from_the_cache(client, thread):
+    """A session may hold flash messages meant for that visitor alone."""
+    url = thread.get_absolute_url()
+    client.get(url)
+    client.cookies["sessionid"] = "whatever"
+    assert CACHE_HEADER not in client.get(url)
+
+
+def test_pages_that_set_a_cookie_are_not_kept(client):
+    """The login page sets a CSRF cookie: it must never be shared."""
+    client.get("/accounts/login/")
+    assert CACHE_HEADER not in client.get("/accounts/login/")
+
+
+# --- every kind of write --------------------------------------------------------------------
+
+
+def assert_write_shows(url, write, expect_in=(), expect_not_in=()):
+    """Read the page, write, read again: a new ETag, a fresh render, the change shown."""
+    etag, _, _ = read(url)
+    assert read(url)[2] == "hit"
+    write()
+    new_etag, body, state = read(url)
+    assert state == "miss"
+    assert new_etag != etag
+    for text in expect_in:
+        assert text in body
+    for text in expect_not_in:
+        assert text not in body
+
+
+def test_vote(thread):
+    answer = thread.answers.get()
+    voter = member_client()
+
+    def write():
+        response = voter.post(f"/answers/{answer.pk}/vote/", {"value": 1})
+        assert response.status_code == 302
+
+    assert_write_shows(thread.get_absolute_url(), write)
+    assert Answer.objects.get(pk=answer.pk).score == 1
+
+
+def test_answer(thread):
+    def write():
+        body = "A second answer: written, committed, and shown to the next reader at once."
+        member_client().post(f"/questions/{thread.pk}/answer/", {"body": body})
+
+    assert_write_shows(thread.get_absolute_url(), write, ["A second answer: written, committed"])
+
+
+def test_comment(thread):
+    def write():
+        url = f"/questions/{thread.pk}/comment/"
+        member_client().post(url, {"body": "A comment that every reader sees at once."})
+
+    assert_write_shows(thread.get_absolute_url(), write, ["A comment that every reader sees"])
+
+
+def test_edit(thread):
+    client = member_client(thread.author)
+
+    def write():
+        response = client.post(
+            f"/questions/{thread.pk}/edit/",
+            {
+                "title": thread.title,
+                "body": "The body after the edit, long enough to be a valid body.",
+                "tags": " ".join(thread.tag_names()),
+                "summary": "clearer",
+            },
+        )
+        assert response.status_code == 302
+
+    assert_write_shows(thread.get_absolute_url(), write, ["The body after the edit"])
+
+
+def test_accept(thread):
+    answer = thread.answers.get()
+    client = member_client(thread.author)
+
+    def write():
+        client.post(f"/answers/{answer.pk}/accept/")
+
+    assert_write_shows(thread.get_absolute_url(), write)
+    assert Answer.objects.get(pk=answer.pk).is_accepted
+
+
+def test_close(thread):
+    client = member_client(ModeratorFactory())
+
+    def write():
+        response = client.post(f"/questions/{thread.pk}/close/", {"reason": "off-topic"})
+        assert response.status_code == 302
+
+    assert_write_shows(thread.get_absolute_url(), write)
+    assert Question.objects.get(pk=thread.pk).is_closed
+
+
+def test_delete(thread):
+    answer = thread.answers.get()
+    client = member_client(answer.author)
+
+    def write():
+        client.post(f"/answers/{answer.pk}/delete/")
+
+    assert_write_shows(
+        thread.get_absolute_url(), write, [], ["The first answer says the version moves on."]
+    )
+
+
+def test_moderation_in_the_admin(thread):
+    client = logged_in("superuser")
+
+    def write():
+        url = admin_url(Question, "change", thread.pk)
+        data = change_form_data(client.get(url), title="A title a moderator set in the admin")
+        response = client.post(url, data)
+        assert response.status_code == 302
+
+    assert_write_shows(reverse("questions:list"), write, ["A title a moderator set in the admin"])
+
+
+def test_a_service_write_outside_any_request(thread, django_capture_on_commit_callbacks):
+    """Management commands and task workers write through the services, with no request:
+    the database connection reports the write, and the version moves when it commits."""
+    answer = thread.answers.get()
+    voter = UserFactory()
+
+    def write():
+        with django_capture_on_commit_callbacks(execute=True):
+            cast_vote(voter=voter, post=answer, value=1)
+
+    assert_write_shows(thread.get_absolute_url(), write)
+
+
+def test_a_management_command(thread, django_capture_on_commit_callbacks):
+    def write():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("recompute_reputation", verbosity=0)  # fixes nothing: no bump
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("loadbench", "--questions", "1", "--users", "3", verbosity=0)
+
+    assert_write_shows(reverse("questions:list"), write, [Question.objects.last().title])
+
+
+def test_a_rolled_back_write_moves_nothing(thread, django_capture_on_commit_callbacks):
+    before = versions.current()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        Question.objects.filter(pk=thread.pk).update(title="never committed at all")
+        raise RuntimeError
+    assert callbacks == []
+    assert versions.current() == before
+
+
+def test_a_transaction_moves_the_version_once(thread, django_capture_on_commit_callbacks):
+    before = versions.current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(3):
+            Question.objects.filter(pk=thread.pk).update(score=n)
+        Answer.objects.filter(question=thread).update(score=2)
+    assert len(callbacks) == 1
+    assert versions.current() == before + 1
+
+
+def test_reads_and_ignored_tables_move_nothing(client, thread):
+    before = versions.current()
+    client.get(thread.get_absolute_url())
+    member_client().get(thread.get_absolute_url())
+    assert versions.current() == before
+
+
+# --- the cache down -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The page cache is a Redis that does not answer (nothing listens on port 1)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    settings.JOKESITE_PAGE_CACHE = "down"
+
+
+def test_pages_and_writes_work_with_the_cache_down(redis_down, thread):
+    first = Client().get(thread.get_absolute_url())
+    assert first.status_code == 200
+    assert thread.title in first.content.decode()
+    assert CACHE_HEADER not in first
+    voter = member_client()
+    answer = thread.answers.get()
+    response = voter.post(f"/answers/{answer.pk}/vote/", {"value": 1})
+    assert response.status_code == 302
+    assert Answer.objects.get(pk=answer.pk).score == 1
