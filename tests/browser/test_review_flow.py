@@ -77,7 +77,7 @@ def test_suggest_then_approve_from_the_review_queue(live_server, page: Page, scr
     log_out(page)
 
     log_in(page, base, "sam")
-    expect(page.locator(".site-header .me .rep")).to_have_text("3")
+    expect(page.locator(".site-header .me .rep")).to_contain_text("3")
     page.locator(".site-header").get_by_role("link", name="Inbox").click()
     expect(page.locator(".inbox__list")).to_contain_text("alice approved your suggested edit")
     sam.refresh_from_db()
