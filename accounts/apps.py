@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
-    verbose_name = _("Accounts")
+    # "Accounts" is allauth's section (email addresses): ours holds the members.
+    verbose_name = _("Members")
 
     def ready(self):
         from . import signals

@@ -11,11 +11,12 @@ which answers with the suspension first.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -131,15 +132,21 @@ def block_notice(user, post=None) -> str:
 
 
 def is_moderator(user) -> bool:
-    """Superusers and members holding `questions.moderate` (the Moderators group)."""
-    if not (user.is_authenticated and user.is_active):
+    """Superusers and members holding `questions.moderate` (the Moderators group); a suspended
+    moderator holds no moderator powers until the suspension ends."""
+    if not (user.is_authenticated and user.is_active) or user.is_suspended:
         return False
     return user.is_superuser or user.has_perm("questions.moderate")
 
 
+# Launch mode never lowers these: three throwaway accounts must not be able to rewrite a
+# thread. Members without the privilege suggest edits instead (`suggest_edit_refusal`).
+NEVER_LOWERED = frozenset({"edit_others"})
+
+
 def threshold(privilege: str) -> int:
-    """Reputation a privilege needs; 1 for all of them in launch mode."""
-    if settings.JOKESITE_LAUNCH_MODE:
+    """Reputation a privilege needs; 1 in launch mode, except for `NEVER_LOWERED`."""
+    if settings.JOKESITE_LAUNCH_MODE and privilege not in NEVER_LOWERED:
         return 1
     return settings.JOKESITE_PRIVILEGES[privilege]
 
@@ -255,6 +262,35 @@ def edit_refusal(user, post) -> Refusal:
 
 
 @writes
+def suggest_edit_refusal(user, post) -> Refusal:
+    """Suggesting an edit: a signed-in member whom `edit_refusal` turns away only for lack of
+    `edit_others` (never on a locked or deleted post, never one's own)."""
+    if not user.is_authenticated:
+        return _signed_in()
+    if is_moderator(user) or is_author(user, post) or has_privilege(user, "edit_others"):
+        return _("You can edit this post yourself.")
+    if post.is_locked:
+        return lock_notice()
+    if post.is_deleted:
+        return _("Only the author and moderators can edit this post.")
+    return None
+
+
+@writes
+def review_suggestion_refusal(user, suggestion) -> Refusal:
+    """Approving or rejecting a suggested edit: the post's author, a moderator or a holder of
+    `edit_others`; never the suggester."""
+    if not user.is_authenticated:
+        return _signed_in()
+    if suggestion.suggester_id == user.pk:
+        return _("You cannot review your own suggested edit.")
+    post = suggestion.post
+    if is_moderator(user) or is_author(user, post) or has_privilege(user, "edit_others"):
+        return None
+    return explain("edit_others")
+
+
+@writes
 def retag_refusal(user, question) -> Refusal:
     """Changing only the tags of a question: whoever may edit it, and members with
     `edit_tags`; never a deleted or locked question but by a moderator."""
@@ -341,6 +377,12 @@ def can_view(user, post) -> bool:
 # --- close and reopen votes, the review queue ---------------------------------------------
 
 
+def is_new_account(user) -> bool:
+    """Younger than `JOKESITE_NEW_ACCOUNT_DAYS`: stricter rate limits, no close votes."""
+    age = timezone.now() - user.date_joined
+    return age < timedelta(days=settings.JOKESITE_NEW_ACCOUNT_DAYS)
+
+
 def _closing_refusal(user, question, *, closing: bool) -> Refusal:
     if not user.is_authenticated:
         return _signed_in()
@@ -350,6 +392,12 @@ def _closing_refusal(user, question, *, closing: bool) -> Refusal:
         return _("This question was deleted.")
     if refusal := lacks(user, "close_reopen"):
         return refusal
+    if is_new_account(user) and not is_moderator(user):
+        # Launch mode gives every account the privilege: a crowd of new accounts must not
+        # close (or reopen) a question.
+        return _("Accounts younger than %(days)d days cannot vote to close or reopen.") % {
+            "days": settings.JOKESITE_NEW_ACCOUNT_DAYS
+        }
     if closing and question.is_closed:
         return _("This question is closed already.")
     if not closing and not question.is_closed:
@@ -371,8 +419,15 @@ def vote_reopen_refusal(user, question) -> Refusal:
 
 
 def review_refusal(user) -> Refusal:
-    """The review queue (`/review/`) is a read-only list: members with `review`."""
+    """The review queues (`/review/`): members with `review`. A suspended member reads them
+    but decides nothing (`review_decision_refusal`)."""
     return lacks(user, "review")
+
+
+@writes
+def review_decision_refusal(user) -> Refusal:
+    """Deciding an item of a review queue: members with `review`, not suspended."""
+    return review_refusal(user)
 
 
 # --- moderators ----------------------------------------------------------------------------
@@ -422,5 +477,8 @@ can_flag = door(flag_refusal)
 can_vote_close = door(vote_close_refusal)
 can_vote_reopen = door(vote_reopen_refusal)
 can_review = door(review_refusal)
+can_decide_review = door(review_decision_refusal)
+can_suggest_edit = door(suggest_edit_refusal)
+can_review_suggestion = door(review_suggestion_refusal)
 can_moderate = door(moderate_refusal)
 can_suspend = door(suspend_refusal)

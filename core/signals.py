@@ -36,3 +36,8 @@ answer_accepted = Signal()
 # `target` (the question, answer, comment or member acted on, or None), `reason` (may be
 # empty), `entry` (the log row).
 moderator_action = Signal()
+
+# A member's suggested edit was approved or rejected (`moderation.suggestions`). Arguments:
+# `suggestion` (a `revisions.SuggestedEdit`, its `status`, `reviewer` and `reason` set).
+# Receiver: notifications (the suggester hears of it).
+suggestion_reviewed = Signal()

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "notifications.context_processors.unread_notifications",
+                "moderation.context_processors.review_waiting",
             ],
         },
     },
@@ -260,6 +261,12 @@ JOKESITE_SUSPENSION_DAYS = 7
 JOKESITE_CLOSE_VOTES = int(os.environ.get("JOKESITE_CLOSE_VOTES", "3"))
 # The review queue shows the posts of accounts younger than this many days as first posts.
 JOKESITE_REVIEW_NEW_ACCOUNT_DAYS = 7
+# An item leaves a review queue after this many decisions other than Skip (a moderator's
+# decision, and an approval or rejection of a suggested edit, end it at once). Late answers:
+# answers posted this many days after their question by members below this reputation.
+JOKESITE_REVIEWS_NEEDED = int(os.environ.get("JOKESITE_REVIEWS_NEEDED", "2"))
+JOKESITE_LATE_ANSWER_DAYS = 30
+JOKESITE_LATE_ANSWER_REPUTATION = 50
 
 # Rate limits per action: (normal, accounts younger than JOKESITE_NEW_ACCOUNT_DAYS), in
 # django-ratelimit's notation ("10/m" = 10 a minute, "5/10m" = 5 in ten minutes).
@@ -278,6 +285,7 @@ JOKESITE_RATE_LIMITS = {
     "delete": ("20/h", "10/h"),
     "moderate": ("120/h", "120/h"),  # undelete, lock and unlock
     "similar_check": ("60/m", "30/m"),  # the ask form's no-JavaScript "Check for similar"
+    "review": ("80/h", "40/h"),
 }
 # Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
 JOKESITE_READ_RATE_LIMITS = {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from answers.models import Answer
 from comments.models import Comment
 from questions.models import CloseReason, Question
+from revisions.models import SuggestedEdit
 
 
 class CloseVoteKind(models.TextChoices):
@@ -100,6 +101,7 @@ class ModerationAction(models.Model):
         UNSUSPEND = "unsuspend", _("Suspension lifted")
         DELETE_SPAMMER = "delete-spammer", _("Spammer deleted")
         MERGE_TAGS = "merge-tags", _("Tags merged")
+        REDACT = "redact", _("Revision redacted")
 
     # Null for what the site does by itself (a post hidden by flags).
     actor = models.ForeignKey(
@@ -142,3 +144,83 @@ class ModerationAction(models.Model):
             if getattr(self, f"{field}_id"):
                 return getattr(self, field)
         return None
+
+
+class ReviewQueue(models.TextChoices):
+    FIRST_POSTS = "first-posts", _("First posts")
+    LATE_ANSWERS = "late-answers", _("Late answers")
+    SUGGESTED_EDITS = "suggested-edits", _("Suggested edits")
+    CLOSE_VOTES = "close-votes", _("Close votes")
+    REOPEN_VOTES = "reopen-votes", _("Reopen votes")
+    FLAGGED = "flagged", _("Flagged posts")
+
+
+class ReviewDecisionKind(models.TextChoices):
+    LOOKS_OK = "looks-ok", _("Looks OK")
+    EDIT = "edit", _("Edit")
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen")
+    FLAG = "flag", _("Flag")
+    SKIP = "skip", _("Skip")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+
+
+class ReviewDecision(models.Model):
+    """One reviewer's decision on one item of a review queue (`moderation.review`).
+
+    An item is a post in a queue (or a suggested edit); it leaves the queue after
+    `JOKESITE_REVIEWS_NEEDED` decisions other than Skip, or at once after a `binding` one (a
+    moderator's, or an approval or rejection of a suggested edit). A reviewer never sees an
+    item they decided (Skip included) again. For close votes, reopen votes and flags, only the
+    decisions since the current round began count (`moderation.review`).
+    """
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="review_decisions",
+        verbose_name=_("reviewer"),
+    )
+    queue = models.CharField(_("queue"), max_length=20, choices=ReviewQueue)
+    question = models.ForeignKey(
+        Question, models.CASCADE, null=True, blank=True, related_name="review_decisions"
+    )
+    answer = models.ForeignKey(
+        Answer, models.CASCADE, null=True, blank=True, related_name="review_decisions"
+    )
+    suggestion = models.ForeignKey(
+        SuggestedEdit,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_decisions",
+        verbose_name=_("suggested edit"),
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecisionKind)
+    binding = models.BooleanField(_("ends the review"), default=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, answer__isnull=True)
+                | Q(question__isnull=True, answer__isnull=False),
+                name="review_decision_has_exactly_one_post",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["queue", "question", "created_at"], name="review_q_idx"),
+            models.Index(fields=["queue", "answer", "created_at"], name="review_a_idx"),
+            models.Index(fields=["reviewer", "created_at"], name="review_history_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.get_decision_display()} ({self.get_queue_display()})"
+
+    @property
+    def post(self):
+        return self.question if self.question_id else self.answer

@@ -31,6 +31,7 @@ from flags.models import Flag, FlagReason, FlagStatus
 from flags.services import lock_target, set_hidden
 from questions.models import CloseReason, Question
 from revisions import services as revision_services
+from revisions.models import Revision
 from search import index as search_index
 from votes import reputation
 from votes import services as vote_services
@@ -447,3 +448,24 @@ def restore_post(*, post: Post) -> Post:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     search_index.index_post(post)
     return post
+
+
+# --- revisions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def redact_revision(*, moderator: User, revision: Revision, reason: str = "") -> bool:
+    """Hide a revision's text from the public history (moderators still read it) and log it.
+    Returns False when it was redacted already."""
+    done = Revision.objects.filter(pk=revision.pk, redacted_at__isnull=True).update(
+        redacted_at=timezone.now(), redacted_by=moderator
+    )
+    if done:
+        record_action(
+            actor=moderator,
+            action=Kind.REDACT,
+            target=revision.post,
+            reason=reason,
+            details={"revision": revision.number},
+        )
+    return bool(done)

@@ -24,4 +24,22 @@ def post_routes(model):
 
 
 # In the `questions` namespace.
-site_routes = [path("review/", views.review_queue, name="review")]
+site_routes = [
+    path("review/", views.review_queue, name="review"),
+    path("review/history/", views.review_history, name="review_history"),
+    path(
+        "review/<slug:queue>/<str:kind>/<int:pk>/",
+        views.review_decide,
+        name="review_decide",
+    ),
+    path(
+        "suggested-edits/<int:pk>/approve/",
+        views.approve_suggestion,
+        name="approve_suggestion",
+    ),
+    path(
+        "suggested-edits/<int:pk>/reject/",
+        views.reject_suggestion,
+        name="reject_suggestion",
+    ),
+]

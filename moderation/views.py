@@ -2,21 +2,28 @@
 do (close and reopen votes, the review queue)."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from answers.models import Answer
 from core import permissions
 from core.ratelimits import limit
 from core.views import get_post
 from questions.models import Question
+from revisions.models import SuggestedEdit
+from revisions.views import suggestion_diff
 
-from . import close_votes, review
+from . import close_votes, review, suggestions
 from . import services as moderation
 from .forms import CloseForm, CloseVoteForm
+from .models import ReviewDecisionKind, ReviewQueue
 
 
 @require_POST
@@ -180,8 +187,121 @@ def reopen_vote(request, pk):
 @login_required
 @require_safe
 def review_queue(request):
-    """Posts needing attention, for members with `review`: read-only, with links to act."""
+    """The review queues, for members with `review`: each queue's oldest items open to this
+    reviewer, each with its post and the decisions the queue offers. `?queue=` shows one."""
     permissions.check(permissions.review_refusal(request.user))
-    page = Paginator(review.queue(), review.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "items": review.load(page.object_list)}
-    return render(request, "questions/review.html", context)
+    chosen = request.GET.get("queue")
+    queues = []
+    for queue in ReviewQueue:
+        if chosen and chosen != queue:
+            continue
+        size = review.PAGE_SIZE * 4 if chosen else review.PAGE_SIZE
+        items, total = review.page(queue, request.user, size=size)
+        for item in items:
+            if isinstance(item.obj, SuggestedEdit):
+                item.diff = suggestion_diff(item.obj)
+        queues.append({"queue": queue, "label": queue.label, "items": items, "total": total})
+    context = {
+        "queues": queues,
+        "chosen": chosen,
+        "all_queues": ReviewQueue,
+        "can_decide": permissions.can_decide_review(request.user),
+        "needed": review.needed(),
+    }
+    return render(request, "moderation/review.html", context)
+
+
+TARGETS = {"question": Question, "answer": Answer, "suggestion": SuggestedEdit}
+
+
+def _decision_refusal(user, queue, target, decision):
+    """The rule a decision needs beyond `review_decision_refusal`."""
+    post = target.post if isinstance(target, SuggestedEdit) else target
+    if decision in (ReviewDecisionKind.APPROVE, ReviewDecisionKind.REJECT):
+        return permissions.review_suggestion_refusal(user, target)
+    if decision == ReviewDecisionKind.CLOSE:
+        return permissions.vote_close_refusal(user, post)
+    if decision == ReviewDecisionKind.REOPEN:
+        return permissions.vote_reopen_refusal(user, post)
+    return None
+
+
+@require_POST
+@login_required
+@limit("review")
+def review_decide(request, queue, kind, pk):
+    """One reviewer's decision (`decision`) on one item; Edit, Flag and Close (outside the close
+    votes queue) go on to their form. Back to the queue with a message otherwise."""
+    permissions.check(permissions.review_decision_refusal(request.user))
+    if queue not in ReviewQueue.values or kind not in TARGETS:
+        raise Http404
+    target = get_object_or_404(TARGETS[kind], pk=pk)
+    decision = request.POST.get("decision", "")
+    if decision not in review.offered(queue, kind):
+        return HttpResponseBadRequest(_("Choose one of the decisions this queue offers."))
+    reason = request.POST.get("reason", "").strip()[:300]
+    if decision == ReviewDecisionKind.REJECT and not reason:
+        messages.error(request, _("Say why you reject the suggested edit."))
+        return redirect(f"{reverse('questions:review')}?queue={queue}")
+    permissions.check(_decision_refusal(request.user, queue, target, decision))
+    return _decide(request, queue, target, decision, reason)
+
+
+def _decide(request, queue, target, decision, reason):
+    back = f"{reverse('questions:review')}?queue={queue}"
+    try:
+        review.decide(
+            reviewer=request.user, queue=queue, target=target, decision=decision, reason=reason
+        )
+    except (review.ReviewClosed, suggestions.AlreadyReviewed, close_votes.AlreadyDecided):
+        messages.info(request, _("Another reviewer finished this item first."))
+        return redirect(back)
+    except close_votes.AlreadyVoted:
+        messages.info(request, _("You have voted on this question already."))
+        return redirect(back)
+    post = target.post if isinstance(target, SuggestedEdit) else target
+    form = review.FORMS.get(decision)
+    if form and not (decision == ReviewDecisionKind.CLOSE and queue == ReviewQueue.CLOSE_VOTES):
+        return redirect(getattr(post, form)())
+    messages.success(
+        request,
+        _("Your review is saved: %(decision)s.") % {"decision": ReviewDecisionKind(decision).label},
+    )
+    return redirect(back)
+
+
+def _suggestion_view(decision):
+    @require_POST
+    @login_required
+    @limit("review")
+    def view(request, pk):
+        suggestion = get_object_or_404(SuggestedEdit, pk=pk)
+        permissions.check(permissions.review_suggestion_refusal(request.user, suggestion))
+        reason = request.POST.get("reason", "").strip()[:300]
+        if decision == ReviewDecisionKind.REJECT and not reason:
+            return HttpResponseBadRequest(_("Say why you reject the suggested edit."))
+        return _decide(request, ReviewQueue.SUGGESTED_EDITS, suggestion, decision, reason)
+
+    view.__name__ = f"suggestion_{decision}"
+    view.__doc__ = f"POST /suggested-edits/<id>/{decision}/ (contract): as the review queue's."
+    return view
+
+
+approve_suggestion = _suggestion_view(ReviewDecisionKind.APPROVE)
+reject_suggestion = _suggestion_view(ReviewDecisionKind.REJECT)
+
+
+@login_required
+@require_safe
+def review_history(request):
+    """A member's review decisions: one's own, or (moderators) anyone's via `?member=`."""
+    member = request.user
+    name = request.GET.get("member")
+    if name and name != request.user.username:
+        permissions.check(permissions.moderate_refusal(request.user))
+        member = get_object_or_404(get_user_model(), username=name)
+    elif permissions.review_refusal(request.user) and not member.review_decisions.exists():
+        permissions.check(permissions.review_refusal(request.user))
+    page = Paginator(review.history(member), 50).get_page(request.GET.get("page"))
+    context = {"member": member, "page_obj": page, "decisions": page.object_list}
+    return render(request, "moderation/review_history.html", context)

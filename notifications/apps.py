@@ -21,5 +21,6 @@ class NotificationsConfig(AppConfig):
             (signals.comment_added, receivers.on_comment_added),
             (signals.answer_accepted, receivers.on_answer_accepted),
             (signals.moderator_action, receivers.on_moderator_action),
+            (signals.suggestion_reviewed, receivers.on_suggestion_reviewed),
         ]:
             signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

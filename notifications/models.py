@@ -40,6 +40,7 @@ class Kind(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted answers")
     MODERATION = "moderation", _("Moderator actions on your posts")
     TAG_QUESTION = "tag_question", _("New questions in tags you follow")
+    SUGGESTED_EDIT = "suggested_edit", _("Decisions on your suggested edits")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -134,6 +135,12 @@ class Notification(models.Model):
                 "target": TARGET_NAMES[where],
                 "action": action,
             }
+        if kind == Kind.SUGGESTED_EDIT:
+            if self.action == "approved":
+                text = gettext("%(actor)s approved your suggested edit")
+            else:
+                text = gettext("%(actor)s rejected your suggested edit")
+            return text % {"actor": actor}
         if kind == Kind.MENTION:
             text = {
                 "comment": gettext("%(actor)s mentioned you in a comment"),
@@ -167,7 +174,7 @@ class Notification(models.Model):
         """The plain text (no Markdown) of the comment or answer (or reason) it is about,
         shortened; nothing once that text was deleted or hidden by flags, so removed text does
         not linger in inboxes and emails."""
-        if self.kind == Kind.MODERATION:
+        if self.kind in (Kind.MODERATION, Kind.SUGGESTED_EDIT):
             text = " ".join(self.reason.split())
         elif self.target_is_removed:
             text = ""
@@ -258,6 +265,7 @@ class EmailPreferences(models.Model):
     accepted = models.BooleanField(Kind.ACCEPTED.label, default=True)
     moderation = models.BooleanField(Kind.MODERATION.label, default=True)
     tag_question = models.BooleanField(Kind.TAG_QUESTION.label, default=True)
+    suggested_edit = models.BooleanField(Kind.SUGGESTED_EDIT.label, default=True)
     following = models.BooleanField(_("Other activity on questions you follow"), default=False)
     # Emails are written without a request to take the language from: this is the member's.
     # Set at signup and by the site's language switcher; changed on the settings page.

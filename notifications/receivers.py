@@ -3,6 +3,9 @@
 
 from uuid import uuid4
 
+from django.db import transaction
+
+from accounts.models import User
 from answers.models import Answer
 from questions.models import Question
 
@@ -13,6 +16,7 @@ from .models import Kind
 # Decisions on the flags (the moderation log's kinds), not on the post: nothing to tell its
 # author; the post's own fate (deleted, hidden) is an action of its own.
 QUIET_ACTIONS = {"flags-dismissed", "flags-helpful"}
+SUSPENSIONS = {"suspend", "delete-spammer"}
 
 
 def _mentions(text: str) -> list[services.Target]:
@@ -94,9 +98,16 @@ def on_answer_accepted(sender, answer, **kwargs):
 
 
 def on_moderator_action(sender, action, actor, target, reason="", **kwargs):
-    """The author of the moderated question, answer or comment. Other targets (a member) and
-    decisions on flags alone reach nobody's inbox. `actor` is None when the site acted by
-    itself (a post hidden by flags)."""
+    """The author of the moderated question, answer or comment. A suspended member (suspend,
+    delete spammer) gets an email with the reason and the end, after the commit. Decisions on
+    flags alone reach nobody's inbox. `actor` is None when the site acted by itself (a post
+    hidden by flags)."""
+    if str(action) in SUSPENSIONS and isinstance(target, User):
+        from .tasks import send_suspension_email
+
+        user_id = target.pk
+        transaction.on_commit(lambda: send_suspension_email.enqueue(user_id))
+        return
     thread = services.thread_of(target)
     if thread is None or str(action) in QUIET_ACTIONS:
         return
@@ -110,4 +121,19 @@ def on_moderator_action(sender, action, actor, target, reason="", **kwargs):
         targets=[(target.author_id, Kind.MODERATION, False)],
         action=str(action),
         reason=str(reason or ""),
+    )
+
+
+def on_suggestion_reviewed(sender, suggestion, **kwargs):
+    """The suggester hears whether their edit was approved or rejected (and why)."""
+    post = suggestion.post
+    answer = post if isinstance(post, Answer) else None
+    services.deliver(
+        event=f"suggestion:{suggestion.pk}",
+        actor_id=suggestion.reviewer_id,
+        question=answer.question if answer else post,
+        answer=answer,
+        targets=[(suggestion.suggester_id, Kind.SUGGESTED_EDIT, False)],
+        action=str(suggestion.status),
+        reason=suggestion.reason,
     )

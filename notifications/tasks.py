@@ -14,6 +14,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
 from django_tasks import task
 
+from accounts.models import User
+from core.permissions import suspension_notice
+
 from .emails import build_message
 from .models import EmailPreferences, Kind, Notification
 
@@ -148,3 +151,30 @@ def send_notification_emails(notification_ids: list[int], attempt: int = 1) -> i
     if failed:
         _schedule_retry(failed, attempt)
     return sent
+
+
+@task()
+def send_suspension_email(user_id: int) -> int:
+    """Tell a member of their suspension, its reason and its end, in their language, at their
+    verified address (whatever their notification switches say: it is about their account).
+    Sent after the commit; a suspension lifted meanwhile sends nothing."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    address = _verified_addresses({user_id}).get(user_id) if user else None
+    if not (address and user.is_suspended):
+        return 0
+    try:
+        language = user.email_preferences.language
+    except EmailPreferences.DoesNotExist:
+        language = settings.LANGUAGE_CODE
+    with translation.override(EmailPreferences.language_of(language) or settings.LANGUAGE_CODE):
+        subject = translation.gettext("Your jokesite account is suspended")
+        body = "\n\n".join(
+            [
+                suspension_notice(user),
+                translation.gettext(
+                    "You can still read the site, but not post, vote, comment, flag or edit "
+                    "until then. Reply to this email if you think this is a mistake."
+                ),
+            ]
+        )
+    return EmailMessage(subject, body, to=[address]).send()

@@ -23,9 +23,13 @@ def diff_key(revision_pk: int) -> str:
     return f"revision-diff:{DIFF_CACHE_VERSION}:{revision_pk}"
 
 
-def revision_page(post, page_number) -> Page:
+def revision_page(post, page_number, *, moderator: bool = False) -> Page:
     """One page of `post`'s revisions (newest first), each with `diff` (a list of (kind, text)
-    pairs), `title_changed` and `tags_changed`. Three queries: count, page, previous one."""
+    pairs), `title_changed` and `tags_changed`. Three queries: count, page, previous one.
+
+    A redacted revision's text is for moderators only: for anyone else it is `hidden` (no
+    diff), and the revision after it is compared with the last one they may read (worked out
+    then, not cached: redactions are rare)."""
     revisions = post.revisions.select_related("editor").order_by("-number")
     page = Paginator(revisions, PAGE_SIZE).get_page(page_number)
     shown = list(page.object_list)
@@ -38,6 +42,21 @@ def revision_page(post, page_number) -> Page:
     cached = cache.get_many([diff_key(rev.pk) for rev in shown])
     fresh = {}
     for rev, previous in zip(shown, chain[1:], strict=True):
+        rev.hidden = rev.is_redacted and not moderator
+        if rev.hidden:
+            rev.diff, rev.title_changed, rev.tags_changed = [], False, False
+            continue
+        if previous is not None and previous.is_redacted and not moderator:
+            previous = (
+                post.revisions.filter(number__lt=rev.number, redacted_at__isnull=True)
+                .order_by("-number")
+                .first()
+            )
+            old_title = previous.title if previous else ""
+            rev.title_changed = bool(rev.title) and rev.title != old_title
+            rev.tags_changed = rev.tags != (previous.tags if previous else "")
+            rev.diff = line_diff(previous.body if previous else "", rev.body).ops
+            continue
         rev.title_changed = bool(rev.title) and rev.title != (previous.title if previous else "")
         rev.tags_changed = rev.tags != (previous.tags if previous else "")
         key = diff_key(rev.pk)

@@ -16,7 +16,7 @@ from questions.models import Question
 from questions.services import set_tags
 from search import index as search_index
 
-from .models import Revision
+from .models import Revision, SuggestedEdit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -114,6 +114,43 @@ def rollback_post(*, editor: User, post: Post, number: int) -> Revision | None:
     )
     newest = post.revisions.order_by("-number").first()
     return newest if newest.number != last else None
+
+
+class SuggestionPending(Exception):
+    """The post has a pending suggested edit already: one at a time, as on Stack Overflow."""
+
+
+@transaction.atomic
+def suggest_edit(
+    *,
+    suggester: User,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    tags: list[str] | None = None,
+    summary: str = "",
+) -> SuggestedEdit | None:
+    """Keep an edit for review, leaving the post as it is. None when it changes nothing.
+
+    Raises `SuggestionPending` when the post has one waiting (checked under the post's row lock;
+    the partial unique constraint holds it for any writer)."""
+    post = lock_with_question(post)
+    is_question = isinstance(post, Question)
+    unchanged = post.body == body and (
+        not is_question or (post.title == title and sorted(post.tag_names()) == sorted(tags))
+    )
+    if unchanged:
+        return None
+    if post.suggested_edits.pending().exists():
+        raise SuggestionPending
+    return SuggestedEdit.objects.create(
+        **{post.kind: post},
+        suggester=suggester,
+        title=(title or "") if is_question else "",
+        body=body,
+        tags=" ".join(tags) if is_question and tags else "",
+        summary=summary,
+    )
 
 
 def on_post_created(sender, post, **kwargs) -> None:

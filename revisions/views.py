@@ -15,6 +15,7 @@ from questions.forms import EditQuestionForm
 from questions.models import Question
 
 from . import history, services
+from .diffs import line_diff
 from .forms import RetagForm
 
 
@@ -23,7 +24,10 @@ from .forms import RetagForm
 @limit("edit")
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = get_post(request, model, pk)
-    permissions.check(permissions.edit_refusal(request.user, post))
+    # Whom `edit_refusal` turns away only for lack of `edit_others` suggests an edit instead.
+    suggesting = permissions.can_suggest_edit(request.user, post)
+    if not suggesting:
+        permissions.check(permissions.edit_refusal(request.user, post))
     initial = {"body": post.body}
     if isinstance(post, Question):
         initial.update(
@@ -33,8 +37,10 @@ def edit(request, pk, model, form_class=EditQuestionForm):
         )
     form = form_class(request.POST or None, initial=initial)
     template = f"{post._meta.app_label}/{post._meta.model_name}_form.html"
-    context = {"form": form, "post": post, "editing": True}
+    context = {"form": form, "post": post, "editing": True, "suggesting": suggesting}
     if request.method == "POST":
+        if form.is_valid() and suggesting:
+            return _suggest(request, post, form.cleaned_data)
         if form.is_valid():
             data = form.cleaned_data
             changes = {
@@ -50,6 +56,33 @@ def edit(request, pk, model, form_class=EditQuestionForm):
             return redirect(post)
         return render(request, template, context, status=400)
     return render(request, template, context)
+
+
+def _suggest(request, post, data):
+    """Keep the edit as a suggestion for review; the post is unchanged (302 to it)."""
+    try:
+        suggestion = services.suggest_edit(
+            suggester=request.user,
+            post=post,
+            body=data["body"],
+            title=data.get("title"),
+            tags=data.get("tags"),
+            summary=data.get("summary", ""),
+        )
+    except services.SuggestionPending:
+        messages.info(
+            request,
+            _("This post has a suggested edit waiting for review already; try again later."),
+        )
+        return redirect(post)
+    if suggestion is None:
+        messages.info(request, _("Your edit changes nothing, so nothing was suggested."))
+    else:
+        messages.success(
+            request,
+            _("Thank you: your edit is suggested and shows once a reviewer approves it."),
+        )
+    return redirect(post)
 
 
 @login_required
@@ -82,10 +115,25 @@ def retag(request, pk):
     return render(request, "questions/retag_form.html", context)
 
 
+def suggestion_diff(suggestion) -> dict:
+    """What a suggested edit changes: title and tags (old, new) and a line diff of the body
+    (`diffs.line_diff`: bounded work, unchanged lines folded)."""
+    post = suggestion.post
+    diff = {"body": line_diff(post.body, suggestion.body).ops}
+    if isinstance(post, Question):
+        tags = " ".join(post.tag_names())
+        if suggestion.title and suggestion.title != post.title:
+            diff["title"] = (post.title, suggestion.title)
+        if suggestion.tags and sorted(suggestion.tags.split()) != sorted(tags.split()):
+            diff["tags"] = (tags, suggestion.tags)
+    return diff
+
+
 @require_safe
 def revisions(request, pk, model):
     post = get_post(request, model, pk)
-    page = history.revision_page(post, request.GET.get("page"))
+    moderator = permissions.is_moderator(request.user)
+    page = history.revision_page(post, request.GET.get("page"), moderator=moderator)
     context = {
         "post": post,
         "page_obj": page,

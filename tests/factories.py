@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Sum
+from django.utils import timezone
 
 from accounts.signals import MODERATORS
 from answers.models import Answer
@@ -29,6 +32,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
     reputation = 1
+
+    class Params:
+        # Past `JOKESITE_NEW_ACCOUNT_DAYS` (and the first-posts window): may vote to close.
+        seasoned = factory.Trait(
+            date_joined=factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+        )
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):

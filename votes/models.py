@@ -65,12 +65,14 @@ class ReputationReason(models.TextChoices):
     CORRECTION = "correction", _("Recount correction")
     OPENING = "opening", _("Reputation from before the ledger")
     BONUS = "bonus", _("Bonus")
+    SUGGESTED_EDIT = "suggested-edit", _("Suggested edit approved")
 
     @classmethod
     def from_votes_and_accepts(cls) -> list[str]:
         """Reasons whose rows `recompute_reputation` checks against the votes and accepts;
-        only a bonus is granted by hand and taken as it is."""
-        return [reason for reason in cls if reason != cls.BONUS]
+        a bonus and the +2 for an approved suggested edit are booked once, when granted, and
+        taken as they are."""
+        return [reason for reason in cls if reason not in (cls.BONUS, cls.SUGGESTED_EDIT)]
 
 
 class ReputationEvent(models.Model):

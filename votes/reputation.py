@@ -63,6 +63,8 @@ DOWNVOTE_ANSWER_GIVEN = -1
 ANSWER_ACCEPTED = 15
 ACCEPTER = 2
 DAILY_CAP = 200
+SUGGESTED_EDIT = 2
+SUGGESTED_EDIT_CAP = 1000  # in total, over all time, as on Stack Overflow
 
 # The kinds of reputation a booking measures, in the order rows are written.
 RECEIVED, DOWNVOTES, ACCEPTED, ACCEPTER_KIND = "received", "downvotes", "accepted", "accepter"
@@ -311,6 +313,30 @@ def award_bonus(*, user: User, amount: int) -> ReputationEvent:
     event = ReputationEvent.objects.create(user=user, delta=amount, reason=ReputationReason.BONUS)
     sync_totals([user.pk])
     user.refresh_from_db(fields=["reputation"])
+    return event
+
+
+@transaction.atomic
+def award_suggested_edit(*, user: User, post: Post) -> ReputationEvent | None:
+    """+2 to the member whose suggested edit was approved, until their suggested edits have
+    earned `SUGGESTED_EDIT_CAP` in total; None once they have.
+
+    Booked once, when the suggestion is approved, like a bonus: `recompute_reputation` keeps
+    these rows as they are (the suggestions live in `revisions`, a sibling this app does not
+    read), so the recount and the ledger agree by construction. The member's row is locked
+    first, so two approvals at once cannot both pass the cap.
+    """
+    lock_users([user.pk])
+    earned = ReputationEvent.objects.filter(
+        user=user, reason=ReputationReason.SUGGESTED_EDIT
+    ).aggregate(total=Coalesce(Sum("delta"), 0))["total"]
+    delta = min(SUGGESTED_EDIT, SUGGESTED_EDIT_CAP - earned)
+    if delta <= 0:
+        return None
+    event = ReputationEvent.objects.create(
+        user=user, delta=delta, reason=ReputationReason.SUGGESTED_EDIT, **_post_fields(post)
+    )
+    sync_totals([user.pk])
     return event
 
 

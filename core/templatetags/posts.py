@@ -113,6 +113,23 @@ def can_review(user):
     return permissions.can_review(user)
 
 
+@register.filter
+def suggestable_by(post, user):
+    """Whether `user` may suggest an edit to `post` (the edit form, kept for review)."""
+    return permissions.can_suggest_edit(user, post)
+
+
+@register.filter
+def is_suspended(user):
+    """A suspended member sees no links to what they cannot do (the banner says why)."""
+    return permissions.is_suspended(user)
+
+
+@register.filter
+def can_decide_review(user):
+    return permissions.can_decide_review(user)
+
+
 @register.simple_tag
 def vote_refusal(user, post):
     """Why `user` cannot vote on `post`, up first, then down: the sentence shown in words

@@ -1,6 +1,5 @@
 """The flag queue: the moderators' first page."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -8,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -20,6 +19,7 @@ from flags.models import Flag, FlagReason, FlagStatus
 from moderation import services as moderation
 from moderation.services import FlagDecision
 
+from . import confirm
 from .base import (
     PostKindListFilter,
     admin_link,
@@ -58,6 +58,8 @@ def open_flags_on_same_target(**filters) -> Subquery:
     return Coalesce(Subquery(flags), 0)
 
 
+DESTRUCTIVE = (FlagDecision.DELETE, FlagDecision.DELETE_AND_SUSPEND)
+
 # Annotation name -> reason, for the queue's "reasons" column.
 REASON_COUNTS = {f"{reason.name.lower()}_flags": reason for reason in FlagReason}
 
@@ -69,18 +71,10 @@ class FlagAdmin(admin.ModelAdmin):
     to `decide_view`); the same decisions are bulk actions. All of them go through
     `moderation.handle_flags`, which decides each target once."""
 
-    list_display = [
-        "target_excerpt",
-        "target_author",
-        "open_flags",
-        "reasons",
-        "decide",
-        "flagger",
-        "details_excerpt",
-        "status",
-        "created_at",
-        "handled_by",
-    ]
+    # Five columns fit 1,280 px beside the filters: what was flagged and its author, the
+    # flagger's note in full (wrapped) with its date, the open flags by reason ("Spam ×3"),
+    # the decisions, the status. Who handled a flag is on its page and in the audit log.
+    list_display = ["target_excerpt", "flag_note", "reasons", "decide", "status"]
     list_select_related = [
         "flagger",
         "handled_by",
@@ -149,11 +143,13 @@ class FlagAdmin(admin.ModelAdmin):
         states = [(target.is_deleted, _("deleted")), (target.is_hidden, _("hidden"))]
         state = ", ".join(str(label) for on, label in states if on)
         return format_html(
-            "<strong>{}</strong> {}{} · {}",
+            "<strong>{}</strong> {}{} · {}<br><small>{} {}</small>",
             kind,
             Truncator(text).chars(90),
             format_html(" <em>({})</em>", state) if state else "",
             site_link(target),
+            _("by"),
+            self.target_author(obj),
         )
 
     @admin.display(description=_("author"))
@@ -166,7 +162,7 @@ class FlagAdmin(admin.ModelAdmin):
     def open_flags(self, obj):
         return obj.open_flag_count
 
-    @admin.display(description=_("reasons"))
+    @admin.display(description=_("open flags"), ordering="-open_flag_count")
     def reasons(self, obj):
         counts = [(reason.label, getattr(obj, name, 0)) for name, reason in REASON_COUNTS.items()]
         return ", ".join(f"{label} ×{n}" for label, n in counts if n) or "–"
@@ -181,57 +177,101 @@ class FlagAdmin(admin.ModelAdmin):
     def post_preview(self, obj):
         return mark_safe(obj.target.body_html)  # sanitized when the post was saved
 
-    @admin.display(description=_("details"), ordering="details")
-    def details_excerpt(self, obj):
-        return Truncator(obj.details).chars(80)
+    @admin.display(description=_("flagger's note"), ordering="details")
+    def flag_note(self, obj):
+        """Who flagged, why, and their words, in full (at most 500 characters)."""
+        return format_html(
+            '{} · <strong>{}</strong><div class="flag-details">{}</div><small>{}</small>',
+            obj.flagger.username,
+            obj.get_reason_display(),
+            obj.details or "–",
+            formats.date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT"),
+        )
 
     @admin.display(description=_("decide"))
     def decide(self, obj):
-        """Buttons inside the changelist (or change) form: `formaction` posts that form, with
-        its CSRF token, to `decide_view`."""
+        """Dismiss is one click: a button inside the changelist form (`formaction` posts it,
+        with its CSRF token, to `decide_view`). Delete and Delete + suspend are links to a
+        confirmation page that asks the reason (and the suspension's length) first."""
         if obj.status != FlagStatus.OPEN:
             return "–"
-        days = settings.JOKESITE_SUSPENSION_DAYS
-        labels = {
-            FlagDecision.DISMISS: _("Dismiss"),
-            FlagDecision.DELETE: _("Delete"),
-            FlagDecision.DELETE_AND_SUSPEND: ngettext(
-                "Delete + suspend %(days)d day", "Delete + suspend %(days)d days", days
-            )
-            % {"days": days},
-        }
         url = f"admin:{self.opts.app_label}_{self.opts.model_name}_decide"
-        return format_html_join(
-            " ",
+        dismiss = format_html(
             '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+            reverse(url, args=[obj.pk, FlagDecision.DISMISS.value]),
+            _("Dismiss"),
+        )
+        destructive = format_html_join(
+            " ",
+            '<a class="button danger-link" href="{}">{}</a>',
             (
-                (reverse(url, args=[obj.pk, decision.value]), label)
-                for decision, label in labels.items()
+                (reverse(url, args=[obj.pk, FlagDecision.DELETE.value]), _("Delete…")),
+                (
+                    reverse(url, args=[obj.pk, FlagDecision.DELETE_AND_SUSPEND.value]),
+                    _("Delete + suspend…"),
+                ),
             ),
         )
+        return format_html('<div class="decide">{} {}</div>', dismiss, destructive)
 
     # --- decisions -------------------------------------------------------------------------
 
     def decide_view(self, request, pk, decision):
-        """One click on a row: decide on that flag's target, back to where the click was."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """A row's decision on that flag's target. Dismiss and helpful (POST) act at once, back
+        to where the click was; delete and delete + suspend show the confirmation page first
+        (GET, or a POST without a valid confirmation) and act when it is posted back."""
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         flag = get_object_or_404(Flag, pk=pk)
         if not self.has_change_permission(request, flag):
             raise PermissionDenied
         if decision not in FlagDecision.values:
-            return redirect(
-                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-            )
-        self._decide(request, [flag], FlagDecision(decision))
+            return redirect(changelist)
+        decision = FlagDecision(decision)
+        if decision in DESTRUCTIVE:
+            suspends = decision == FlagDecision.DELETE_AND_SUSPEND
+            form = confirm.confirmed(request, suspends=suspends, reason_required=suspends)
+            if form is None:
+                return self._confirm_page(request, [flag], decision, action_url=request.path)
+            self._decide(request, [flag], decision, **form.cleaned_data)
+            return redirect(confirm.back(request, changelist))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._decide(request, [flag], decision)
         back = request.headers.get("referer", "")
         safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-        if not safe:
-            back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        return redirect(back)
+        return redirect(back if safe else changelist)
 
-    def _decide(self, request, flags, decision: FlagDecision) -> None:
-        outcome = moderation.handle_flags(moderator=request.user, flags=flags, decision=decision)
+    def _confirm_page(self, request, flags, decision, *, action="", action_url=""):
+        suspends = decision == FlagDecision.DELETE_AND_SUSPEND
+        targets = {str(flag.target) for flag in flags}
+        if suspends:
+            title = gettext("Delete the flagged posts and suspend their authors?")
+            warning = gettext(
+                "These posts will be deleted and their authors suspended; each author reads "
+                "the reason and the length in a banner and an email."
+            )
+        else:
+            title = gettext("Delete the flagged posts?")
+            warning = gettext("These posts will be deleted and their flags resolved.")
+        return confirm.page(
+            request,
+            self,
+            title=title,
+            warning=warning,
+            items=sorted(targets),
+            suspends=suspends,
+            action=action,
+            selected=[flag.pk for flag in flags] if action else (),
+            action_url=action_url,
+            reason_required=suspends,
+        )
+
+    def _decide(
+        self, request, flags, decision: FlagDecision, *, reason: str = "", days: int | None = None
+    ) -> None:
+        outcome = moderation.handle_flags(
+            moderator=request.user, flags=flags, decision=decision, reason=reason, days=days
+        )
         if not outcome.targets:
             self.message_user(
                 request, gettext("Another moderator decided on these flags already."), messages.INFO
@@ -290,12 +330,29 @@ class FlagAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def delete_post_and_resolve(self, request, queryset):
-        """Deleting a post settles every open flag on it, not only the selected ones."""
-        self._decide(request, queryset, FlagDecision.DELETE)
+        """Deleting a post settles every open flag on it, not only the selected ones. Asks
+        for confirmation first."""
+        form = confirm.confirmed(request, suspends=False, reason_required=False)
+        if form is None:
+            return self._confirm_page(
+                request, list(queryset), FlagDecision.DELETE, action="delete_post_and_resolve"
+            )
+        self._decide(request, queryset, FlagDecision.DELETE, **form.cleaned_data)
+        return None
 
     @admin.action(
         description=_("Delete the flagged posts, suspend their authors, resolve the flags"),
         permissions=["change"],
     )
     def delete_and_suspend(self, request, queryset):
-        self._decide(request, queryset, FlagDecision.DELETE_AND_SUSPEND)
+        """Asks for confirmation, the reason and the length first."""
+        form = confirm.confirmed(request, suspends=True)
+        if form is None:
+            return self._confirm_page(
+                request,
+                list(queryset),
+                FlagDecision.DELETE_AND_SUSPEND,
+                action="delete_and_suspend",
+            )
+        self._decide(request, queryset, FlagDecision.DELETE_AND_SUSPEND, **form.cleaned_data)
+        return None

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from core import permissions
+from moderation import services as moderation
 from moderation.models import ModerationAction
 from revisions.models import Revision
 from votes.models import Vote
@@ -12,6 +15,7 @@ from .base import (
     PostKindListFilter,
     ReadOnlyAdminMixin,
     admin_link,
+    report,
 )
 
 
@@ -38,15 +42,45 @@ class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A post's history: written by the services, never changed afterwards."""
 
-    list_display = ["post_link", "number", "editor", "summary", "created_at"]
+    list_display = ["post_link", "number", "editor", "summary", "created_at", "redacted_at"]
     list_select_related = ["editor", "question", "answer"]
-    list_filter = [PostKindListFilter, "created_at"]
+    list_filter = [PostKindListFilter, "created_at", ("redacted_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "body", "summary", "editor__username"]
     ordering = ["-created_at", "-pk"]
-    fields = ["post_link", "number", "editor", "title", "tags", "body", "summary", "created_at"]
+    fields = [
+        "post_link",
+        "number",
+        "editor",
+        "title",
+        "tags",
+        "body",
+        "summary",
+        "created_at",
+        "redacted_at",
+        "redacted_by",
+    ]
     readonly_fields = fields
     show_facets = admin.ShowFacets.ALLOW
     list_per_page = 50
+    actions = ["redact"]
+
+    def has_redact_permission(self, request):
+        return permissions.is_moderator(request.user)
+
+    @admin.action(
+        description=_("Redact: hide the text from the public history"), permissions=["redact"]
+    )
+    def redact(self, request, queryset):
+        done = sum(
+            moderation.redact_revision(moderator=request.user, revision=revision)
+            for revision in queryset.select_related("question", "answer")
+        )
+        report(
+            self,
+            request,
+            ngettext("%(count)d revision redacted.", "%(count)d revisions redacted.", done),
+            done,
+        )
 
     @admin.display(description=_("post"))
     def post_link(self, obj):

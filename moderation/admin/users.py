@@ -6,16 +6,14 @@ for superusers only, so the group cannot widen its own rights. Suspensions and "
 spammer" are actions here; they go through `moderation.services` and its audit log.
 """
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from answers.models import Answer
@@ -23,6 +21,7 @@ from core import permissions
 from moderation import services as moderation
 from questions.models import Question
 
+from . import confirm
 from .base import record_admin_edit, report
 
 
@@ -62,39 +61,31 @@ class SuspendedListFilter(admin.SimpleListFilter):
 SUSPENSION_FIELDS = ["suspended_at", "suspended_until", "suspension_reason"]
 
 
-def suspend_action(days: int):
-    @admin.action(
-        # Lazy, so the menu is in each moderator's language.
-        description=lazy(
-            lambda: (
-                ngettext(
-                    "Suspend selected members for %(days)d day",
-                    "Suspend selected members for %(days)d days",
-                    days,
-                )
-                % {"days": days}
-            ),
-            str,
-        )(),
-        permissions=["change"],
-    )
-    def suspend(model_admin, request, queryset):
-        done = 0
-        for user in queryset:
-            if permissions.can_suspend(request.user, user):
-                reason = _("Suspended by a moderator")
-                moderation.suspend_user(moderator=request.user, user=user, days=days, reason=reason)
-                done += 1
-        model_admin.skipped(request, len(queryset) - done)
-        report(
-            model_admin,
-            request,
-            ngettext("%(count)d member suspended.", "%(count)d members suspended.", done),
-            done,
+def _confirm_members(model_admin, request, queryset, *, action: str, suspends: bool):
+    """The confirmation page for `action` on the selected members."""
+    if suspends:
+        title = gettext("Suspend the selected members?")
+        warning = gettext(
+            "They can read but not write until the suspension ends; each reads the reason and "
+            "the length in a banner and an email."
         )
-
-    suspend.__name__ = f"suspend_{days}_days"
-    return suspend
+    else:
+        title = gettext("Delete these spammers?")
+        warning = gettext(
+            "Each is suspended until a moderator lifts it, all their posts and comments are "
+            "deleted and their votes undone."
+        )
+    return confirm.page(
+        request,
+        model_admin,
+        title=title,
+        warning=warning,
+        items=[user.username for user in queryset],
+        suspends=suspends,
+        action=action,
+        selected=[user.pk for user in queryset],
+        reason_required=suspends,
+    )
 
 
 @admin.register(User)
@@ -116,8 +107,7 @@ class UserAdmin(BaseUserAdmin):
     # set by the actions, which log them.
     readonly_fields = ["reputation", "last_login", "date_joined", *SUSPENSION_FIELDS]
     actions = [
-        suspend_action(settings.JOKESITE_SUSPENSION_DAYS),
-        suspend_action(30),
+        "suspend",
         "lift_suspension",
         "delete_spammer",
     ]
@@ -196,6 +186,26 @@ class UserAdmin(BaseUserAdmin):
                 messages.WARNING,
             )
 
+    @admin.action(description=_("Suspend selected members…"), permissions=["change"])
+    def suspend(self, request, queryset):
+        """Asks for confirmation, the reason and the length first."""
+        form = confirm.confirmed(request, suspends=True)
+        if form is None:
+            return _confirm_members(self, request, queryset, action="suspend", suspends=True)
+        done = 0
+        for user in queryset:
+            if permissions.can_suspend(request.user, user):
+                moderation.suspend_user(moderator=request.user, user=user, **form.cleaned_data)
+                done += 1
+        self.skipped(request, len(queryset) - done)
+        report(
+            self,
+            request,
+            ngettext("%(count)d member suspended.", "%(count)d members suspended.", done),
+            done,
+        )
+        return None
+
     @admin.action(description=_("Lift the suspension of selected members"), permissions=["change"])
     def lift_suspension(self, request, queryset):
         done = sum(
@@ -215,10 +225,18 @@ class UserAdmin(BaseUserAdmin):
         permissions=["change"],
     )
     def delete_spammer(self, request, queryset):
+        """Asks for confirmation (and an optional reason) first."""
+        form = confirm.confirmed(request, suspends=False, reason_required=False)
+        if form is None:
+            return _confirm_members(
+                self, request, queryset, action="delete_spammer", suspends=False
+            )
         done = 0
         for user in queryset:
             if permissions.can_suspend(request.user, user):
-                moderation.delete_spammer(moderator=request.user, user=user)
+                moderation.delete_spammer(
+                    moderator=request.user, user=user, reason=form.cleaned_data["reason"]
+                )
                 done += 1
         self.skipped(request, len(queryset) - done)
         report(
@@ -227,6 +245,7 @@ class UserAdmin(BaseUserAdmin):
             ngettext("%(count)d spammer deleted.", "%(count)d spammers deleted.", done),
             done,
         )
+        return None
 
     @admin.display(boolean=True, description=_("suspended"))
     def suspended(self, obj):

@@ -334,14 +334,17 @@ def test_unchanged_answer_edit_saves_nothing(client):
     assert answer.revisions.count() == 1
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_editing_someone_elses_answer_is_403(client, method):
+def test_editing_someone_elses_answer_suggests_the_edit(client):
+    """Contract v1.3: without the privilege, the edit form makes a suggested edit (302) and
+    the answer stays as it is."""
     answer = answer_to()
     client.force_login(UserFactory())
-    response = getattr(client, method)(f"/answers/{answer.pk}/edit/", {"body": OTHER_BODY})
-    assert response.status_code == 403
+    assert client.get(f"/answers/{answer.pk}/edit/").status_code == 200
+    response = client.post(f"/answers/{answer.pk}/edit/", {"body": OTHER_BODY})
+    assert response.status_code == 302
     answer.refresh_from_db()
     assert answer.body == BODY
+    assert answer.suggested_edits.get().body == OTHER_BODY
 
 
 def test_moderator_edits_someone_elses_answer(client):

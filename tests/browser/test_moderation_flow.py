@@ -1,6 +1,7 @@
 """The moderator flow in a real browser: members flag a spam question (the third flag hides
-it), a moderator decides in the admin's flag queue with one click (delete and suspend), and the
-author, suspended, reads the reason on every page and the moderator's action in the inbox."""
+it), a moderator decides in the admin's flag queue (delete and suspend, confirmed with a
+reason and a length), and the author, suspended, reads the reason on every page and the
+moderator's action in the inbox."""
 
 import re
 
@@ -53,7 +54,13 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
     expect(row).to_contain_text("Cheap watches for sale, today only")
     expect(row).to_contain_text("Spam ×3")
     screenshot("flag-queue", 1280, 800)
-    row.get_by_role("button", name=re.compile("Delete \\+ suspend")).click()
+    row.get_by_role("link", name=re.compile("Delete \\+ suspend")).click()
+    # Nothing happens before the confirmation, which asks the reason and the length.
+    expect(page.locator(".confirm-warning")).to_contain_text("suspended")
+    page.get_by_label("Reason the member reads").fill("Spam for watches, three times")
+    page.get_by_label("Length").select_option("30")
+    screenshot("flag-confirm", 1280, 800)
+    page.get_by_role("button", name="Yes, I am sure").click()
     expect(page.locator(".messagelist")).to_contain_text(
         "1 post deleted. 1 author suspended. 3 flags resolved."
     )
@@ -66,7 +73,7 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
 
     log_in(page, base, "watches")
     expect(page.locator(".banner--suspended")).to_contain_text("Your account is suspended")
-    expect(page.locator(".banner--suspended")).to_contain_text("Spam")
+    expect(page.locator(".banner--suspended")).to_contain_text("Spam for watches, three times")
     page.goto(thread)
     expect(page.locator(f"#question-{question.pk}")).to_contain_text("This post is deleted")
     assert_accessible(page)

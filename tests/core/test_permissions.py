@@ -49,10 +49,22 @@ def test_privileges_need_their_reputation(privilege, needed):
     assert permissions.has_privilege(UserFactory(reputation=needed), privilege)
 
 
-@pytest.mark.parametrize("privilege", list(permissions.PRIVILEGE_NAMES))
+@pytest.mark.parametrize(
+    "privilege", sorted(set(permissions.PRIVILEGE_NAMES) - permissions.NEVER_LOWERED)
+)
 def test_launch_mode_drops_every_privilege_to_1(launch_mode, privilege):
     assert permissions.threshold(privilege) == 1
     assert permissions.has_privilege(UserFactory(reputation=1), privilege)
+
+
+def test_launch_mode_never_lowers_editing_others_posts(launch_mode):
+    """Three throwaway accounts must not rewrite a thread: they suggest edits instead."""
+    assert permissions.threshold("edit_others") == 2000
+    newcomer = UserFactory(reputation=1)
+    post = QuestionFactory()
+    assert not permissions.can_edit(newcomer, post)
+    assert permissions.can_suggest_edit(newcomer, post)
+    assert not permissions.can_suggest_edit(post.author, post)
 
 
 def test_launch_mode_does_not_make_anyone_a_moderator(launch_mode):

@@ -74,13 +74,17 @@ def assert_changelist_is_flat(client: Client, model, make, query: str = "") -> t
     return few, many
 
 
-def run_action(client: Client, model, action: str, objects):
-    """Submit the changelist's action form for `objects`, as a moderator would."""
+def run_action(client: Client, model, action: str, objects, **extra):
+    """Submit the changelist's action form for `objects`, as a moderator would; `extra` adds
+    fields (a destructive action's confirmation page posts `confirmed`, `reason`, `days`)."""
     return client.post(
         admin_url(model, "changelist"),
-        {"action": action, "_selected_action": [obj.pk for obj in objects]},
+        {"action": action, "_selected_action": [obj.pk for obj in objects], **extra},
         follow=True,
     )
+
+
+CONFIRMED = {"confirmed": "1", "reason": "Spam links in every post", "days": "7"}
 
 
 def change_form_data(response, **changes) -> dict:
@@ -364,7 +368,11 @@ def test_deleting_a_flagged_answer_resolves_every_open_flag_on_it(db):
     selected, other = FlagFactory.create_batch(2, question=None, answer=answer)
     unrelated = FlagFactory()
 
-    response = run_action(client, Flag, "delete_post_and_resolve", [selected])
+    asked = run_action(client, Flag, "delete_post_and_resolve", [selected])
+    assert "Delete the flagged posts?" in asked.content.decode()
+    answer.refresh_from_db()
+    assert not answer.is_deleted  # nothing happens before the confirmation
+    response = run_action(client, Flag, "delete_post_and_resolve", [selected], confirmed="1")
 
     assert messages_of(response) == ["1 post deleted. 2 flags resolved."]
     answer.refresh_from_db()

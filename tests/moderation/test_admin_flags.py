@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.moderation.test_admin import (
+    CONFIRMED,
     admin_url,
     assert_changelist_is_flat,
     change_form_data,
@@ -134,20 +135,32 @@ def test_one_click_posts_the_changelist_form_with_its_csrf_token():
     assert actions_logged() == [Kind.FLAGS_DISMISSED]
 
 
-def test_one_click_delete_and_suspend_suspends_the_author_for_seven_days():
+def test_delete_and_suspend_asks_first_then_suspends_with_the_reason_and_length():
     client = logged_in("moderator")
     answer = AnswerFactory()
     flag = FlagFactory(question=None, answer=answer)
 
-    response = client.post(decide_url(flag, "delete-and-suspend"), follow=True)
+    asked = client.get(decide_url(flag, "delete-and-suspend"))
+    page = asked.content.decode()
+    assert "Delete the flagged posts and suspend their authors?" in page
+    assert 'name="reason"' in page and 'name="days"' in page
+    # Without a reason the page comes back, and nothing is done.
+    again = client.post(decide_url(flag, "delete-and-suspend"), {"confirmed": "1", "days": "30"})
+    assert "This field is required." in again.content.decode()
+    answer.refresh_from_db()
+    assert not answer.is_deleted
+
+    data = {**CONFIRMED, "days": "30", "reason": "Insults in three answers"}
+    response = client.post(decide_url(flag, "delete-and-suspend"), data, follow=True)
 
     assert messages_of(response) == ["1 post deleted. 1 author suspended. 1 flag resolved."]
     answer.refresh_from_db()
     answer.author.refresh_from_db()
     assert answer.is_deleted
     assert answer.author.is_suspended
+    assert answer.author.suspension_reason == "Insults in three answers"
     length = answer.author.suspended_until - answer.author.suspended_at
-    assert length == timedelta(days=7)
+    assert length == timedelta(days=30)
     assert actions_logged() == [Kind.DELETE, Kind.SUSPEND]
 
 
@@ -159,7 +172,7 @@ def test_one_click_delete_on_a_comment():
     )
     flag = FlagFactory(question=None, comment=comment, reason=FlagReason.RUDE)
 
-    client.post(decide_url(flag, "delete"))
+    client.post(decide_url(flag, "delete"), {"confirmed": "1"})
 
     comment.refresh_from_db()
     question.refresh_from_db()
@@ -172,7 +185,7 @@ def test_a_second_click_on_a_decided_flag_changes_nothing():
     flag = FlagFactory()
     client.post(decide_url(flag, "dismiss"), follow=True)
 
-    response = client.post(decide_url(flag, "delete"), follow=True)
+    response = client.post(decide_url(flag, "delete"), {"confirmed": "1"}, follow=True)
 
     assert messages_of(response) == ["Another moderator decided on these flags already."]
     flag.question.refresh_from_db()
@@ -207,7 +220,8 @@ def test_decide_is_for_the_console_only():
 def test_the_flag_change_page_has_the_buttons_too():
     flag = FlagFactory()
     body = logged_in("moderator").get(admin_url(Flag, "change", flag.pk)).content.decode()
-    assert f'formaction="{decide_url(flag, "delete-and-suspend")}"' in body
+    assert f'formaction="{decide_url(flag, "dismiss")}"' in body
+    assert f'href="{decide_url(flag, "delete-and-suspend")}"' in body
 
 
 def test_bulk_delete_and_suspend_action():
@@ -215,7 +229,11 @@ def test_bulk_delete_and_suspend_action():
     spammer = UserFactory()
     flags = [FlagFactory(question=QuestionFactory(author=spammer)) for _ in range(2)]
 
-    response = run_action(client, Flag, "delete_and_suspend", flags)
+    asked = run_action(client, Flag, "delete_and_suspend", flags)
+    assert 'name="days"' in asked.content.decode()
+    spammer.refresh_from_db()
+    assert not spammer.is_suspended
+    response = run_action(client, Flag, "delete_and_suspend", flags, **CONFIRMED)
 
     assert messages_of(response) == ["2 posts deleted. 1 author suspended. 2 flags resolved."]
     spammer.refresh_from_db()
@@ -411,18 +429,22 @@ def test_synonyms_added_on_the_tag_page_or_alone_are_logged():
 # --- members -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action, days", [("suspend_7_days", 7), ("suspend_30_days", 30)])
-def test_suspend_actions(action, days):
+@pytest.mark.parametrize("days", [7, 30])
+def test_suspend_asks_the_reason_and_length(days):
     client = logged_in("moderator")
     members = UserFactory.create_batch(2)
 
-    response = run_action(client, User, action, members)
+    asked = run_action(client, User, "suspend", members)
+    assert "Suspend the selected members?" in asked.content.decode()
+    assert not User.objects.filter(suspended_at__isnull=False).exists()
+    response = run_action(client, User, "suspend", members, **{**CONFIRMED, "days": str(days)})
 
     assert messages_of(response) == ["2 members suspended."]
     for member in members:
         member.refresh_from_db()
         assert member.is_suspended
         assert member.suspended_until - member.suspended_at == timedelta(days=days)
+        assert member.suspension_reason == CONFIRMED["reason"]
     assert actions_logged() == [Kind.SUSPEND, Kind.SUSPEND]
 
 
@@ -443,7 +465,7 @@ def test_moderators_cannot_suspend_staff_or_themselves():
     me = client.get(reverse("admin:index")).wsgi_request.user
     other = ModeratorFactory()
 
-    response = run_action(client, User, "suspend_7_days", [me, other])
+    response = run_action(client, User, "suspend", [me, other], **CONFIRMED)
 
     assert messages_of(response) == [
         "2 members skipped: staff accounts are for superusers, and not yourself.",
@@ -454,7 +476,7 @@ def test_moderators_cannot_suspend_staff_or_themselves():
 
 def test_superusers_may_suspend_moderators():
     moderator = ModeratorFactory()
-    run_action(logged_in("superuser"), User, "suspend_30_days", [moderator])
+    run_action(logged_in("superuser"), User, "suspend", [moderator], **CONFIRMED)
     moderator.refresh_from_db()
     assert moderator.is_suspended
 
@@ -465,7 +487,9 @@ def test_delete_spammer_action():
     question = QuestionFactory(author=spammer)
     answer = AnswerFactory(author=spammer)
 
-    response = run_action(client, User, "delete_spammer", [spammer])
+    asked = run_action(client, User, "delete_spammer", [spammer])
+    assert "Delete these spammers?" in asked.content.decode()
+    response = run_action(client, User, "delete_spammer", [spammer], confirmed="1")
 
     assert messages_of(response) == ["1 spammer deleted."]
     spammer.refresh_from_db()
@@ -568,11 +592,31 @@ def test_the_log_filters_by_action_and_actor_and_searches():
     assert rows(f"?created_at__year={timezone.now().year}") == ["off topic", "heated"]
 
 
+def test_a_suspended_member_reads_the_reason_in_the_banner_and_an_email(mailoutbox):
+    from allauth.account.models import EmailAddress
+
+    member = UserFactory()
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    client = logged_in("moderator")
+    with_commit = {**CONFIRMED, "reason": "Insults in three answers", "days": "3"}
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run_action(client, User, "suspend", [member], **with_commit)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [member.email]
+    assert "Insults in three answers" in mailoutbox[0].body
+    client.force_login(member)
+    page = client.get("/").content.decode()
+    assert "Insults in three answers" in page
+
+
 def test_a_suspended_moderator_loses_the_admin_until_the_end():
     """A suspended moderator kept every admin power (issue 9, Low)."""
     moderator = ModeratorFactory()
     superuser = User.objects.create_superuser("root", "root@example.com", "pw-for-the-test")
-    run_action(logged_in("superuser"), User, "suspend_7_days", [moderator])
+    run_action(logged_in("superuser"), User, "suspend", [moderator], **CONFIRMED)
     question = QuestionFactory()
     client = Client()
     client.force_login(moderator)

@@ -31,7 +31,7 @@ def question():
 
 @pytest.fixture
 def voters():
-    return UserFactory.create_batch(3, reputation=CLOSERS)
+    return UserFactory.create_batch(3, reputation=CLOSERS, seasoned=True)
 
 
 def vote(client, user, question, reason="off-topic", **extra):
@@ -209,7 +209,7 @@ def test_without_the_privilege_a_close_vote_is_403_with_the_reason(client, quest
 
 
 def test_launch_mode_lowers_close_votes_to_1_reputation(client, question, launch_mode):
-    assert vote(client, UserFactory(), question).status_code == 302
+    assert vote(client, UserFactory(seasoned=True), question).status_code == 302
     assert CloseVote.objects.count() == 1
 
 
@@ -256,13 +256,15 @@ def test_anonymous_votes_go_to_login(client, question):
 
 
 def test_the_thread_query_count_does_not_grow_with_close_votes(client, question):
-    viewer = UserFactory(reputation=CLOSERS)
+    viewer = UserFactory(reputation=CLOSERS, seasoned=True)
     client.force_login(viewer)
     client.get(question.get_absolute_url())  # warm the session
     counts = []
     for _ in range(2):
         close_votes.cast_close_vote(
-            voter=UserFactory(reputation=CLOSERS), question=question, reason="off-topic"
+            voter=UserFactory(reputation=CLOSERS, seasoned=True),
+            question=question,
+            reason="off-topic",
         )
         with CaptureQueriesContext(connection) as captured:
             assert client.get(question.get_absolute_url()).status_code == 200

@@ -761,14 +761,18 @@ def test_edit_that_changes_nothing_saves_nothing(client):
     assert question.revisions.count() == 1
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_editing_someone_elses_question_is_403(client, method):
+def test_editing_someone_elses_question_suggests_the_edit(client):
+    """Contract v1.3: without the privilege, the edit form makes a suggested edit (302) and
+    the question stays as it is."""
     question = ask()
     client.force_login(UserFactory())
-    response = getattr(client, method)(f"/questions/{question.pk}/edit/", ask_data())
-    assert response.status_code == 403
+    assert client.get(f"/questions/{question.pk}/edit/").status_code == 200
+    response = client.post(f"/questions/{question.pk}/edit/", ask_data(body=OTHER_BODY))
+    assert response.status_code == 302
     question.refresh_from_db()
     assert question.revisions.count() == 1
+    assert question.body != OTHER_BODY
+    assert question.suggested_edits.get().body == OTHER_BODY
 
 
 def test_moderator_can_edit_someone_elses_question(client):

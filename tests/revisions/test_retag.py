@@ -106,7 +106,9 @@ def test_the_thread_shows_retag_where_it_shows_no_edit(client, question):
     client.force_login(UserFactory(reputation=RETAGGER))
     page = text(client.get(url))
     assert f"/questions/{question.pk}/retag/" in page
-    assert f'href="/questions/{question.pk}/edit/"' not in page
+    # No Edit, only the suggestion form behind "Suggest an edit".
+    assert f'href="/questions/{question.pk}/edit/">Edit' not in page
+    assert f'href="/questions/{question.pk}/edit/" class="suggest-edit"' in page
     client.force_login(UserFactory(reputation=2000))
     page = text(client.get(url))
     assert f'href="/questions/{question.pk}/edit/"' in page
