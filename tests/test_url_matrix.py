@@ -21,7 +21,7 @@ from comments.services import add_comment
 from moderation import services as moderation
 from notifications.emails import unsubscribe_token
 from questions import services
-from revisions.services import edit_post
+from revisions.services import edit_post, suggest_edit
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,10 @@ TABLE = {
         {"author", "other", "moderator"},
         None,
     ),
+    # A member without the edit privilege suggests the edit (contract v1.3): a SuggestedEdit row.
     "questions:edit": (
         lambda w: f"/questions/{w.question.pk}/edit/",
-        {"author", "other", "moderator"},
+        {"member", "author", "other", "moderator"},
         None,
     ),
     "questions:delete": (
@@ -128,6 +129,24 @@ TABLE = {
     "questions:category": (lambda w: f"/categories/{w.category.slug}/", set(), None),
     "questions:search": (lambda w: "/search/?q=safety", set(), None),
     "questions:review": (lambda w: "/review/", set(), None),
+    "questions:review_history": (lambda w: "/review/history/", set(), None),
+    # Reviewers: the review privilege ("other" has the reputation) and moderators.
+    "questions:review_decide": (
+        lambda w: f"/review/first-posts/question/{w.question.pk}/",
+        {"other", "moderator"},
+        {"decision": "looks-ok"},
+    ),
+    # Deciders of a suggestion on the answer: the privilege to edit others' posts, moderators.
+    "questions:approve_suggestion": (
+        lambda w: f"/suggested-edits/{w.suggestion.pk}/approve/",
+        {"other", "moderator"},
+        None,
+    ),
+    "questions:reject_suggestion": (
+        lambda w: f"/suggested-edits/{w.suggestion.pk}/reject/",
+        {"other", "moderator"},
+        {"reason": "not an improvement"},
+    ),
     "answers:post": (
         lambda w: f"/questions/{w.question.pk}/answer/",
         {"member", "author", "other", "moderator"},
@@ -142,7 +161,7 @@ TABLE = {
     ),
     "answers:edit": (
         lambda w: f"/answers/{w.answer.pk}/edit/",
-        {"author", "other", "moderator"},
+        {"member", "author", "other", "moderator"},
         None,
     ),
     "answers:delete": (lambda w: f"/answers/{w.answer.pk}/delete/", {"author", "moderator"}, None),
@@ -273,6 +292,9 @@ class World:
             note="",
         )
         self.unsubscribe_token = unsubscribe_token(self.author.pk, "all")
+        self.suggestion = suggest_edit(
+            suggester=self.member, post=self.answer, body=BODY + " A suggested improvement."
+        )
 
     def user(self, role: str, name: str):
         if role == "anonymous":
