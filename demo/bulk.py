@@ -1,0 +1,270 @@
+"""The pieces loadbench builds its rows from: tables written in bulk (COPY or executemany),
+the text pool, tag names, the Zipf sampler, the run's statistics, and the index drop and
+rebuild around a load."""
+
+from __future__ import annotations
+
+import bisect
+import io
+import itertools
+import random
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+
+from django.db import connection, connections
+from django.utils.text import slugify
+
+from questions.models import RESERVED_SLUGS, TAG_PATTERN
+from search.text import Document, document
+from votes import reputation
+
+from .words import CHINESE, ENGLISH, TAGS, TextMaker
+
+YEARS = 5
+MAX_UPVOTES_A_DAY = reputation.DAILY_CAP // reputation.UPVOTE_RECEIVED
+PARAGRAPH_POOL = 20_000
+ANSWERED = 0.8  # the share of questions with at least one answer
+FLUSH_ROWS = 20_000
+
+
+def default_users(questions: int) -> int:
+    """Thousands of members for a big site, a few hundred for a small one."""
+    return max(50, min(50_000, questions // 20))
+
+
+def default_tags(questions: int) -> int:
+    return max(30, min(30_000, questions // 40))
+
+
+# --- Writing rows ---------------------------------------------------------------------------
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class Table:
+    """Rows for one table, in a fixed column order, written in batches.
+
+    `columns` are attribute names of the model's concrete fields; `add` takes a tuple in that
+    order. On SQLite each value goes through its field's `get_db_prep_save`, as the ORM does.
+    """
+
+    def __init__(self, model, columns: list[str], *, table: str | None = None):
+        self.model = model
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.fields = [fields[name] for name in columns]
+        self.table = table or model._meta.db_table
+        self.columns = [f.column for f in self.fields]
+        self.rows: list[tuple] = []
+        self.written = 0
+        self.next_id = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                buffer = io.StringIO()
+                for row in self.rows:
+                    buffer.write("\t".join(map(_copy_text, row)))
+                    buffer.write("\n")
+                buffer.seek(0)
+                cursor.copy_expert(f"COPY {self.table} ({columns}) FROM STDIN", buffer)
+            else:
+                prepared = [
+                    tuple(
+                        f.get_db_prep_save(v, connection)
+                        for f, v in zip(self.fields, row, strict=True)
+                    )
+                    for row in self.rows
+                ]
+                marks = ", ".join(["%s"] * len(self.columns))
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", prepared
+                )
+        self.written += len(self.rows)
+        self.rows = []
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    text: str
+    html: str
+    doc: Document
+
+
+class Texts:
+    """A pool of paragraphs, each with its HTML and its index form, computed once."""
+
+    def __init__(self, maker: TextMaker, rng: random.Random, size: int):
+        self.rng = rng
+        self.maker = maker
+        self.pool = []
+        for _ in range(size):
+            text = maker.body()
+            self.pool.append(Paragraph(text, f"<p>{escape(text, quote=False)}</p>", document(text)))
+
+    def body(self, low: int, high: int) -> tuple[str, str, Document]:
+        """(Markdown, HTML, index form) of a body of `low`..`high` paragraphs."""
+        paragraphs = self.rng.choices(self.pool, k=self.rng.randint(low, high))
+        return (
+            "\n\n".join(p.text for p in paragraphs),
+            "\n".join(p.html for p in paragraphs),
+            Document(
+                " ".join(p.doc.words for p in paragraphs if p.doc.words),
+                " ".join(p.doc.cjk for p in paragraphs if p.doc.cjk),
+            ),
+        )
+
+
+def question_slug(title: str) -> str:
+    """What `Question.save` sets."""
+    slug = slugify(title, allow_unicode=True)[:90].strip("-") or "question"
+    return f"{slug}-question" if slug in RESERVED_SLUGS else slug
+
+
+def tag_names(count: int, rng: random.Random, taken: set[str]) -> list[str]:
+    """`count` new tag names: the vocabulary's words first, then pairs of them."""
+    pattern = re.compile(TAG_PATTERN)
+    words = list(dict.fromkeys(TAGS + [w for w in ENGLISH if len(w) > 2] + CHINESE))
+    names: list[str] = []
+    seen = set(taken)
+
+    def take(name: str) -> None:
+        if name not in seen and len(name) <= 35 and pattern.match(name):
+            seen.add(name)
+            names.append(name)
+
+    for word in words:
+        take(word)
+    for first, second in itertools.product(words, repeat=2):
+        if len(names) >= count:
+            break
+        if first != second:
+            take(f"{first}-{second}")
+    number = 0
+    while len(names) < count:
+        number += 1
+        take(f"{rng.choice(words)}-{number}")
+    return names[:count]
+
+
+# --- The generator ----------------------------------------------------------------------------
+
+
+class Zipf:
+    """Draw indexes 0..n-1 with weight 1/(rank+1)^s, ranks shuffled."""
+
+    def __init__(self, n: int, s: float, rng: random.Random):
+        self.rng = rng
+        self.order = list(range(n))
+        rng.shuffle(self.order)
+        self.cum = list(itertools.accumulate(1 / (rank + 1) ** s for rank in range(n)))
+        self.total = self.cum[-1]
+
+    def draw(self) -> int:
+        return self.order[bisect.bisect(self.cum, self.rng.random() * self.total)]
+
+
+@dataclass
+class Stats:
+    users: int = 0
+    tags: int = 0
+    questions: int = 0
+    answers: int = 0
+    accepted: int = 0
+    votes: int = 0
+    comments: int = 0
+    events: int = 0
+    entries: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def drop_indexes(tables: list[str]) -> list[tuple[str, str]]:
+    """On PostgreSQL, drop the plain indexes of the big tables while they are empty (each
+    is rebuilt once at the end, far faster than kept up row by row). Indexes that back a
+    constraint (primary keys, unique constraints) stay."""
+    dropped = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                continue
+            cursor.execute(
+                """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                   WHERE i.tablename = %s AND NOT EXISTS (
+                       SELECT 1 FROM pg_constraint c
+                       WHERE c.conindid = (quote_ident(i.indexname))::regclass)""",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{name}"')
+                dropped.append((table, definition))
+    return dropped
+
+
+def run_parallel(statements: list[str], workers: int = 2) -> None:
+    """Run the statements on `workers` connections of their own; on this one, in turn,
+    inside a transaction (a test's), which other connections could not see into."""
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        return
+    queue = list(statements)
+    lock = threading.Lock()
+    errors = []
+
+    def work():
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    statement = queue.pop(0)
+                with connection.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem = '256MB'")
+                    cursor.execute(statement)
+        except Exception as error:  # re-raised below, in the caller's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
