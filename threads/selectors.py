@@ -13,8 +13,14 @@ from moderation.selectors import with_close_votes
 from questions.models import Question, Tag
 from votes.selectors import with_viewer_votes
 
-# Accepted first, then by score (highest first), then oldest first (the contract's order).
-ANSWER_ORDER = ("-is_accepted", "-score", "created_at", "id")
+# `?answers=` on a thread: the accepted answer stays first in every order. "votes" (the
+# default): by score, highest first, then oldest first, as the contract orders a thread.
+ANSWER_ORDERS = {
+    "votes": ("-is_accepted", "-score", "created_at", "id"),
+    "newest": ("-is_accepted", "-created_at", "-id"),
+    "oldest": ("-is_accepted", "created_at", "id"),
+}
+ANSWER_ORDER = ANSWER_ORDERS["votes"]
 
 
 def thread_questions(viewer):
@@ -27,14 +33,15 @@ def thread_questions(viewer):
     return with_close_votes(with_viewer_votes(with_comments(questions), viewer), viewer)
 
 
-def thread_answers(question, viewer):
-    """The answers `viewer` may see on `question`'s thread, in thread order, with their visible
+def thread_answers(question, viewer, order: str = "votes"):
+    """The answers `viewer` may see on `question`'s thread, in the ANSWER_ORDERS `order`, with
+    their visible
     comments and the viewer's votes: public ones, plus the viewer's own deleted or hidden ones,
     and every answer for moderators. Each answer's `question` is the one given: no query per
     answer."""
     answers = with_viewer_votes(
         with_comments(question.answers.select_related("author")), viewer
-    ).order_by(*ANSWER_ORDER)
+    ).order_by(*ANSWER_ORDERS[order])
     if not permissions.is_moderator(viewer):
         visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
         if viewer.is_authenticated:

@@ -70,12 +70,17 @@ def question_detail(request, pk, slug=None):
         raise Http404(_("This question was deleted."))
     if slug != question.slug:
         return redirect(question, permanent=True)
-    answers = selectors.thread_answers(question, request.user)
+    order = request.GET.get("answers", "votes")
+    if order not in selectors.ANSWER_ORDERS:
+        order = "votes"
+    answers = selectors.thread_answers(question, request.user, order)
     answer_form = BodyForm()
     answer_form.fields["body"].label = _("Your answer")
     context = {
         "question": question,
         "answers": answers,
+        "answer_order": order,
+        "answer_orders": list(selectors.ANSWER_ORDERS),
         "related_questions": related_questions(question, limit=RELATED_LIMIT),
         "answer_form": answer_form,
         "close_reasons": CloseReason.choices,

@@ -356,6 +356,41 @@ def test_answers_appear_accepted_first_then_by_score_then_oldest(client):
     assert ids(response, "answer") == [accepted.pk, high.pk, low_old.pk, low_new.pk, negative.pk]
 
 
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("votes", ["accepted", "high", "low_old", "low_new", "negative"]),
+        ("newest", ["accepted", "high", "low_new", "low_old", "negative"]),
+        ("oldest", ["accepted", "negative", "low_old", "low_new", "high"]),
+        ("sideways", ["accepted", "high", "low_old", "low_new", "negative"]),  # falls back
+    ],
+)
+def test_answers_sort_by_votes_newest_or_oldest_and_the_accepted_stays_first(
+    client, order, expected
+):
+    """`?answers=votes|newest|oldest` (contract v1.3); an unknown order is the default."""
+    question = QuestionFactory()
+    now = timezone.now()
+
+    def answer(score, minutes_ago, **kwargs):
+        created = now - timedelta(minutes=minutes_ago)
+        return AnswerFactory(question=question, score=score, created_at=created, **kwargs)
+
+    posts = {
+        "low_old": answer(1, 50),
+        "high": answer(7, 10),
+        "accepted": answer(0, 5, is_accepted=True),
+        "low_new": answer(1, 20),
+        "negative": answer(-3, 60),
+    }
+    response = client.get(f"{question.get_absolute_url()}?answers={order}")
+    assert response.status_code == 200
+    assert ids(response, "answer") == [posts[name].pk for name in expected]
+    page = response.content.decode()
+    shown = order if order != "sideways" else "votes"
+    assert f'href="?answers={shown}#answers-heading" aria-current="page"' in page
+
+
 def test_thread_marks_posts_scores_comments_and_the_accepted_answer(client):
     question = QuestionFactory(score=4)
     accepted = AnswerFactory(question=question, score=2, is_accepted=True)
