@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
+from core.views import is_preview, preview_html
 from questions.models import Question
 
 from . import services
@@ -15,12 +16,15 @@ from .forms import AnswerForm
 
 @require_POST
 @login_required
-@protect_form
-@limit("answer")
+@protect_form(unless=is_preview)
+@limit("answer", unless=is_preview)
 def post_answer(request, pk):
     question = get_object_or_404(Question.objects.visible(), pk=pk)
     permissions.check(permissions.answer_refusal(request.user, question))
     form = AnswerForm(request.POST)
+    if is_preview(request):
+        context = {"form": form, "question": question, "preview_html": preview_html(request)}
+        return render(request, "answers/answer_form.html", context)
     if not form.is_valid():
         context = {"form": form, "question": question}
         return render(request, "answers/answer_form.html", context, status=400)

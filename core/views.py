@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from . import permissions
+from .markdown import render_post
+from .models import BODY_MAX
 
 
 def wants_json(request) -> bool:
@@ -24,3 +26,14 @@ def get_post(request, model, pk, *, for_update=True):
     if not permissions.can_view(request.user, post):
         raise Http404
     return post
+
+
+def is_preview(request) -> bool:
+    """The form was sent with its `preview` button (contract v1.3): show, save nothing."""
+    return request.method == "POST" and "preview" in request.POST
+
+
+def preview_html(request) -> str:
+    """The posted body as it would show: the site's own renderer and sanitiser, on at most
+    as much text as a post may hold."""
+    return render_post(request.POST.get("body", "")[:BODY_MAX])

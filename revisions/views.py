@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import permissions
 from core.ratelimits import limit
-from core.views import get_post
+from core.views import get_post, is_preview, preview_html
 from questions.forms import EditQuestionForm
 from questions.models import Question
 
@@ -21,7 +21,7 @@ from .forms import RetagForm
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@limit("edit")
+@limit("edit", unless=is_preview)
 def edit(request, pk, model, form_class=EditQuestionForm):
     post = get_post(request, model, pk)
     # Whom `edit_refusal` turns away only for lack of `edit_others` suggests an edit instead.
@@ -38,6 +38,8 @@ def edit(request, pk, model, form_class=EditQuestionForm):
     form = form_class(request.POST or None, initial=initial)
     template = f"{post._meta.app_label}/{post._meta.model_name}_form.html"
     context = {"form": form, "post": post, "editing": True, "suggesting": suggesting}
+    if is_preview(request):
+        return render(request, template, {**context, "preview_html": preview_html(request)})
     if request.method == "POST":
         if form.is_valid() and suggesting:
             return _suggest(request, post, form.cleaned_data)

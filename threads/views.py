@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
+from core.views import is_preview, preview_html
 from moderation import close_votes
 from questions import services
 from questions.forms import BodyForm, QuestionForm
@@ -95,10 +96,14 @@ def _is_similar_check(request) -> bool:
     return "check_similar" in request.POST
 
 
+def _is_check_or_preview(request) -> bool:
+    return _is_similar_check(request) or is_preview(request)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-@protect_form(unless=_is_similar_check)
-@limit("ask", unless=_is_similar_check)
+@protect_form(unless=_is_check_or_preview)
+@limit("ask", unless=_is_check_or_preview)
 @limit("similar_check", unless=lambda request: not _is_similar_check(request))
 def ask(request):
     permissions.check(permissions.ask_refusal(request.user))
@@ -109,6 +114,9 @@ def ask(request):
         context = {"form": form, **similar_to_form(request)}
         return render(request, "questions/question_form.html", context)
     form = QuestionForm(request.POST or None)
+    if is_preview(request):
+        context = {"form": form, "preview_html": preview_html(request)}
+        return render(request, "questions/question_form.html", context)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

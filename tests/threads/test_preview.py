@@ -1,0 +1,72 @@
+"""The `preview` submit of the ask, answer and edit forms (contract v1.3): 200, the form again
+as typed, the post rendered and sanitised by the site's own renderer in `.preview`; nothing
+saved."""
+
+import re
+
+import pytest
+
+from answers.models import Answer
+from questions.models import Question
+from revisions.models import Revision
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = "A **bold** claim with `code` and <script>alert(1)</script> in it, long enough."
+
+
+def preview_of(response) -> str:
+    match = re.search(
+        r'<section class="preview[^"]*"[^>]*>(.*?)</section>', response.content.decode(), re.S
+    )
+    assert match, "no .preview on the page"
+    return match.group(1)
+
+
+def assert_previewed(response):
+    assert response.status_code == 200
+    shown = preview_of(response)
+    assert "<strong>bold</strong>" in shown and "<code>code</code>" in shown
+    assert "<script" not in shown  # sanitised as every post is
+    assert "A **bold** claim" in response.content.decode()  # the form again, as typed
+
+
+def test_previewing_a_question_saves_nothing(client):
+    client.force_login(UserFactory())
+    data = {"title": "Why does my pun fall flat?", "body": BODY, "tags": "puns", "preview": "1"}
+    response = client.post("/questions/ask/", data)
+    assert_previewed(response)
+    assert 'value="Why does my pun fall flat?"' in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_previewing_an_answer_saves_nothing(client):
+    question = QuestionFactory()
+    client.force_login(UserFactory())
+    response = client.post(question.get_answer_url(), {"body": BODY, "preview": "1"})
+    assert_previewed(response)
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["question", "answer"])
+def test_previewing_an_edit_saves_nothing(client, kind):
+    post = QuestionFactory() if kind == "question" else AnswerFactory()
+    before = post.body
+    client.force_login(post.author)
+    data = {"body": BODY, "summary": "", "preview": "1"}
+    if kind == "question":
+        data.update(title=post.title, tags="puns")
+    response = client.post(post.get_edit_url(), data)
+    assert_previewed(response)
+    post.refresh_from_db()
+    assert post.body == before
+    assert not Revision.objects.filter(**{kind: post}).exists()
+
+
+def test_the_forms_offer_a_preview_button(client):
+    question = QuestionFactory()
+    client.force_login(UserFactory())
+    for url in ["/questions/ask/", question.get_absolute_url(), question.get_edit_url()]:
+        page = client.get(url).content.decode()
+        assert 'name="preview"' in page, url
