@@ -70,7 +70,10 @@ def question_detail(request, pk, slug=None):
     if not permissions.can_view(request.user, question):
         raise Http404(_("This question was deleted."))
     if slug != question.slug:
-        return redirect(question, permanent=True)
+        url = question.get_absolute_url()
+        if request.GET:  # ?answers=oldest survives the way to the canonical URL
+            url = f"{url}?{request.GET.urlencode()}"
+        return redirect(url, permanent=True)
     order = request.GET.get("answers", "votes")
     if order not in selectors.ANSWER_ORDERS:
         order = "votes"

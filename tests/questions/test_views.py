@@ -391,6 +391,13 @@ def test_answers_sort_by_votes_newest_or_oldest_and_the_accepted_stays_first(
     assert f'href="?answers={shown}#answers-heading" aria-current="page"' in page
 
 
+def test_the_short_url_keeps_the_answer_order_on_its_way_to_the_canonical_one(client):
+    question = QuestionFactory()
+    response = client.get(f"/questions/{question.pk}/?answers=oldest")
+    assert response.status_code == 301
+    assert response["Location"] == f"{question.get_absolute_url()}?answers=oldest"
+
+
 def test_thread_marks_posts_scores_comments_and_the_accepted_answer(client):
     question = QuestionFactory(score=4)
     accepted = AnswerFactory(question=question, score=2, is_accepted=True)
