@@ -21,6 +21,8 @@ from revisions import services as revisions
 from revisions.models import SuggestedEdit, SuggestionStatus
 from votes import reputation
 
+from . import queue
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -45,6 +47,7 @@ def _finish(suggestion: SuggestedEdit, *, reviewer: User, status: str, reason: s
     suggestion.reason = reason
     suggestion.reviewed_at = timezone.now()
     suggestion.save(update_fields=["status", "reviewer", "reason", "reviewed_at"])
+    queue.complete_suggestion(suggestion)
     signals.suggestion_reviewed.send(sender=SuggestedEdit, suggestion=suggestion)
 
 

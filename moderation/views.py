@@ -198,8 +198,8 @@ def review_queue(request):
         size = review.PAGE_SIZE * 4 if chosen else review.PAGE_SIZE
         items, total = review.page(queue, request.user, size=size)
         for item in items:
-            if isinstance(item.obj, SuggestedEdit):
-                item.diff = suggestion_diff(item.obj)
+            if item.suggestion_id:
+                item.diff = suggestion_diff(item.suggestion)
         queues.append({"queue": queue, "label": queue.label, "items": items, "total": total})
     context = {
         "queues": queues,

@@ -143,7 +143,7 @@ def suggest_edit(
         return None
     if post.suggested_edits.pending().exists():
         raise SuggestionPending
-    return SuggestedEdit.objects.create(
+    suggestion = SuggestedEdit.objects.create(
         **{post.kind: post},
         suggester=suggester,
         title=(title or "") if is_question else "",
@@ -151,6 +151,8 @@ def suggest_edit(
         tags=" ".join(tags) if is_question and tags else "",
         summary=summary,
     )
+    signals.suggestion_made.send(sender=SuggestedEdit, suggestion=suggestion)
+    return suggestion
 
 
 def on_post_created(sender, post, **kwargs) -> None:
