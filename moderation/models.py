@@ -163,6 +163,7 @@ class ReviewDecisionKind(models.TextChoices):
     FLAG = "flag", _("Flag")
     SKIP = "skip", _("Skip")
     APPROVE = "approve", _("Approve")
+    IMPROVE = "improve", _("Improve")
     REJECT = "reject", _("Reject")
 
 

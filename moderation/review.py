@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from core import permissions
 from core.locks import lock_with_question
 from flags.models import Flag, FlagStatus
-from revisions.models import SuggestedEdit
+from revisions.models import Revision, SuggestedEdit
 
 from . import close_votes, suggestions
 from . import queue as queue_store
@@ -49,13 +50,14 @@ WAITING_CACHE_SECONDS = 30
 DECISIONS = {
     Q_.FIRST_POSTS: (D.LOOKS_OK, D.EDIT, D.CLOSE, D.FLAG, D.SKIP),
     Q_.LATE_ANSWERS: (D.LOOKS_OK, D.EDIT, D.FLAG, D.SKIP),
-    Q_.SUGGESTED_EDITS: (D.APPROVE, D.REJECT, D.SKIP),
+    Q_.SUGGESTED_EDITS: (D.APPROVE, D.IMPROVE, D.REJECT, D.SKIP),
     Q_.CLOSE_VOTES: (D.CLOSE, D.LOOKS_OK, D.EDIT, D.SKIP),
     Q_.REOPEN_VOTES: (D.REOPEN, D.LOOKS_OK, D.SKIP),
     Q_.FLAGGED: (D.LOOKS_OK, D.EDIT, D.FLAG, D.SKIP),
 }
 # Decisions that send the reviewer on to a form (the decision is recorded first).
 FORMS = {D.EDIT: "get_edit_url", D.FLAG: "get_flag_url", D.CLOSE: "get_close_vote_url"}
+# Improve is a form of its own (`improve_suggestion`), recorded when it is saved.
 
 
 class ReviewClosed(Exception):
@@ -102,6 +104,10 @@ def _prepare(item: ReviewItem) -> ReviewItem:
         # The item names the suggestion's post: spare the suggestion a query for it.
         setattr(item.suggestion, item.post.kind, item.post)
     item.decisions = offered(item.queue, item.kind)
+    if item.suggestion_id and item.suggestion.is_outdated(item.newest_revision):
+        # Approving would overwrite the later edit (`suggestions.approve` refuses): improve it.
+        item.outdated = True
+        item.decisions = tuple(d for d in item.decisions if d != D.APPROVE)
     item.decision_labels = [(value, D(value).label) for value in item.decisions]
     return item
 
@@ -112,8 +118,16 @@ def page(queue: str, reviewer: User, size: int = PAGE_SIZE) -> tuple[list[Review
     items = open_to(queue, reviewer)
     rows = items.select_related(
         "question__author", "answer__author", "answer__question", "suggestion__suggester"
-    )[:size]
-    return [_prepare(item) for item in rows], items.count()
+    )
+    if queue == Q_.SUGGESTED_EDITS:
+        newest = Revision.objects.order_by("-number").values("number")
+        rows = rows.annotate(
+            newest_revision=Coalesce(
+                Subquery(newest.filter(question=OuterRef("question"))[:1]),
+                Subquery(newest.filter(answer=OuterRef("answer"))[:1]),
+            )
+        )
+    return [_prepare(item) for item in rows[:size]], items.count()
 
 
 def waiting() -> int:
@@ -141,11 +155,18 @@ def item_of(queue: str, target) -> ReviewItem | None:
 
 @transaction.atomic
 def decide(
-    *, reviewer: User, queue: str, target, decision: str, reason: str = ""
+    *,
+    reviewer: User,
+    queue: str,
+    target,
+    decision: str,
+    reason: str = "",
+    changes: dict | None = None,
 ) -> ReviewDecision:
     """Record `reviewer`'s `decision` on the item `target` (a post, or a suggested edit in its
     queue) and do what it means: Close and Reopen in their queues cast the reviewer's vote
-    (with the round's leading reason), Approve and Reject decide the suggestion, a moderator's
+    (with the round's leading reason), Approve, Improve (with the reviewer's `changes`, the
+    edit form's fields) and Reject decide the suggestion, a moderator's
     Looks OK on a flagged post dismisses its flags. Edit, Flag and Close elsewhere record the
     decision; the view then sends the reviewer to the form.
 
@@ -168,6 +189,9 @@ def decide(
     binding = permissions.is_moderator(reviewer)
     if decision == D.APPROVE:
         suggestions.approve(reviewer=reviewer, suggestion=target)
+        binding = True
+    elif decision == D.IMPROVE:
+        suggestions.improve(reviewer=reviewer, suggestion=target, **(changes or {}))
         binding = True
     elif decision == D.REJECT:
         suggestions.reject(reviewer=reviewer, suggestion=target, reason=reason)

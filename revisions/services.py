@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from questions.models import Category
 
 
+def newest_revision(post: Post) -> int | None:
+    """The number of the post's newest revision (None before its first)."""
+    return post.revisions.order_by("-number").values_list("number", flat=True).first()
+
+
 def add_revision(*, post: Post, editor: User, summary: str = "") -> Revision:
     last = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return post.revisions.create(
@@ -145,6 +150,7 @@ def suggest_edit(
         raise SuggestionPending
     suggestion = SuggestedEdit.objects.create(
         **{post.kind: post},
+        based_on=newest_revision(post) or 0,
         suggester=suggester,
         title=(title or "") if is_question else "",
         body=body,
