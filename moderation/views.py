@@ -387,5 +387,9 @@ def review_history(request):
     elif permissions.review_refusal(request.user) and not member.review_decisions.exists():
         permissions.check(permissions.review_refusal(request.user))
     page = Paginator(review.history(member), 50).get_page(request.GET.get("page"))
+    moderator = permissions.is_moderator(request.user)
+    for row in page.object_list:
+        # A deleted post (or an answer of a deleted question) keeps its title from members.
+        row.gone = not moderator and permissions.is_gone(row.post)
     context = {"member": member, "page_obj": page, "decisions": page.object_list}
     return render(request, "moderation/review_history.html", context)

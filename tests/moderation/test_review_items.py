@@ -199,3 +199,21 @@ def test_the_data_migration_fills_the_queues_from_existing_rows(settings):
     assert item.reviews_done == 1
     assert ReviewDecision.objects.get(reviewer=reviewer).item == item
     assert first.pk not in {i.question_id for i in review.open_to(Queue.FIRST_POSTS, reviewer)}
+
+
+def test_review_history_keeps_a_deleted_questions_title_from_members(client):
+    question = QuestionFactory(author=old_member(), title="A title nobody should read again")
+    answer = AnswerFactory(author=UserFactory(), question=question)  # a first post
+    reviewer = old_member(reputation=3000)
+    review.decide(reviewer=reviewer, queue=Queue.FIRST_POSTS, target=answer, decision="looks-ok")
+    client.force_login(reviewer)
+    assert "A title nobody should read again" in client.get("/review/history/").content.decode()
+
+    moderation.delete_post(actor=question.author, post=question)
+
+    page = client.get("/review/history/").content.decode()
+    assert "A title nobody should read again" not in page
+    assert "a deleted post" in page
+    client.force_login(ModeratorFactory())
+    page = client.get(f"/review/history/?member={reviewer.username}").content.decode()
+    assert "A title nobody should read again" in page
