@@ -114,12 +114,13 @@ def _prepare(item: ReviewItem) -> ReviewItem:
 
 def page(queue: str, reviewer: User, size: int = PAGE_SIZE) -> tuple[list[ReviewItem], int]:
     """The oldest `size` items of the queue open to `reviewer`, and how many there are: two
-    queries, whatever the number of items."""
+    queries (three for suggested edits: the questions' tags), whatever the number of items."""
     items = open_to(queue, reviewer)
     rows = items.select_related(
         "question__author", "answer__author", "answer__question", "suggestion__suggester"
     )
     if queue == Q_.SUGGESTED_EDITS:
+        rows = rows.prefetch_related("question__tags")  # the diff compares the tags
         newest = Revision.objects.order_by("-number").values("number")
         rows = rows.annotate(
             newest_revision=Coalesce(
