@@ -150,6 +150,16 @@ def is_late_answer(answer: Answer) -> bool:
     )
 
 
+def reconsider(post: Post) -> None:
+    """After a post's `created_at` was moved (the demo loader backdates what it posts): the
+    first-post and late-answer items it no longer deserves are completed."""
+    post = type(post).objects.select_related("author").get(pk=post.pk)
+    if not is_first_post(post):
+        complete(ReviewItem.objects.filter(_of(post), queue=Queue.FIRST_POSTS))
+    if isinstance(post, Answer) and not is_late_answer(post):
+        complete(ReviewItem.objects.filter(_of(post), queue=Queue.LATE_ANSWERS))
+
+
 # --- receivers (connected in `apps.py`) ----------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from answers.services import post_answer
@@ -217,3 +218,10 @@ def test_review_history_keeps_a_deleted_questions_title_from_members(client):
     client.force_login(ModeratorFactory())
     page = client.get(f"/review/history/?member={reviewer.username}").content.decode()
     assert "A title nobody should read again" in page
+
+
+def test_the_demo_threads_wait_in_no_queue():
+    """The loader posts "now" and backdates: its answers, 30 days after their question, are
+    not late answers once backdated."""
+    call_command("load_demo", verbosity=0)
+    assert not ReviewItem.objects.open().exists()
