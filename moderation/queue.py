@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from answers.models import Answer
@@ -187,3 +187,75 @@ def on_post_flagged(sender, flag, target, **kwargs) -> None:
 def on_hidden_by_flags(sender, target, **kwargs) -> None:
     if isinstance(target, Question | Answer):
         post_gone(target, hidden=True)
+
+
+# --- repair ----------------------------------------------------------------------------------
+
+
+def _gone(post: Post) -> bool:
+    """Deleted, or an answer of a deleted question."""
+    if post.deleted_at is not None:
+        return True
+    return isinstance(post, Answer) and post.question.deleted_at is not None
+
+
+def sync_all() -> dict[str, int]:
+    """Bring the stored queues back in line with the rows they stand for (`manage.py
+    sync_review_queue`), for a database written past the services (a bulk import, a restore,
+    a hand fix): open items are completed when their post is gone or their need ended; items
+    are opened for pending suggestions, open flags and active close or reopen votes that have
+    none; `reviews_done` is recounted from the decisions. First posts and late answers are
+    judged when they are written and are not made again. Returns how many items it completed,
+    opened and recounted.
+    """
+    from revisions.models import SuggestedEdit
+
+    from .models import ReviewDecisionKind
+
+    started = timezone.now()
+    last = ReviewItem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    items = ReviewItem.objects.open()
+    complete(
+        items.filter(
+            Q(question__deleted_at__isnull=False)
+            | Q(answer__deleted_at__isnull=False)
+            | Q(answer__question__deleted_at__isnull=False)
+        )
+    )
+    complete(items.filter(queue=Queue.SUGGESTED_EDITS).exclude(suggestion__status="pending"))
+    for item in items.filter(queue=Queue.FLAGGED).select_related("question", "answer"):
+        if not item.post.flags.filter(status=FlagStatus.OPEN).exists():
+            complete(ReviewItem.objects.filter(pk=item.pk))
+
+    for suggestion in SuggestedEdit.objects.pending().select_related("question", "answer"):
+        if not _gone(suggestion.post):
+            open_item(
+                Queue.SUGGESTED_EDITS,
+                suggestion.post,
+                suggestion=suggestion,
+                created_at=suggestion.created_at,
+            )
+    for model in (Question, Answer):
+        flagged = model.objects.filter(flags__status=FlagStatus.OPEN).distinct()
+        for post in flagged:
+            if not _gone(post):
+                first = post.flags.filter(status=FlagStatus.OPEN).order_by("created_at").first()
+                open_item(Queue.FLAGGED, post, created_at=first.created_at)
+    # sync_votes completes the close and reopen items whose round ended, too.
+    voted = ReviewItem.objects.filter(queue__in=[Queue.CLOSE_VOTES, Queue.REOPEN_VOTES])
+    questions = Question.objects.filter(
+        Q(close_votes__expired_at__isnull=True) | Q(pk__in=voted.open().values("question"))
+    ).distinct()
+    for question in questions:
+        sync_votes(question)
+
+    counted = Count("reviews", filter=~Q(reviews__decision=ReviewDecisionKind.SKIP))
+    recounted = 0
+    for item in items.annotate(counted=counted).exclude(reviews_done=F("counted")):
+        ReviewItem.objects.filter(pk=item.pk).update(reviews_done=item.counted)
+        recounted += 1
+    return {
+        "completed": ReviewItem.objects.filter(completed_at__gte=started).count(),
+        "opened": ReviewItem.objects.filter(pk__gt=last).count(),
+        "recounted": recounted,
+    }

@@ -5,6 +5,7 @@ migration, and the header's count read from them."""
 import importlib
 from datetime import timedelta
 from html import unescape
+from io import StringIO
 
 import pytest
 from django.apps import apps
@@ -13,10 +14,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from answers.services import post_answer
+from flags.models import Flag
 from flags.services import flag_post
 from moderation import close_votes, review
 from moderation import services as moderation
-from moderation.models import ReviewDecision, ReviewItem, ReviewItemStatus
+from moderation.models import CloseVote, ReviewDecision, ReviewItem, ReviewItemStatus
 from moderation.models import ReviewQueue as Queue
 from questions.models import Question
 from questions.services import ask_question
@@ -225,3 +227,27 @@ def test_the_demo_threads_wait_in_no_queue():
     not late answers once backdated."""
     call_command("load_demo", verbosity=0)
     assert not ReviewItem.objects.open().exists()
+
+
+def test_sync_review_queue_repairs_what_was_written_past_the_services(settings):
+    settings.JOKESITE_REVIEWS_NEEDED = 3
+    deleted = QuestionFactory(author=UserFactory())  # a first post, deleted by hand
+    Question.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now())
+    flagged = QuestionFactory(author=old_member())
+    Flag.objects.create(flagger=old_member(), question=flagged, reason="other")  # no item
+    voted = QuestionFactory(author=old_member())
+    CloseVote.objects.create(voter=old_member(), question=voted, kind="close", reason="off-topic")
+    first = QuestionFactory(author=UserFactory())
+    review.decide(reviewer=old_member(), queue=Queue.FIRST_POSTS, target=first, decision="edit")
+    ReviewItem.objects.filter(question=first).update(reviews_done=0)
+
+    out = StringIO()
+    call_command("sync_review_queue", stdout=out)
+
+    assert out.getvalue().strip() == "1 completed, 2 opened, 1 recounted."
+    assert waiting_in(deleted) == set()
+    assert waiting_in(flagged) == {Queue.FLAGGED}
+    assert waiting_in(voted) == {Queue.CLOSE_VOTES}
+    assert ReviewItem.objects.get(question=first).reviews_done == 1
+    call_command("sync_review_queue", stdout=out)
+    assert out.getvalue().strip().endswith("0 completed, 0 opened, 0 recounted.")
