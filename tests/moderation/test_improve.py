@@ -123,6 +123,7 @@ def test_the_improve_form_holds_the_suggested_text(client, question, suggestion)
     assert BODY in page
     assert f'data-improving="{suggestion.pk}"' in page
     assert "Save and approve" in page
+    assert 'href="/review/?queue=suggested-edits">Cancel</a>' in page  # back to the queue
 
 
 def test_improving_approves_credits_notifies_and_saves_one_revision_naming_both(
