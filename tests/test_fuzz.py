@@ -10,6 +10,7 @@ afterwards. The "ci" profile (tests/conftest.py) runs a fixed number of examples
 so CI is reproducible; `HYPOTHESIS_PROFILE=deep` runs many more by hand.
 """
 
+from functools import cached_property
 from urllib.parse import quote_from_bytes
 
 import pytest
@@ -274,9 +275,16 @@ SEGMENTS = st.one_of(
 )
 
 
+class FuzzWorld(World):
+    @cached_property
+    def snapshot(self) -> dict:
+        """The rows before any example: each example's writes are rolled back."""
+        return snapshot()
+
+
 @pytest.fixture
 def world():
-    return World()
+    return FuzzWorld()
 
 
 def as_role(client, world, role):
@@ -292,7 +300,7 @@ def test_a_post_form_never_fails_and_a_refusal_saves_nothing(client, world, name
     fields = data.draw(fields_strategy(valid), label="fields")
     with transaction.atomic():
         as_role(client, world, role)
-        before = snapshot()
+        before = world.snapshot  # every example starts from the same rows (rolled back)
         response = client.post(
             path_of(world), encode(fields), content_type="application/x-www-form-urlencoded"
         )
