@@ -4,10 +4,10 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
 from core.protection import protect_form
@@ -134,3 +134,13 @@ def ask(request):
             return redirect(question)
         return render(request, "questions/question_form.html", {"form": form}, status=400)
     return render(request, "questions/question_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+@limit("preview")
+def preview(request):
+    """The live preview of static/js/editor.js: the posted `body` rendered and sanitised by the
+    same code as the forms' `preview` submit (contract v1.3), as an HTML fragment; nothing is
+    saved. Login required and rate limited, so it is no free Markdown service."""
+    return HttpResponse(preview_html(request), content_type="text/html; charset=utf-8")
