@@ -15,7 +15,7 @@ from questions.forms import EditQuestionForm
 from questions.models import Question
 
 from . import history, services
-from .diffs import line_diff
+from .diffs import word_diff
 from .forms import RetagForm
 
 
@@ -118,10 +118,10 @@ def retag(request, pk):
 
 
 def suggestion_diff(suggestion) -> dict:
-    """What a suggested edit changes: title and tags (old, new) and a line diff of the body
-    (`diffs.line_diff`: bounded work, unchanged lines folded)."""
+    """What a suggested edit changes: title and tags (old, new) and a word diff of the body
+    (`diffs.word_diff`: bounded work, unchanged lines folded)."""
     post = suggestion.post
-    diff = {"body": line_diff(post.body, suggestion.body).ops}
+    diff = {"body": word_diff(post.body, suggestion.body).ops}
     if isinstance(post, Question):
         tags = " ".join(post.tag_names())
         if suggestion.title and suggestion.title != post.title:

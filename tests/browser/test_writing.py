@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from answers.models import Answer
 from questions.models import Question
+from revisions.services import add_revision, edit_post
 from tests.factories import QuestionFactory, UserFactory
 
 from .axe import assert_accessible
@@ -99,3 +100,33 @@ def test_no_warning_after_sending_the_form(live_server, page: Page):
     page.get_by_role("button", name="Preview").click()  # the form comes back as typed
     expect(page.locator("#preview")).to_contain_text("Half a thought")
     assert dialogs == []
+
+
+def test_revision_diff_is_inline_on_phones_and_side_by_side_on_desktops(
+    live_server, page: Page, screenshot
+):
+    rest = "\n\nA few times a day, never at weekends.\n\n"
+    question = QuestionFactory(body=f"Banks settle in batches.{rest}支付宝转账为什么收费")
+    add_revision(post=question, editor=question.author)
+    edit_post(
+        editor=question.author,
+        post=question,
+        body=f"Banks settle in big batches.{rest}支付宝转账为何收费",
+        title=question.title,
+        tags=question.tag_names(),
+        category=question.category,
+    )
+    page.goto(live_server.url + question.get_revisions_url())
+    change = page.locator("#revision-2 .wdiff__row--change").first
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(change.locator(".wdiff__inline")).to_be_visible()
+    expect(change.locator(".wdiff__old")).to_be_hidden()
+    expect(change.locator(".wdiff__inline ins")).to_have_text("big ")
+    screenshot("revisions", 390, 844)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(change.locator(".wdiff__inline")).to_be_hidden()
+    expect(change.locator(".wdiff__old")).to_have_text("Banks settle in batches.")
+    expect(change.locator(".wdiff__new")).to_have_text("Banks settle in big batches.")
+    expect(page.locator("#revision-2 .wdiff del").last).to_have_text("什么")
+    assert_accessible(page)
+    screenshot("revisions", 1280, 800)
