@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import is_preview, preview_html
+from core.views import anchor_of, is_preview, place_messages, preview_html
 from moderation import close_votes
 from questions import services
 from questions.forms import BodyForm, QuestionForm
@@ -80,7 +80,12 @@ def question_detail(request, pk, slug=None):
     answers = selectors.thread_answers(question, request.user, order)
     answer_form = BodyForm()
     answer_form.fields["body"].label = _("Your answer")
+    shown = [question, *answers]
+    shown += [comment for post in shown for comment in post.visible_comments]
+    placed, rest = place_messages(request, {anchor_of(item) for item in shown})
     context = {
+        "messages": rest,  # the top of the page: what is about no item shown here
+        "placed_messages": placed,  # confirmations shown inside the item they are about
         "question": question,
         "answers": answers,
         "answer_order": order,

@@ -2,13 +2,15 @@
 preview from the server's renderer, the Markdown toolbar, drafts kept until the post is sent,
 and the warning before leaving unsent text."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from answers.models import Answer
 from questions.models import Question
 from revisions.services import add_revision, edit_post
-from tests.factories import QuestionFactory, UserFactory
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 from .axe import assert_accessible
 from .test_looks import sign_in
@@ -130,3 +132,34 @@ def test_revision_diff_is_inline_on_phones_and_side_by_side_on_desktops(
     expect(page.locator("#revision-2 .wdiff del").last).to_have_text("什么")
     assert_accessible(page)
     screenshot("revisions", 1280, 800)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_confirmation_is_in_view_after_answering_on_a_phone(
+    live_server, browser, javascript, output_path
+):
+    """On a long thread at 390 px the new answer is where the page lands, highlighted, with
+    its confirmation inside it."""
+    question = QuestionFactory()
+    AnswerFactory.create_batch(12, question=question, body=BODY * 4)
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    sign_in(page, live_server.url, UserFactory(reputation=100))
+    page.goto(live_server.url + question.get_absolute_url())
+    page.get_by_label("Your answer").fill(
+        "Banks settle in batches, a few times a day, not one by one."
+    )
+    page.get_by_role("button", name="Post your answer").click()
+    answer = Answer.objects.latest("pk")
+    expect(page).to_have_url(re.compile(f"#answer-{answer.pk}$"))
+    note = page.locator(f"#answer-{answer.pk} .messages--placed")
+    expect(note).to_have_text("Your answer is posted.")
+    expect(note).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 2000  # the page did move: the thread is long
+    shadow = page.locator(f"#answer-{answer.pk}").evaluate("el => getComputedStyle(el).boxShadow")
+    assert shadow != "none"  # :target highlights the new answer
+    expect(page.locator("main > .messages")).to_have_count(0)
+    page.screenshot(path=f"{output_path}/answered-390x844.png")  # the viewport, as seen
+    context.close()

@@ -773,7 +773,7 @@ def test_edit_saves_the_post_and_a_new_revision(client):
     response = client.post(f"/questions/{question.pk}/edit/", {**data, "summary": "clearer"})
     assert response.status_code == 302
     question.refresh_from_db()
-    assert response.url == question.get_absolute_url()
+    assert response.url == f"{question.get_absolute_url()}#question-{question.pk}"
     assert question.title == "A better title for this question"
     assert question.body == OTHER_BODY
     assert question.tag_names() == ["jokes"]
@@ -919,7 +919,7 @@ def test_flag_queues_the_post_for_moderators(client, launch_mode):
     client.force_login(flagger)
     response = client.post(f"/questions/{question.pk}/flag/", {"reason": "spam"})
     assert response.status_code == 302
-    assert response.url == question.get_absolute_url()
+    assert response.url == f"{question.get_absolute_url()}#question-{question.pk}"
     flag = Flag.objects.get()
     assert (flag.question, flag.flagger, flag.reason, flag.status) == (
         question,
