@@ -286,6 +286,8 @@ JOKESITE_RATE_LIMITS = {
     "moderate": ("120/h", "120/h"),  # undelete, lock and unlock
     "similar_check": ("60/m", "30/m"),  # the ask form's no-JavaScript "Check for similar"
     "review": ("80/h", "40/h"),
+    # The live preview (static/js/editor.js), at most one request per pause in typing.
+    "preview": ("120/m", "60/m"),
 }
 # Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
 JOKESITE_READ_RATE_LIMITS = {
