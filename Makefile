@@ -10,6 +10,8 @@ MANAGE := $(BIN)/python manage.py
 CHROMIUM := /usr/bin/chromium
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k vote -x"`.
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; `PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make test BROWSER=0` skips the Playwright tests (for a machine without Chromium).
 BROWSER ?= 1
 
@@ -83,9 +85,9 @@ test: lint pytest
 
 pytest: $(STAMP) messages check-browser
 ifeq ($(BROWSER),0)
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not browser" $(PYTEST_ARGS)
 else
-	$(BIN)/pytest --screenshot=only-on-failure $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --screenshot=only-on-failure $(PYTEST_ARGS)
 endif
 
 check-browser:

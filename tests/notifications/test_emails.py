@@ -143,6 +143,9 @@ def test_unsubscribe_link_shows_a_confirmation_whose_button_posts(thread):
         emails.signing.dumps({"u": 1}, salt=emails.UNSUBSCRIBE_SALT),
         emails.signing.dumps([1, "all"], salt="another.purpose"),
     ],
+    # Named, not shown: the signed tokens carry a timestamp, and pytest-xdist's workers must
+    # collect the same test ids.
+    ids=["nonsense", "tampered", "another-kind", "another-shape", "another-salt"],
 )
 def test_forged_unsubscribe_tokens_are_refused(client, token):
     response = client.get(f"/notifications/unsubscribe/{token}/")
