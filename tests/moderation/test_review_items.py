@@ -182,6 +182,10 @@ def test_the_data_migration_fills_the_queues_from_existing_rows(settings):
     flag_post(flagger=old_member(), post=flagged, reason="other")
     voted = QuestionFactory(author=old_member())
     close_votes.cast_close_vote(voter=old_member(), question=voted, reason="off-topic")
+    asked = QuestionFactory(author=old_member())
+    Question.objects.filter(pk=asked.pk).update(created_at=timezone.now() - timedelta(days=60))
+    late = AnswerFactory(question=asked, author=old_member())
+    suggestion = revisions.suggest_edit(suggester=old_member(), post=late, body=BODY)
     reviewer = old_member()
     review.decide(reviewer=reviewer, queue=Queue.FIRST_POSTS, target=first, decision="looks-ok")
     review.decide(
@@ -197,7 +201,10 @@ def test_the_data_migration_fills_the_queues_from_existing_rows(settings):
         (Queue.FIRST_POSTS, first),
         (Queue.FLAGGED, flagged),
         (Queue.CLOSE_VOTES, voted),
+        (Queue.LATE_ANSWERS, late),
+        (Queue.SUGGESTED_EDITS, late),
     }
+    assert ReviewItem.objects.get(queue=Queue.SUGGESTED_EDITS).suggestion == suggestion
     item = ReviewItem.objects.get(question=first)
     assert item.reviews_done == 1
     assert ReviewDecision.objects.get(reviewer=reviewer).item == item
