@@ -56,6 +56,7 @@ TABLE = {
     "questions:list": (lambda w: "/questions/", set(), None),
     "questions:ask": (lambda w: "/questions/ask/", WRITERS, None),
     "questions:similar": (lambda w: "/questions/similar/?title=safety", set(), None),
+    "questions:preview": (lambda w: "/questions/preview/", set(), None),
     "questions:detail_short": (lambda w: f"/questions/{w.question.pk}/", set(), None),
     "questions:detail": (lambda w: w.question.get_absolute_url(), set(), None),
     "questions:vote": (lambda w: f"/questions/{w.question.pk}/vote/", {"other", "moderator"}, None),
