@@ -156,7 +156,8 @@ def handle_flags(
             if decision == FlagDecision.DELETE_AND_SUSPEND:
                 authors.setdefault(target.author_id, why)
         else:
-            set_hidden(target, False)
+            if set_hidden(target, False) and not isinstance(target, Comment):
+                queue.shown_again(target)
             action = Kind.FLAGS_DISMISSED if status == FlagStatus.DECLINED else Kind.FLAGS_HELPFUL
             record_action(
                 actor=moderator, action=action, target=target, reason=why, details=details

@@ -140,6 +140,21 @@ def test_a_hidden_post_leaves_every_queue_but_the_flagged_one(settings):
     assert waiting_in(post) == {Queue.FLAGGED}
 
 
+def test_a_suggestion_on_a_hidden_post_waits_until_the_post_is_shown_again(settings):
+    settings.JOKESITE_FLAGS_TO_HIDE = 1
+    post = QuestionFactory(author=old_member())
+    suggestion = revisions.suggest_edit(
+        suggester=old_member(), post=post, body=BODY, title=post.title, tags=post.tag_names()
+    )
+    flag = flag_post(flagger=old_member(), post=post, reason="spam")
+    assert waiting_in(post) == {Queue.FLAGGED}  # hidden: the suggestion waits on the flags
+    moderation.handle_flags(
+        moderator=ModeratorFactory(), flags=[flag], decision=moderation.FlagDecision.DISMISS
+    )
+    assert waiting_in(post) == {Queue.SUGGESTED_EDITS}
+    assert ReviewItem.objects.open().get(question=post).suggestion == suggestion
+
+
 def test_an_item_completes_after_the_reviews_it_needs(settings):
     settings.JOKESITE_REVIEWS_NEEDED = 2
     first = QuestionFactory(author=UserFactory())
