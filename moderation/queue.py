@@ -105,9 +105,9 @@ def post_gone(post: Post, *, hidden: bool = False) -> int:
 
 
 def shown_again(post: Post) -> None:
-    """A hidden post shown again (its flags decided without deleting it): a suggested edit that
-    waited on it goes back to its queue. (A first post or late answer does not: a moderator has
-    just looked at it.)"""
+    """A hidden post shown again (its flags decided without deleting it) or a deleted one
+    restored: a suggested edit that waited on it goes back to its queue. (A first post or a
+    late answer does not: a moderator has just looked at it.)"""
     suggestion = post.suggested_edits.pending().first()
     if suggestion is not None:
         open_item(

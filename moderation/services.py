@@ -456,6 +456,8 @@ def restore_post(*, post: Post) -> Post:
     if not isinstance(post, Question) and not post.is_hidden:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     search_index.index_post(post)
+    if not post.is_hidden:
+        queue.shown_again(post)
     return post
 
 

@@ -155,6 +155,18 @@ def test_a_suggestion_on_a_hidden_post_waits_until_the_post_is_shown_again(setti
     assert ReviewItem.objects.open().get(question=post).suggestion == suggestion
 
 
+def test_a_suggestion_on_a_deleted_post_comes_back_when_it_is_restored():
+    post = QuestionFactory(author=old_member())
+    revisions.suggest_edit(
+        suggester=old_member(), post=post, body=BODY, title=post.title, tags=post.tag_names()
+    )
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=post)
+    assert waiting_in(post) == set()
+    moderation.undelete(moderator=moderator, target=post)
+    assert waiting_in(post) == {Queue.SUGGESTED_EDITS}
+
+
 def test_an_item_completes_after_the_reviews_it_needs(settings):
     settings.JOKESITE_REVIEWS_NEEDED = 2
     first = QuestionFactory(author=UserFactory())
