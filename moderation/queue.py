@@ -14,7 +14,8 @@ Who completes it: `moderation.review.decide` after the reviews it needs or a bin
 the end of the need (`sync_votes` when the round ends or empties, `sync_flags` when the flags are
 decided, `complete_suggestion` when the suggestion is approved or rejected); and `post_gone`
 when the post is deleted or hidden (a deleted question takes its answers' items with it; a
-hidden post keeps its flagged item, the place where it is decided).
+hidden post keeps its flagged item, the place where it is decided, and its pending suggested
+edit comes back when the post is shown again: `shown_again`).
 
 Every write here runs inside the caller's transaction, which holds the post's row lock (question
 first, `core.locks`); the partial unique constraints hold "one open item" for any writer. The
@@ -101,6 +102,17 @@ def post_gone(post: Post, *, hidden: bool = False) -> int:
     if hidden:
         items = items.exclude(queue=Queue.FLAGGED)
     return complete(items)
+
+
+def shown_again(post: Post) -> None:
+    """A hidden post shown again (its flags decided without deleting it) or a deleted one
+    restored: a suggested edit that waited on it goes back to its queue. (A first post or a
+    late answer does not: a moderator has just looked at it.)"""
+    suggestion = post.suggested_edits.pending().first()
+    if suggestion is not None:
+        open_item(
+            Queue.SUGGESTED_EDITS, post, suggestion=suggestion, created_at=suggestion.created_at
+        )
 
 
 def sync_votes(question: Question) -> None:
@@ -228,7 +240,7 @@ def sync_all() -> dict[str, int]:
             complete(ReviewItem.objects.filter(pk=item.pk))
 
     for suggestion in SuggestedEdit.objects.pending().select_related("question", "answer"):
-        if not _gone(suggestion.post):
+        if not _gone(suggestion.post) and not suggestion.post.is_hidden:
             open_item(
                 Queue.SUGGESTED_EDITS,
                 suggestion.post,

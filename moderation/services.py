@@ -156,7 +156,8 @@ def handle_flags(
             if decision == FlagDecision.DELETE_AND_SUSPEND:
                 authors.setdefault(target.author_id, why)
         else:
-            set_hidden(target, False)
+            if set_hidden(target, False) and not isinstance(target, Comment):
+                queue.shown_again(target)
             action = Kind.FLAGS_DISMISSED if status == FlagStatus.DECLINED else Kind.FLAGS_HELPFUL
             record_action(
                 actor=moderator, action=action, target=target, reason=why, details=details
@@ -455,6 +456,8 @@ def restore_post(*, post: Post) -> Post:
     if not isinstance(post, Question) and not post.is_hidden:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
     search_index.index_post(post)
+    if not post.is_hidden:
+        queue.shown_again(post)
     return post
 
 

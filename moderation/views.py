@@ -239,6 +239,8 @@ def review_decide(request, queue, kind, pk):
     permissions.check(permissions.review_decision_refusal(request.user))
     if queue not in ReviewQueue.values or kind not in TARGETS:
         raise Http404
+    if (queue == ReviewQueue.SUGGESTED_EDITS) != (kind == "suggestion"):
+        raise Http404  # a suggestion is decided in its queue, a post in the others
     target = get_object_or_404(TARGETS[kind], pk=pk)
     decision = request.POST.get("decision", "")
     if decision not in review.offered(queue, kind):

@@ -13,11 +13,12 @@ to it and counted, and an item already decided (a binding decision, or enough re
 made. Deleted posts are left out, and so are the answers of deleted questions.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import migrations
-from django.db.models import Min
+from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 
@@ -38,23 +39,22 @@ def fill(apps, schema_editor):
 
     young = now - timedelta(days=settings.JOKESITE_REVIEW_NEW_ACCOUNT_DAYS)
     for kind, posts in (("question", live_questions), ("answer", live_answers)):
-        rows = posts.filter(created_at__gte=young, author__date_joined__gte=young)
-        for pk, author_id, created_at in rows.values_list("pk", "author_id", "created_at"):
-            earlier = {"author_id": author_id, "created_at__lt": created_at}
-            if Question.objects.filter(**earlier).exists():
-                continue
-            if Answer.objects.filter(**earlier).exists():
-                continue
+        earlier = {"author": OuterRef("author"), "created_at__lt": OuterRef("created_at")}
+        rows = (
+            posts.filter(created_at__gte=young, author__date_joined__gte=young)
+            .exclude(Exists(Question.objects.filter(**earlier)))
+            .exclude(Exists(Answer.objects.filter(**earlier)))
+        )
+        for pk, created_at in rows.values_list("pk", "created_at"):
             wanted.append(("first-posts", kind, pk, None, created_at))
 
     late = timedelta(days=settings.JOKESITE_LATE_ANSWER_DAYS)
     rows = live_answers.filter(
         created_at__gte=now - late,
         author__reputation__lt=settings.JOKESITE_LATE_ANSWER_REPUTATION,
-    ).values_list("pk", "created_at", "question__created_at")
-    for pk, created_at, asked_at in rows:
-        if created_at >= asked_at + late:
-            wanted.append(("late-answers", "answer", pk, None, created_at))
+    ).filter(created_at__gte=F("question__created_at") + late)
+    for pk, created_at in rows.values_list("pk", "created_at"):
+        wanted.append(("late-answers", "answer", pk, None, created_at))
 
     for suggestion in SuggestedEdit.objects.filter(status="pending"):
         kind = "question" if suggestion.question_id else "answer"
@@ -84,17 +84,26 @@ def fill(apps, schema_editor):
         for row in flagged:
             wanted.append(("flagged", kind, row[kind], None, row["since"]))
 
+    # The decisions so far, by queue and post (few next to the posts; read once).
+    earlier_decisions = defaultdict(list)
+    for decision in ReviewDecision.objects.order_by("created_at", "pk"):
+        kind = "question" if decision.question_id else "answer"
+        post_id = decision.question_id or decision.answer_id
+        earlier_decisions[decision.queue, kind, post_id].append(decision)
+
+    items, linked = [], []
     for queue, kind, post_id, suggestion_id, since in wanted:
-        decisions = ReviewDecision.objects.filter(
-            queue=queue, created_at__gte=since, **{f"{kind}_id": post_id}
-        )
-        if suggestion_id:
-            decisions = decisions.filter(suggestion_id=suggestion_id)
-        done = decisions.exclude(decision="skip").count()
+        decisions = [
+            decision
+            for decision in earlier_decisions[queue, kind, post_id]
+            if decision.created_at >= since
+            and (not suggestion_id or decision.suggestion_id == suggestion_id)
+        ]
+        done = sum(1 for decision in decisions if decision.decision != "skip")
         item_needed = 1 if queue == "suggested-edits" else needed
-        if done >= item_needed or decisions.filter(binding=True).exists():
+        if done >= item_needed or any(decision.binding for decision in decisions):
             continue
-        item = ReviewItem.objects.create(
+        item = ReviewItem(
             queue=queue,
             **{f"{kind}_id": post_id},
             suggestion_id=suggestion_id,
@@ -102,13 +111,17 @@ def fill(apps, schema_editor):
             reviews_done=done,
             created_at=since,
         )
+        items.append(item)
         # The first decision per reviewer (one per item and reviewer, as from now on).
         seen = set()
-        for decision in decisions.order_by("created_at", "pk"):
+        for decision in decisions:
             if decision.reviewer_id not in seen:
                 seen.add(decision.reviewer_id)
-                decision.item = item
-                decision.save(update_fields=["item"])
+                linked.append((decision, item))
+    ReviewItem.objects.bulk_create(items, batch_size=500)
+    for decision, item in linked:
+        decision.item_id = item.pk
+    ReviewDecision.objects.bulk_update([d for d, _ in linked], ["item"], batch_size=500)
 
 
 class Migration(migrations.Migration):

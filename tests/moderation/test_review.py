@@ -288,6 +288,11 @@ def test_an_unknown_decision_or_queue_is_refused_and_saves_nothing(client, revie
     assert decide(client, "first-posts", "question", first.pk, "burn").status_code == 400
     assert decide(client, "nowhere", "question", first.pk, "skip").status_code == 404
     assert decide(client, "first-posts", "question", 999_999, "skip").status_code == 404
+    # A post named in the suggestions' queue, a suggestion in a post's queue.
+    suggestion = suggestion_on(QuestionFactory(author=reviewer))
+    post = suggestion.question
+    assert decide(client, "suggested-edits", "question", post.pk, "approve").status_code == 404
+    assert decide(client, "first-posts", "suggestion", suggestion.pk, "skip").status_code == 404
     assert not ReviewDecision.objects.exists()
 
 

@@ -140,6 +140,33 @@ def test_a_hidden_post_leaves_every_queue_but_the_flagged_one(settings):
     assert waiting_in(post) == {Queue.FLAGGED}
 
 
+def test_a_suggestion_on_a_hidden_post_waits_until_the_post_is_shown_again(settings):
+    settings.JOKESITE_FLAGS_TO_HIDE = 1
+    post = QuestionFactory(author=old_member())
+    suggestion = revisions.suggest_edit(
+        suggester=old_member(), post=post, body=BODY, title=post.title, tags=post.tag_names()
+    )
+    flag = flag_post(flagger=old_member(), post=post, reason="spam")
+    assert waiting_in(post) == {Queue.FLAGGED}  # hidden: the suggestion waits on the flags
+    moderation.handle_flags(
+        moderator=ModeratorFactory(), flags=[flag], decision=moderation.FlagDecision.DISMISS
+    )
+    assert waiting_in(post) == {Queue.SUGGESTED_EDITS}
+    assert ReviewItem.objects.open().get(question=post).suggestion == suggestion
+
+
+def test_a_suggestion_on_a_deleted_post_comes_back_when_it_is_restored():
+    post = QuestionFactory(author=old_member())
+    revisions.suggest_edit(
+        suggester=old_member(), post=post, body=BODY, title=post.title, tags=post.tag_names()
+    )
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=post)
+    assert waiting_in(post) == set()
+    moderation.undelete(moderator=moderator, target=post)
+    assert waiting_in(post) == {Queue.SUGGESTED_EDITS}
+
+
 def test_an_item_completes_after_the_reviews_it_needs(settings):
     settings.JOKESITE_REVIEWS_NEEDED = 2
     first = QuestionFactory(author=UserFactory())
@@ -182,6 +209,10 @@ def test_the_data_migration_fills_the_queues_from_existing_rows(settings):
     flag_post(flagger=old_member(), post=flagged, reason="other")
     voted = QuestionFactory(author=old_member())
     close_votes.cast_close_vote(voter=old_member(), question=voted, reason="off-topic")
+    asked = QuestionFactory(author=old_member())
+    Question.objects.filter(pk=asked.pk).update(created_at=timezone.now() - timedelta(days=60))
+    late = AnswerFactory(question=asked, author=old_member())
+    suggestion = revisions.suggest_edit(suggester=old_member(), post=late, body=BODY)
     reviewer = old_member()
     review.decide(reviewer=reviewer, queue=Queue.FIRST_POSTS, target=first, decision="looks-ok")
     review.decide(
@@ -197,7 +228,10 @@ def test_the_data_migration_fills_the_queues_from_existing_rows(settings):
         (Queue.FIRST_POSTS, first),
         (Queue.FLAGGED, flagged),
         (Queue.CLOSE_VOTES, voted),
+        (Queue.LATE_ANSWERS, late),
+        (Queue.SUGGESTED_EDITS, late),
     }
+    assert ReviewItem.objects.get(queue=Queue.SUGGESTED_EDITS).suggestion == suggestion
     item = ReviewItem.objects.get(question=first)
     assert item.reviews_done == 1
     assert ReviewDecision.objects.get(reviewer=reviewer).item == item
