@@ -154,8 +154,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Anonymous pages are served from this cache (pagecache/), for at most this many seconds (0 turns
-# it off); any write anywhere makes every cached page out of date at once, so the time only
-# bounds how long relative dates ("3 hours ago") lag and what a cache outage can leave stale.
+# it off); a write makes every cached page it changes out of date at once (a thread's votes,
+# answers, comments and accepts: that thread, the pages listing it and its members' threads;
+# any other write: every page), so the time only bounds how long relative dates ("3 hours
+# ago") lag and what a cache outage can leave stale.
 JOKESITE_PAGE_CACHE = "default"
 JOKESITE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Never cached: forms with per-visitor tokens (accounts), the admin, JSON, members' own pages.
@@ -286,6 +288,8 @@ JOKESITE_RATE_LIMITS = {
     "moderate": ("120/h", "120/h"),  # undelete, lock and unlock
     "similar_check": ("60/m", "30/m"),  # the ask form's no-JavaScript "Check for similar"
     "review": ("80/h", "40/h"),
+    # The live preview (static/js/editor.js), at most one request per pause in typing.
+    "preview": ("120/m", "60/m"),
 }
 # Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
 JOKESITE_READ_RATE_LIMITS = {
