@@ -156,6 +156,12 @@ POST_FORMS = {
         lambda w: f"/review/first-posts/question/{w.question.pk}/",
         {"decision": "looks-ok", "reason": "fine"},
     ),
+    "improve suggestion": (
+        "other",
+        lambda w: f"/suggested-edits/{w.suggestion.pk}/improve/",
+        {"body": f"{BODY} Improved.", "summary": "improved", "preview": None},
+    ),
+    "live preview": ("member", lambda w: "/questions/preview/", {"body": BODY}),
     "reject suggestion": (
         "other",
         lambda w: f"/suggested-edits/{w.suggestion.pk}/reject/",
@@ -205,7 +211,7 @@ POST_FORMS = {
 }
 
 # Forms that never save, whatever they answer.
-SAVE_NOTHING = {"ask preview", "ask similar check", "similar"}
+SAVE_NOTHING = {"ask preview", "ask similar check", "similar", "live preview"}
 
 # name -> (role, path from the world, the query parameters the view reads, valid values).
 GET_PAGES = {
