@@ -69,3 +69,14 @@ def compiled_translations():
             sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False
         )
     return LOCALE_DIR
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """The hashed static files a production server needs (tests/processes.py), collected
+    once per run into a temporary directory (its STATIC_ROOT)."""
+    from tests.processes import collect_static
+
+    directory = tmp_path_factory.mktemp("static")
+    collect_static(directory)
+    return directory

@@ -101,7 +101,14 @@ class Gunicorn:
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers)}
         self.log = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "jokesite.wsgi"],
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                # gunicorn's control socket is one path per user: leave a real server's alone.
+                "--no-control-socket",
+                "jokesite.wsgi",
+            ],
             cwd=ROOT,
             env=env,
             start_new_session=True,

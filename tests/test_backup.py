@@ -71,7 +71,9 @@ def restored_database():
     subprocess.run(dropdb, check=True, capture_output=True)
 
 
-def test_a_dump_restored_into_a_fresh_database_serves_the_same_threads(restored_database, tmp_path):
+def test_a_dump_restored_into_a_fresh_database_serves_the_same_threads(
+    restored_database, static_root, tmp_path
+):
     ids = threads()
     before = {pk: shown(Client().get(f"/api/v1/questions/{pk}/").json()) for pk in ids}
     assert all(len(thread["answers"]) == 2 for thread in before.values())
@@ -84,11 +86,11 @@ def test_a_dump_restored_into_a_fresh_database_serves_the_same_threads(restored_
     processes.dump_and_restore(source, host, port, restored_database, dump)
     assert dump.stat().st_size > 0
 
-    static = tmp_path / "static"
-    processes.collect_static(static)
     password = f":{source['PASSWORD']}" if source.get("PASSWORD") else ""
     url = f"postgres://{source['USER']}{password}@{host}:{port}/{restored_database}"
-    env = processes.production_env(DATABASE_URL=url, STATIC_ROOT=str(static), DB_CONN_MAX_AGE="0")
+    env = processes.production_env(
+        DATABASE_URL=url, STATIC_ROOT=str(static_root), DB_CONN_MAX_AGE="0"
+    )
     server = Gunicorn(env, log=tmp_path / "gunicorn.log")
     try:
         for pk in ids:

@@ -43,13 +43,6 @@ pytestmark = [
 BODY = "An answer written during a burst of writes, long enough for the form."
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("static")
-    processes.collect_static(directory)
-    return directory
-
-
 def database_url() -> str:
     """The test database's URL, for the servers."""
     db = connection.settings_dict

@@ -23,6 +23,7 @@ from tests.test_url_matrix import BODY, World, changed, snapshot
 
 pytestmark = pytest.mark.django_db
 
+FORM = "application/x-www-form-urlencoded"
 HUGE = 120_000  # characters: past every length limit, under Django's 2.5 MB body limit
 BAD_IDS = [
     "", " ", "0", "-1", "1.5", "1e9", "0x10", "NaN", "inf", "٣", "１", "[]", "{}", "null",
@@ -56,8 +57,16 @@ def wire(raw) -> str:
     return quote_from_bytes(raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass"))
 
 
-def encode(fields: dict) -> str:
-    return "&".join(f"{wire(key)}={wire(raw)}" for key, raw in fields.items())
+def encode(fields: dict, *, escaped: bool = True) -> bytes:
+    """The urlencoded form: percent-escaped as browsers send it, or the bytes as they are
+    (a client that escapes nothing: raw invalid UTF-8 on the wire)."""
+
+    def raw(text) -> bytes:
+        return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+
+    if escaped:
+        return "&".join(f"{wire(key)}={wire(text)}" for key, text in fields.items()).encode()
+    return b"&".join(raw(key) + b"=" + raw(text) for key, text in fields.items())
 
 
 def fields_strategy(valid: dict):
@@ -147,6 +156,12 @@ POST_FORMS = {
         lambda w: f"/review/first-posts/question/{w.question.pk}/",
         {"decision": "looks-ok", "reason": "fine"},
     ),
+    "improve suggestion": (
+        "other",
+        lambda w: f"/suggested-edits/{w.suggestion.pk}/improve/",
+        {"body": f"{BODY} Improved.", "summary": "improved", "preview": None},
+    ),
+    "live preview": ("member", lambda w: "/questions/preview/", {"body": BODY}),
     "reject suggestion": (
         "other",
         lambda w: f"/suggested-edits/{w.suggestion.pk}/reject/",
@@ -196,7 +211,7 @@ POST_FORMS = {
 }
 
 # Forms that never save, whatever they answer.
-SAVE_NOTHING = {"ask preview", "ask similar check", "similar"}
+SAVE_NOTHING = {"ask preview", "ask similar check", "similar", "live preview"}
 
 # name -> (role, path from the world, the query parameters the view reads, valid values).
 GET_PAGES = {
@@ -298,12 +313,12 @@ def as_role(client, world, role):
 def test_a_post_form_never_fails_and_a_refusal_saves_nothing(client, world, name, data):
     role, path_of, valid = POST_FORMS[name]
     fields = data.draw(fields_strategy(valid), label="fields")
+    escaped = data.draw(st.booleans(), label="escaped")
+    body = encode(fields, escaped=escaped)
     with transaction.atomic():
         as_role(client, world, role)
         before = world.snapshot  # every example starts from the same rows (rolled back)
-        response = client.post(
-            path_of(world), encode(fields), content_type="application/x-www-form-urlencoded"
-        )
+        response = client.post(path_of(world), body, content_type=FORM)
         assert response.status_code < 500, (name, fields)
         if response.status_code >= 400 or name in SAVE_NOTHING:
             assert changed(before, snapshot()) == [], (name, response.status_code, fields)
@@ -315,9 +330,12 @@ def test_a_post_form_never_fails_and_a_refusal_saves_nothing(client, world, name
 def test_a_query_parameter_never_fails(client, world, name, data):
     role, path_of, valid = GET_PAGES[name]
     fields = data.draw(fields_strategy(valid), label="query")
+    escaped = data.draw(st.booleans(), label="escaped")
+    # WSGI hands the query string over as bytes read as Latin-1: raw bytes arrive as they are.
+    query = encode(fields, escaped=escaped).decode("latin-1")
     with transaction.atomic():
         as_role(client, world, role)
-        response = client.get(f"{path_of(world)}?{encode(fields)}")
+        response = client.get(path_of(world), QUERY_STRING=query)
         assert response.status_code < 500, (name, fields)
         transaction.set_rollback(True)
 
