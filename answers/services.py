@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import signals
+from pagecache import versions as page_versions
 from questions.models import Question
 
 from .models import Answer
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+@page_versions.in_thread(lambda question, **_: question.pk)
 @transaction.atomic
 def post_answer(*, author: User, question: Question, body: str) -> Answer:
     """Add an answer and count it on the question (row locked)."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import signals
 from core.locks import lock_post
+from pagecache import versions as page_versions
 
 from .models import Comment
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from core.models import Post
 
 
+@page_versions.in_thread(lambda post, **_: page_versions.thread_of(post))
 @transaction.atomic
 def add_comment(*, author: User, post: Post, body: str) -> Comment:
     post = lock_post(post)
@@ -31,6 +33,7 @@ def add_comment(*, author: User, post: Post, body: str) -> Comment:
     return comment
 
 
+@page_versions.in_thread(lambda comment, **_: page_versions.thread_of(comment.post))
 @transaction.atomic
 def delete_comment(*, comment: Comment) -> Comment:
     """Soft-delete a comment and stop counting it on its post.
@@ -51,6 +54,7 @@ def delete_comment(*, comment: Comment) -> Comment:
     return comment
 
 
+@page_versions.in_thread(lambda comment, **_: page_versions.thread_of(comment.post))
 @transaction.atomic
 def restore_comment(*, comment: Comment) -> Comment:
     """Undo a soft delete and count the comment on its post again (same locks as above)."""

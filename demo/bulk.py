@@ -44,6 +44,18 @@ def default_tags(questions: int) -> int:
 
 def _copy_text(value) -> str:
     """One value in PostgreSQL's COPY text format."""
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return (
+                value.replace("\\", "\\\\")
+                .replace("\t", "\\t")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
+            )
+        return value
     if value is None:
         return r"\N"
     if value is True:
@@ -69,19 +81,24 @@ class Table:
     order. On SQLite each value goes through its field's `get_db_prep_save`, as the ORM does.
     """
 
-    def __init__(self, model, columns: list[str], *, table: str | None = None):
+    def __init__(self, model, columns: list[str], *, table: str | None = None, extra=()):
         self.model = model
         fields = {f.attname: f for f in model._meta.concrete_fields}
         self.fields = [fields[name] for name in columns]
         self.table = table or model._meta.db_table
-        self.columns = [f.column for f in self.fields]
+        self.columns = [f.column for f in self.fields] + list(extra)  # extra: COPY only
         self.rows: list[tuple] = []
         self.written = 0
         self.next_id = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        self.stride = 1  # loadbench's worker k of n takes the ids next_id + k, + k + n, ...
+
+    def share(self, worker: int, workers: int) -> None:
+        self.next_id += worker
+        self.stride = workers
 
     def new_id(self) -> int:
-        self.next_id += 1
-        return self.next_id - 1
+        self.next_id += self.stride
+        return self.next_id - self.stride
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
@@ -134,17 +151,25 @@ class Texts:
         for _ in range(size):
             text = maker.body()
             self.pool.append(Paragraph(text, f"<p>{escape(text, quote=False)}</p>", document(text)))
+        self.indexes = range(len(self.pool))
 
-    def body(self, low: int, high: int) -> tuple[str, str, Document]:
-        """(Markdown, HTML, index form) of a body of `low`..`high` paragraphs."""
-        paragraphs = self.rng.choices(self.pool, k=self.rng.randint(low, high))
+    def body(self, low: int, high: int) -> tuple[str, str, list[int]]:
+        """(Markdown, HTML, the pool's paragraph numbers) of a body of `low`..`high`
+        paragraphs; the search index builds its text from the numbers (see loadbench)."""
+        numbers = self.rng.choices(self.indexes, k=self.rng.randint(low, high))
+        paragraphs = [self.pool[n] for n in numbers]
         return (
             "\n\n".join(p.text for p in paragraphs),
             "\n".join(p.html for p in paragraphs),
-            Document(
-                " ".join(p.doc.words for p in paragraphs if p.doc.words),
-                " ".join(p.doc.cjk for p in paragraphs if p.doc.cjk),
-            ),
+            numbers,
+        )
+
+    def document(self, numbers: list[int]) -> Document:
+        """The index form of a body made of these paragraphs (what `document` makes of it)."""
+        paragraphs = [self.pool[n] for n in numbers]
+        return Document(
+            " ".join(p.doc.words for p in paragraphs if p.doc.words),
+            " ".join(p.doc.cjk for p in paragraphs if p.doc.cjk),
         )
 
 
@@ -232,6 +257,49 @@ def drop_indexes(tables: list[str]) -> list[tuple[str, str]]:
                 cursor.execute(f'DROP INDEX "{name}"')
                 dropped.append((table, definition))
     return dropped
+
+
+def drop_constraints(tables: list[str]) -> list[tuple[str, str]]:
+    """On PostgreSQL, drop the foreign keys and unique constraints of the big tables while
+    they are empty: COPY would otherwise check each row's keys one lookup at a time (and
+    keep each unique index). Returns (table, statement) pairs that add them back."""
+    dropped = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                continue
+            cursor.execute(
+                """SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = %s::regclass AND contype IN ('f', 'u')""",
+                [table],
+            )
+            for name, kind, definition in cursor.fetchall():
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                dropped.append((table, name, kind, definition))
+    return dropped
+
+
+def restore_constraints(dropped: list[tuple[str, str, str, str]]) -> None:
+    """Add the constraints back: unique ones two at a time (each builds its index); foreign
+    keys first NOT VALID (no scan, one at a time: they lock both tables), then validated two
+    at a time (a validation locks neither table against the other)."""
+    run_parallel(
+        [
+            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            for table, name, kind, definition in dropped
+            if kind == "u"
+        ]
+    )
+    foreign = [(table, name, d) for table, name, kind, d in dropped if kind == "f"]
+    with connection.cursor() as cursor:
+        for table, name, definition in foreign:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+    if connection.in_atomic_block:
+        return  # a test's transaction: the deferred checks run at its end anyway
+    run_parallel(
+        [f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"' for table, name, _ in foreign]
+    )
 
 
 def run_parallel(statements: list[str], workers: int = 2) -> None:

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import io
 import math
+import multiprocessing
+import queue
 import random
 import time
 from collections.abc import Callable
@@ -38,7 +40,7 @@ from html import escape
 
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections
 from django.utils import timezone
 
 from answers.models import Answer
@@ -64,12 +66,16 @@ from .bulk import (
     _copy_text,
     default_tags,
     default_users,
+    drop_constraints,
     drop_indexes,
     question_slug,
+    restore_constraints,
     run_parallel,
     tag_names,
 )
 from .words import TextMaker
+
+WORKERS = 2  # processes generating rows: one per core
 
 
 class Loader:
@@ -86,7 +92,10 @@ class Loader:
         self.n_questions = questions
         self.n_users = users or default_users(questions)
         self.n_tags = tags or default_tags(questions)
+        self.seed = seed
         self.rng = random.Random(seed)
+        self.daily_cap = MAX_UPVOTES_A_DAY
+        self.done = None  # a worker's shared count of threads made
         self.progress = progress or (lambda label, done, total: None)
         self.now = now or timezone.now()
         self.start = self.now - timedelta(days=365 * YEARS)
@@ -101,22 +110,33 @@ class Loader:
     def run(self) -> Stats:
         started = time.monotonic()
         self._tables()
-        # Inside a transaction (a test's) the deferred foreign-key checks forbid CREATE INDEX.
-        dropped = (
-            drop_indexes([t.model._meta.db_table for t in self.order] + ["questions_searchentry"])
-            if self.postgres and not connection.in_atomic_block
-            else []
-        )
+        # Inside a transaction (a test's) the deferred foreign-key checks forbid CREATE INDEX;
+        # a test's few rows are written in this process.
+        alone = not self.postgres or connection.in_atomic_block
+        tables = [t.model._meta.db_table for t in self.order]
+        search = SearchEntry._meta.db_table
+        constraints = [] if alone else drop_constraints([*tables, search])
+        dropped = [] if alone else drop_indexes([*tables, search])
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
         self._lap("setup", started)
         self._users_and_tags()
-        self._threads()
+        if alone or self.n_questions < 2 * WORKERS * 100:
+            self._threads(self.n_questions)
+        else:
+            self._fork(WORKERS)
         self._lap("rows", started)
         self._restore_indexes(dropped)
+        self._lap("indexes", started)
+        restore_constraints([c for c in constraints if c[0] != search])
+        self._lap("constraints", started)
         self._finish()
-        self._lap("indexes and totals", started)
-        self._search()
+        self._lap("totals", started)
+        self._search(started)
+        restore_constraints([c for c in constraints if c[0] == search])
         self._reset_sequences()
-        self._lap("search index", started)
+        self._lap("search indexes", started)
         if self.postgres:
             # VACUUM sets the visibility map, so list pages read their ids from the indexes
             # alone (as autovacuum would in time); it cannot run inside a transaction.
@@ -161,11 +181,11 @@ class Loader:
         )
         self.entries = Table(
             SearchEntry,
-            ["id", "question_id", "answer_id", "kind", "author_id", "title", "body", "tags",
+            ["id", "question_id", "answer_id", "kind", "author_id", "title", "tags",
              "score", "is_accepted", "answer_count", "created_at", "is_visible"],
             table="demo_loadbench_search" if self.postgres else None,
+            extra=["paragraphs", "tw", "tc", "gw", "gc"],
         )  # fmt: skip
-        self.search_docs: list[tuple] = []
         # Parents before children, so foreign keys hold at every flush.
         self.order = [
             self.questions,
@@ -210,6 +230,7 @@ class Loader:
         self.tag_draw = Zipf(len(self.tag_ids), 1.1, rng)
         self.texts = Texts(TextMaker(rng), rng, min(PARAGRAPH_POOL, 200 + self.n_questions))
         self.maker = self.texts.maker
+        self._staging_tables()
 
     def _author(self) -> int:
         return self.user_ids[self.authors.draw()]
@@ -237,7 +258,7 @@ class Loader:
             when = self._when(created, 60)
             key = author * 100_000 + when.toordinal()
             count = self.upvotes_on.get(key, 0)
-            if count < MAX_UPVOTES_A_DAY:
+            if count < self.daily_cap:
                 self.upvotes_on[key] = count + 1
                 return when
         return None
@@ -293,11 +314,56 @@ class Loader:
         self.stats.comments += count
         return count
 
-    def _threads(self) -> None:
+    def _fork(self, workers: int) -> None:
+        """Make the threads in `workers` processes, each with its own random stream, its own
+        share of the ids (worker k takes every workers-th id from k) and of the daily upvote
+        cap; the progress bar adds up their counts."""
+        connections.close_all()  # each child opens its own connection
+        context = multiprocessing.get_context("fork")
+        done = [context.Value("q", 0) for _ in range(workers)]
+        results = context.Queue()
+        total = self.n_questions
+        shares = [total // workers + (k < total % workers) for k in range(workers)]
+
+        def work(k: int) -> None:
+            self.rng = random.Random(f"{self.seed}-{k}")
+            self.texts.rng = self.maker.rng = self.authors.rng = self.tag_draw.rng = self.rng
+            self.daily_cap = MAX_UPVOTES_A_DAY // workers
+            for table in [*self.order, self.entries]:
+                table.share(k, workers)
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            self.done = done[k]
+            self._threads(shares[k])
+            self.stats.events = self.events.written
+            results.put((k, self.stats))
+            connections.close_all()
+
+        processes = [context.Process(target=work, args=(k,)) for k in range(workers)]
+        for process in processes:
+            process.start()
+        stats = []
+        while len(stats) < workers:
+            try:
+                stats.append(results.get(timeout=1))
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    for process in processes:
+                        process.kill()
+                    raise RuntimeError("a loadbench worker failed (see above)") from None
+            self.progress("threads", sum(d.value for d in done), total)
+        for process in processes:
+            process.join()
+        for _, part in stats:
+            for name in ("questions", "answers", "accepted", "votes", "comments", "events"):
+                setattr(self.stats, name, getattr(self.stats, name) + getattr(part, name))
+        self.stats.entries = self.stats.questions + self.stats.answers
+        self._staging = True
+
+    def _threads(self, total: int) -> None:
         rng = self.rng
         span = (self.now - self.start).total_seconds()
         accept_rate = (1 / 3) / ANSWERED  # a third of all questions
-        total = self.n_questions
         for done in range(1, total + 1):
             qid = self.questions.new_id()
             asker = self._author()
@@ -305,7 +371,7 @@ class Loader:
             created = self.start + timedelta(seconds=span * math.sqrt(rng.random()))
             created = min(created, self.now - timedelta(minutes=1))
             title = self.maker.title()
-            body, body_html, body_doc = self.texts.body(1, 5)
+            body, body_html, body_doc = self.texts.body(1, 5)  # doc: paragraph numbers
             tags = sorted(
                 {self.tag_ids[self.tag_draw.draw()] for _ in range(rng.randint(1, 5))},
                 key=self.tag_name.__getitem__,
@@ -359,61 +425,88 @@ class Loader:
                 for table in self.order:
                     table.flush()
                 self._flush_entries()
-                self.progress("threads", done, total)
+                if self.done is None:
+                    self.progress("threads", done, total)
+                else:
+                    self.done.value = done
 
     def _entry(self, qid, aid, kind, author, title, html, names, score, accepted, count, created,
-               doc):  # fmt: skip
-        """A search entry, as `search.index` would make it."""
+               paragraphs):  # fmt: skip
+        """A search entry, as `search.index` would make it: its body text and body vector are
+        put together in SQL from the pool's paragraphs (see `_search`)."""
         if not self.postgres:
             return  # SQLite: `rebuild` indexes the (few) posts at the end
-        pk = self.entries.new_id()
         tags = _tags_document(names, words=kind == "question")
         title_doc = document(title) if kind == "question" else Document("", "")
         self.entries.add(
-            (pk, qid, aid, kind, author, title, html_to_text(html), " ".join(names), score,
-             accepted, count, created, True)
+            (self.entries.new_id(), qid, aid, kind, author, title, " ".join(names), score,
+             accepted, count, created, True, "{" + ",".join(map(str, paragraphs)) + "}",
+             title_doc.words, title_doc.cjk, tags.words, tags.cjk)
         )  # fmt: skip
-        self.search_docs.append(
-            (pk, title_doc.words, title_doc.cjk, tags.words, tags.cjk, doc.words, doc.cjk)
-        )
+
+    def _staging_tables(self) -> None:
+        """The pool's paragraphs with their plain text and tsvectors (each parsed once, not
+        once per post that uses it), and the entries waiting for their text and vectors."""
+        if not self.postgres:
+            return
+        plain = [html_to_text(p.html) for p in self.texts.pool]
+        # What html_to_text puts between two paragraphs of a body.
+        self.separator = html_to_text("<p>x</p>\n<p>y</p>")[1:-1]
+        buffer = io.StringIO()
+        for number, (paragraph, text) in enumerate(zip(self.texts.pool, plain, strict=True)):
+            row = (number, text, paragraph.doc.words, paragraph.doc.cjk)
+            buffer.write("\t".join(map(_copy_text, row)) + "\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS demo_loadbench_search")
+            cursor.execute("DROP TABLE IF EXISTS demo_loadbench_paragraph")
+            cursor.execute(
+                """CREATE UNLOGGED TABLE demo_loadbench_search (
+                       LIKE questions_searchentry INCLUDING DEFAULTS,
+                       paragraphs int[], tw text, tc text, gw text, gc text)"""
+            )
+            cursor.execute("ALTER TABLE demo_loadbench_search ALTER body DROP NOT NULL")
+            cursor.execute(
+                """CREATE UNLOGGED TABLE demo_loadbench_paragraph (
+                       id int PRIMARY KEY, plain text, words text, cjk text,
+                       wv tsvector, cv tsvector)"""
+            )
+            cursor.copy_expert(
+                "COPY demo_loadbench_paragraph (id, plain, words, cjk) FROM STDIN", buffer
+            )
+            cursor.execute(
+                f"""UPDATE demo_loadbench_paragraph
+                    SET wv = setweight(to_tsvector('{WORDS_CONFIG}', words), 'C'),
+                        cv = setweight(to_tsvector('{CJK_CONFIG}', cjk), 'C')"""
+            )
+            # || of tsvectors as an aggregate: a body's vector from its paragraphs' vectors.
+            cursor.execute("DROP AGGREGATE IF EXISTS demo_loadbench_concat(tsvector)")
+            cursor.execute(
+                """CREATE AGGREGATE demo_loadbench_concat(tsvector)
+                   (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')"""
+            )
+        self._staging = True
 
     def _flush_entries(self) -> None:
         if not self.postgres or not self.entries.rows:
             return
-        if not getattr(self, "_staging", False):
-            with connection.cursor() as cursor:
-                cursor.execute("DROP TABLE IF EXISTS demo_loadbench_search")
-                cursor.execute(
-                    """CREATE UNLOGGED TABLE demo_loadbench_search (
-                           LIKE questions_searchentry INCLUDING DEFAULTS,
-                           tw text, tc text, gw text, gc text, bw text, bc text)"""
-                )
-            self._staging = True
-        # The documents go in the same rows: rewrite them as one table of all columns.
-        docs = {row[0]: row[1:] for row in self.search_docs}
-        base_columns = self.entries.columns
-        extra = ["tw", "tc", "gw", "gc", "bw", "bc"]
-        buffer = io.StringIO()
-        for row in self.entries.rows:
-            buffer.write("\t".join(map(_copy_text, (*row, *docs[row[0]]))))
-            buffer.write("\n")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY demo_loadbench_search ({', '.join([*base_columns, *extra])}) FROM STDIN",
-                buffer,
-            )
-        self.stats.entries += len(self.entries.rows)
-        self.entries.rows = []
-        self.search_docs = []
+        self.entries.flush()
+        self.stats.entries = self.entries.written
 
     def _finish(self) -> None:
-        """Reputation totals from the ledger, the sequences past the ids used."""
-        ids = sorted(self.reputation)
-        for start in range(0, len(ids), 5000):
-            with transaction.atomic():
-                reputation.sync_totals(ids[start : start + 5000])
-        self.stats.events = self.events.written
+        """Reputation totals from the ledger, in one statement for all the loaded members."""
+        users = self.users.table
+        greatest = "greatest" if self.postgres else "max"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""UPDATE {users} SET reputation = {greatest}(1, 1 + coalesce(
+                        (SELECT sum(delta) FROM {self.events.table} e
+                         WHERE e.user_id = {users}.id), 0))
+                    WHERE id BETWEEN %s AND %s""",
+                [self.user_ids[0], self.user_ids[-1]],
+            )
+        if not self.stats.events:
+            self.stats.events = self.events.written
 
     def _reset_sequences(self) -> None:
         """Move the id sequences past the ids chosen here (PostgreSQL; SQLite needs nothing)."""
@@ -423,7 +516,7 @@ class Loader:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
 
-    def _search(self) -> None:
+    def _search(self, started: float) -> None:
         if not self.postgres:
             from search.index import rebuild
 
@@ -431,30 +524,41 @@ class Loader:
             return
         if not getattr(self, "_staging", False):
             return
-        columns = ", ".join(self.entries.columns)
-        vector = " || ".join(
-            f"setweight(to_tsvector('{config}', {prefix}{kind}), '{weight}')"
-            for prefix, weight in (("t", "A"), ("g", "B"), ("b", "C"))
-            for config, kind in ((WORDS_CONFIG, "w"), (CJK_CONFIG, "c"))
+        columns = ", ".join(c for c in self.entries.columns[:-5])
+        prefixed = ", ".join(f"s.{c}" for c in self.entries.columns[:-5])
+        title = f"to_tsvector('{WORDS_CONFIG}', s.tw) || to_tsvector('{CJK_CONFIG}', s.tc)"
+        head = (
+            f"setweight({title}, 'A') || setweight(to_tsvector('{WORDS_CONFIG}', s.gw) || "
+            f"to_tsvector('{CJK_CONFIG}', s.gc), 'B')"
         )
         with connection.cursor() as cursor:
             cursor.execute("SELECT min(id), max(id) FROM demo_loadbench_search")
             low, high = cursor.fetchone()
+        if low is None:
+            return
         step = max(1, (high - low + 1) // 8 + 1)
-        title = f"to_tsvector('{WORDS_CONFIG}', tw) || to_tsvector('{CJK_CONFIG}', tc)"
+        separator = self.separator.replace("'", "''")
         run_parallel(
             [
-                f"""INSERT INTO questions_searchentry ({columns}, vector, title_vector)
-                    SELECT {columns}, {vector},
-                           CASE WHEN answer_id IS NULL THEN {title} END
-                    FROM demo_loadbench_search
-                    WHERE id >= {start} AND id < {start + step}"""
+                f"""INSERT INTO questions_searchentry ({columns}, body, vector, title_vector)
+                    SELECT {prefixed}, b.body, {head} || b.wv || b.cv,
+                           CASE WHEN s.answer_id IS NULL THEN {title} END
+                    FROM demo_loadbench_search s, LATERAL (
+                        SELECT string_agg(p.plain, E'{separator}' ORDER BY n.o) AS body,
+                               demo_loadbench_concat(p.wv ORDER BY n.o) AS wv,
+                               demo_loadbench_concat(p.cv ORDER BY n.o) AS cv
+                        FROM unnest(s.paragraphs) WITH ORDINALITY AS n(id, o)
+                        JOIN demo_loadbench_paragraph p ON p.id = n.id) b
+                    WHERE s.id >= {start} AND s.id < {start + step}"""
                 for start in range(low, high + 1, step)
             ]
         )
+        self._lap("search entries", started)
         run_parallel(getattr(self, "search_indexes", []))
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE demo_loadbench_search")
+            cursor.execute("DROP TABLE demo_loadbench_paragraph")
+            cursor.execute("DROP AGGREGATE demo_loadbench_concat(tsvector)")
 
 
 def load(questions: int, **options) -> Stats:

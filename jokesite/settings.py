@@ -154,8 +154,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Anonymous pages are served from this cache (pagecache/), for at most this many seconds (0 turns
-# it off); any write anywhere makes every cached page out of date at once, so the time only
-# bounds how long relative dates ("3 hours ago") lag and what a cache outage can leave stale.
+# it off); a write makes every cached page it changes out of date at once (a thread's votes,
+# answers, comments and accepts: that thread, the pages listing it and its members' threads;
+# any other write: every page), so the time only bounds how long relative dates ("3 hours
+# ago") lag and what a cache outage can leave stale.
 JOKESITE_PAGE_CACHE = "default"
 JOKESITE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Never cached: forms with per-visitor tokens (accounts), the admin, JSON, members' own pages.
@@ -197,7 +199,7 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Adds the honeypot and the minimum fill time (jokesite/protection.py) to signup.
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 # How many reverse proxies in front of the site append to X-Forwarded-For (core/client_ip.py);
 # 0: the client is REMOTE_ADDR and the header is ignored. Feeds every per-address limit:
 # django-ratelimit (RATELIMIT_IP_META_KEY) and allauth (its adapter's get_client_ip).
@@ -334,7 +336,7 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

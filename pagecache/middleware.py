@@ -3,15 +3,19 @@
 For a GET or HEAD from a visitor who is not signed in and carries no cookie that could change
 the page (a session, flash messages; the language cookie is part of the key), the rendered
 HTML is kept in the shared cache under the path and the language, marked with the content
-version (`pagecache.versions`) current when rendering began; the version and the page are
-read in one round trip. The next such request, while the version has not moved, is answered from the
-cache without running the view; a request whose `If-None-Match` matches gets a 304.
+versions (`pagecache.versions`) current when rendering began: the site's, and the thread's for
+a thread page (`/questions/<id>/...`) or the list version for any other page; the versions and
+the page are read in one round trip. A thread page also records the versions of what else it
+shows (related questions, members' reputation), checked in a second round trip. The next such
+request, while none of them has moved, is answered from the cache without running the view; a
+request whose `If-None-Match` matches gets a 304.
 
 A page is kept only if it is a 200 HTML response that sets no cookie and is not marked
 `Cache-Control: private`, `no-cache` or `no-store`; paths under JOKESITE_PAGE_CACHE_SKIP are
-never kept. Any successful request other than GET, HEAD or OPTIONS moves the version on (on
-top of the writes the database connection reports), so the page a member reads after acting
-is rendered afresh. If the cache is down, pages are rendered as if there were none.
+never kept. Any successful request other than GET, HEAD or OPTIONS moves the site version on
+(on top of the writes the database connection reports), so the page a member reads after
+acting is rendered afresh, unless all it wrote was placed in a thread by its service (then
+those versions moved). If the cache is down, pages are rendered as if there were none.
 
 It sits below the session, locale, CSRF, auth and message middleware (it needs the user and
 the language) and above nothing that changes a page's body.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
@@ -36,6 +41,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # CSRF cookie changes nothing on a page that shows no form token (pages that do set one).
 HARMLESS_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 CACHE_HEADER = "X-Page-Cache"
+THREAD_PATH = re.compile(r"^/questions/(\d+)/")
 
 
 def _cacheable_request(request) -> bool:
@@ -81,28 +87,48 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         if not _cacheable_request(request):
-            response = self.get_response(request)
-            if request.method not in SAFE_METHODS and response.status_code < 400:
+            bumped: set[str] = set()
+            token = versions._bumped.set(bumped)
+            try:
+                response = self.get_response(request)
+            finally:
+                versions._bumped.reset(token)
+            unsafe = request.method not in SAFE_METHODS and response.status_code < 400
+            if unsafe and bumped != {"scoped"}:
                 versions.bump()
             return response
         key = _key(request)
-        try:  # one round trip for both
-            found = versions.cache().get_many([versions.VERSION_KEY, key])
+        thread = THREAD_PATH.match(request.path)
+        base = [versions.VERSION_KEY, versions.LISTS_KEY]
+        if thread:
+            base.append(versions.thread_key(int(thread[1])))
+        try:  # one round trip for the versions and the page
+            found = versions.cache().get_many([*base, key])
         except Exception:
             logger.warning("page cache unreachable: rendering without it", exc_info=True)
             return self.get_response(request)
-        version = found.get(versions.VERSION_KEY) or versions.current()
-        if version is None:  # the cache went down meanwhile: render, and keep nothing
+        current = {name: found[name] for name in base if name in found}
+        if len(current) < len(base):
+            current = versions.current_many(base)
+        if current is None:  # the cache went down meanwhile: render, and keep nothing
             return self.get_response(request)
+        # A thread page does not depend on the lists: the list version only guards its render.
+        own = {k: v for k, v in current.items() if not (thread and k == versions.LISTS_KEY)}
         hit = found.get(key)
-        if hit is not None and hit["version"] == version:
+        if hit is not None and hit.get("versions") == own and self._still_valid(hit):
             return self._answer(request, hit, "hit")
-        response = self.get_response(request)
+        depends: set[str] = set()
+        token = versions._depends.set(depends)
+        try:
+            response = self.get_response(request)
+        finally:
+            versions._depends.reset(token)
         if not _cacheable_response(response):
             return response
         content = response.content
         entry = {
-            "version": version,  # the one read before the view ran
+            "versions": own,  # read before the view ran
+            "deps": {},
             "content": content,
             "etag": _etag(content),
             "headers": {
@@ -119,16 +145,40 @@ class AnonymousPageCacheMiddleware:
                 )
             },  # fmt: skip
         }
-        try:
-            versions.cache().set(key, entry, settings.JOKESITE_PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("page cache unreachable: page not kept", exc_info=True)
+        keep = True
+        depends -= set(base)
+        if depends:
+            after = versions.current_many([versions.LISTS_KEY, *sorted(depends)])
+            # A thread write committed while this page rendered: its data may be older than
+            # the versions just read (see pagecache.versions). Serve it, keep nothing.
+            keep = (
+                after is not None and after.pop(versions.LISTS_KEY) == current[versions.LISTS_KEY]
+            )
+            entry["deps"] = after or {}
+        if keep:
+            try:
+                versions.cache().set(key, entry, settings.JOKESITE_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page cache unreachable: page not kept", exc_info=True)
         response["ETag"] = entry["etag"]
         response[CACHE_HEADER] = "miss"
         patch_vary_headers(response, ["Cookie"])
         if _not_modified(request, entry["etag"]):
             return self._not_modified(response, entry["etag"])
         return response
+
+    @staticmethod
+    def _still_valid(entry: dict) -> bool:
+        """The versions of what else the page shows have not moved (a second round trip,
+        only for pages that record any)."""
+        deps = entry.get("deps")
+        if not deps:
+            return True
+        try:
+            now = versions.cache().get_many(list(deps))
+        except Exception:
+            return False
+        return now == deps
 
     def _answer(self, request, entry: dict, state: str):
         if _not_modified(request, entry["etag"]):

@@ -143,6 +143,12 @@ TABLE = {
         {"other", "moderator"},
         None,
     ),
+    # Improvers: whoever may decide the suggestion and edit the answer (its author too).
+    "questions:improve_suggestion": (
+        lambda w: f"/suggested-edits/{w.suggestion.pk}/improve/",
+        {"author", "other", "moderator"},
+        {"body": f"{BODY} Improved by a reviewer.", "summary": "improved"},
+    ),
     "questions:reject_suggestion": (
         lambda w: f"/suggested-edits/{w.suggestion.pk}/reject/",
         {"other", "moderator"},

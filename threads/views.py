@@ -14,6 +14,7 @@ from core.protection import protect_form
 from core.ratelimits import limit
 from core.views import anchor_of, is_preview, place_messages, preview_html
 from moderation import close_votes
+from pagecache import versions as page_versions
 from questions import services
 from questions.forms import BodyForm, QuestionForm
 from questions.models import CloseReason
@@ -97,6 +98,15 @@ def question_detail(request, pk, slug=None):
         "json_ld": qa_page_json_ld(request, question, answers),
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
     }
+    # An anonymous page kept by the page cache shows these questions' scores and answer counts
+    # and these members' reputation: their writes elsewhere make it out of date.
+    page_versions.depends_on(
+        [page_versions.thread_key(q.pk) for q in context["related_questions"]]
+        + [
+            page_versions.user_key(pk)
+            for pk in {question.author_id, *(answer.author_id for answer in answers)}
+        ]
+    )
     return render(request, "questions/question_detail.html", context)
 
 

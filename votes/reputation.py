@@ -50,6 +50,7 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
+from pagecache import versions as page_versions
 from questions.models import Question
 from votes.models import ReputationEvent, ReputationReason, Vote
 
@@ -295,6 +296,7 @@ def booking(change: Change) -> Iterator[None]:
     only ever locked in one id-ordered batch per transaction, or two could deadlock.
     """
     lock_users(change.user_ids)
+    page_versions.touch_users(change.user_ids)  # in a thread's write: their cards elsewhere
     before = change.measure()
     yield
     after = change.measure()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from answers.models import Answer
 from core import signals
 from core.locks import lock_post
+from pagecache import versions as page_versions
 from questions.models import Question
 from search import index as search_index
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from core.models import Post
 
 
+@page_versions.in_thread(lambda post, **_: page_versions.thread_of(post))
 @transaction.atomic
 def cast_vote(*, voter: User, post: Post, value: int) -> int:
     """Set voter's vote on a post (0 retracts it) and return the new score.
@@ -120,6 +122,7 @@ def _set_accepted(answer: Answer, *, asker_id: int, accepted: bool, now=None) ->
     search_index.refresh_counts(answer)
 
 
+@page_versions.in_thread(lambda answer, **_: answer.question_id)
 @transaction.atomic
 def accept_answer(*, answer: Answer) -> bool:
     """Toggle the accepted mark on `answer` and return whether it is accepted now.

@@ -4,7 +4,7 @@ once: the ETag changes and the new content is there."""
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from answers.models import Answer
@@ -116,7 +116,8 @@ def assert_write_shows(url, write, expect_in=(), expect_not_in=()):
     """Read the page, write, read again: a new ETag, a fresh render, the change shown."""
     etag, _, _ = read(url)
     assert read(url)[2] == "hit"
-    write()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # as when the write commits
+        write()
     new_etag, body, state = read(url)
     assert state == "miss"
     assert new_etag != etag
@@ -297,3 +298,118 @@ def test_pages_and_writes_work_with_the_cache_down(redis_down, thread):
     response = voter.post(f"/answers/{answer.pk}/vote/", {"value": 1})
     assert response.status_code == 302
     assert Answer.objects.get(pk=answer.pk).score == 1
+
+
+# --- per-thread versions: a thread's write leaves other threads' pages cached ----------------
+
+
+@pytest.fixture
+def other_thread():
+    question = QuestionFactory(title="A thread nobody touches while the other one is voted on")
+    AnswerFactory(question=question, body="An answer on the untouched thread, cached meanwhile.")
+    return question
+
+
+def write_then_read(url, write):
+    """Cache `url`, commit `write`, read it again: the cache state of that read."""
+    read(url)
+    assert read(url)[2] == "hit"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        write()
+    return read(url)
+
+
+def vote_on(post):
+    client = member_client()
+    kind = post.kind + "s"
+    return lambda: client.post(f"/{kind}/{post.pk}/vote/", {"value": 1})
+
+
+@pytest.mark.parametrize(
+    "kind", ["vote", "answer", "comment", "accept", "delete comment", "restore comment"]
+)
+def test_a_thread_write_leaves_other_threads_cached(thread, other_thread, kind):
+    from comments.services import add_comment, delete_comment, restore_comment
+
+    answer = thread.answers.get()
+    comment = add_comment(author=UserFactory(), post=answer, body="A comment to take away.")
+    member, asker = member_client(), member_client(thread.author)  # logins write too
+    writes = {
+        "vote": lambda: member.post(f"/answers/{answer.pk}/vote/", {"value": 1}),
+        "answer": lambda: member.post(
+            f"/questions/{thread.pk}/answer/",
+            {"body": "Another answer, written and committed, long enough to count."},
+        ),
+        "comment": lambda: member.post(
+            f"/questions/{thread.pk}/comment/", {"body": "A new comment on the thread."}
+        ),
+        "accept": lambda: asker.post(f"/answers/{answer.pk}/accept/"),
+        "delete comment": lambda: delete_comment(comment=comment),
+        "restore comment": lambda: (
+            delete_comment(comment=comment),
+            restore_comment(comment=comment),
+        ),
+    }
+    untouched = other_thread.get_absolute_url()
+    read(untouched)
+    changed = write_then_read(thread.get_absolute_url(), writes[kind])
+    assert changed[2] == "miss"
+    assert read(untouched)[2] == "hit"
+
+
+def test_a_thread_write_moves_the_lists(thread):
+    """Home, lists, tags and profiles show scores and counts: any thread's write renews them."""
+    answer = thread.answers.get()
+    for url in ["/", reverse("questions:list"), answer.author.get_absolute_url()]:
+        _, _, state = write_then_read(url, vote_on(answer))
+        assert state == "miss", url
+
+
+def test_an_unplaced_write_moves_every_page(thread, other_thread):
+    """A write no service placed in a thread (here a question edit, which changes titles
+    other threads list) makes every cached page out of date, as before."""
+    client = member_client(thread.author)
+
+    def write():
+        client.post(
+            f"/questions/{thread.pk}/edit/",
+            {"title": "A new title for the edited thread", "body": "The body after the edit, "
+             "long enough to be valid.", "tags": " ".join(thread.tag_names()), "summary": "t"},
+        )  # fmt: skip
+
+    _, _, state = write_then_read(other_thread.get_absolute_url(), write)
+    assert state == "miss"
+
+
+def test_a_related_questions_write_renews_the_thread_listing_it(monkeypatch, thread, other_thread):
+    """The sidebar shows the related questions' scores and answer counts."""
+    import threads.views
+
+    monkeypatch.setattr(threads.views, "related_questions", lambda question, limit: [other_thread])
+    url = thread.get_absolute_url()
+    assert f'href="{other_thread.get_absolute_url()}"' in read(url)[1]
+    _, body, state = write_then_read(url, vote_on(other_thread))
+    assert state == "miss"
+
+
+def test_a_reputation_change_renews_the_threads_showing_that_member(thread, other_thread):
+    """A vote on one thread changes its author's reputation, shown on their other threads."""
+    mine = AnswerFactory(question=other_thread, author=thread.author, body="The same author here.")
+    del mine
+    _, _, state = write_then_read(other_thread.get_absolute_url(), vote_on(thread))
+    assert state == "miss"
+
+
+def test_a_page_rendered_across_a_thread_write_is_not_kept(monkeypatch, thread):
+    """Its related questions and members were read before the write committed: the list
+    version that moved meanwhile keeps the page out of the cache."""
+    import threads.views
+
+    def related_then_a_write_elsewhere(question, limit):
+        versions.bump_keys((versions.thread_key(999_999),))
+        return []
+
+    monkeypatch.setattr(threads.views, "related_questions", related_then_a_write_elsewhere)
+    url = thread.get_absolute_url()
+    assert read(url)[2] == "miss"
+    assert read(url)[2] == "miss"
