@@ -55,7 +55,9 @@ def test_jump_list_and_share_panel(live_server, browser, javascript, output_path
     context.close()
 
 
-def test_answer_sorting_keeps_the_accepted_answer_first(live_server, page):
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_answer_sorting_keeps_the_accepted_answer_first(live_server, browser, javascript):
+    page = browser.new_context(java_script_enabled=javascript).new_page()
     question = QuestionFactory()
     accepted = AnswerFactory(question=question, score=1, is_accepted=True)
     high = AnswerFactory(question=question, score=9)
@@ -70,3 +72,4 @@ def test_answer_sorting_keeps_the_accepted_answer_first(live_server, page):
     ids = page.locator("article.post--answer").evaluate_all(order)
     assert ids == [f"answer-{a.pk}" for a in (accepted, newest, high)]
     expect(page.get_by_role("link", name="Newest")).to_have_attribute("aria-current", "page")
+    page.context.close()
