@@ -41,7 +41,7 @@ def preview_html(request) -> str:
     return render_post(request.POST.get("body", "")[:BODY_MAX])
 
 
-# A message's extra tag naming the element it is about (messages.html and `place_messages`).
+# A message's extra tag naming the element it is about (`confirm`, `place_messages`).
 ANCHOR_TAG = "at:"
 
 

@@ -68,6 +68,7 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     CommentFactory(question=question, author=member, body="Which bank is it, out of interest?")
     CommentFactory(question=None, answer=answer, author=asker, body="Thanks, that explains it!")
     QuestionFactory(tags=[tag], title="Which bank moves money fastest?")  # related, similar
+    AnswerFactory.create_batch(2, question=question)  # three answers: the jump list shows
     Notification.objects.create(
         recipient=asker, actor=member, kind=Kind.ANSWER, question=question, answer=answer, event="a"
     )
@@ -116,6 +117,18 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     assert response.status_code == 200
     assert b"Which bank moves money fastest?" in response.content
     pages["ask-similar"] = response.content
+    code = "Money moves in **batches**:\n\n```python\nsettle(day)  # <twice>\n```"
+    preview = {"title": "Why is my money slow?", "body": code, "tags": "banks", "preview": "1"}
+    response = client.post("/questions/ask/", preview)
+    assert b'class="hl-n"' in response.content
+    pages["ask-preview"] = response.content
+    edit = {"title": question.title, "body": question.body + " Edited.", "tags": "banks"}
+    response = client.post(f"/questions/{question.pk}/edit/", {**edit, "summary": "more"})
+    assert response.status_code == 302
+    pages["thread-confirmed"] = client.get(response.url.split("#")[0]).content
+    assert b"messages--placed" in pages["thread-confirmed"]
+    pages["revisions-word-diff"] = client.get(f"/questions/{question.pk}/revisions/").content
+    assert b"wdiff__row--change" in pages["revisions-word-diff"]
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content

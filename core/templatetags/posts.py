@@ -149,3 +149,11 @@ def messages_about(placed, item):
     """The confirmations `core.views.place_messages` set aside for this question, answer or
     comment."""
     return (placed or {}).get(anchor_of(item), [])
+
+
+@register.simple_tag(takes_context=True)
+def share_url(context, post) -> str:
+    """The post's address in full (with the site's scheme and host), to copy and share."""
+    request = context.get("request")
+    url = post.get_absolute_url()
+    return request.build_absolute_uri(url) if request else url

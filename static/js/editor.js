@@ -9,13 +9,29 @@
   var PREVIEW_DELAY = 700; // ms after the last keystroke
   var DRAFT_DELAY = 400;
   var DRAFT_PREFIX = "jokesite:draft:";
+  var SENT = "jokesite:draft-sent"; // sessionStorage: the draft key of a form just sent
   var FIELDS = ["title", "body", "tags", "summary"];
 
-  function storage() {
+  function storage(kind) {
     try {
-      return window.localStorage;
+      return window[kind || "localStorage"];
     } catch (error) {
       return null; // storage blocked: no drafts, everything else works
+    }
+  }
+
+  // A draft goes once its post is through: the page after a sent form confirms it (a success
+  // message). A refusal (a 429 page, the form back with errors) keeps it for the next visit.
+  function settleSentDraft() {
+    var session = storage("sessionStorage");
+    var store = storage();
+    var key = session && session.getItem(SENT);
+    if (!key || !store) return;
+    if (document.querySelector(".message--success")) {
+      store.removeItem(key);
+      session.removeItem(SENT);
+    } else if (document.querySelector("form[data-editor]")) {
+      session.removeItem(SENT); // back at a form: the draft stays
     }
   }
 
@@ -191,6 +207,11 @@
       if (store) store.removeItem(key);
     }
 
+    function isStep(event) {
+      var submitter = event.submitter;
+      return submitter && (submitter.name === "preview" || submitter.name === "check_similar");
+    }
+
     var note = form.querySelector("[data-draft-note]");
     if (store && !bound) {
       var saved = null;
@@ -238,12 +259,11 @@
     form.addEventListener("submit", function (event) {
       submitting = true;
       clearTimeout(timer);
-      var submitter = event.submitter;
-      var step = submitter && (submitter.name === "preview" || submitter.name === "check_similar");
-      // Posting: the draft goes. Should the server refuse the post, it sends the form back as
-      // typed (data-bound), and that page keeps the draft again.
-      if (step) save();
-      else forget();
+      save();
+      if (!isStep(event)) {
+        var session = storage("sessionStorage");
+        if (session) session.setItem(SENT, key); // settleSentDraft, on the next page
+      }
     });
 
     window.addEventListener("pageshow", function (event) {
@@ -257,6 +277,7 @@
     });
   }
 
+  settleSentDraft();
   Array.prototype.forEach.call(document.querySelectorAll("form[data-editor]"), function (form) {
     var body = form.querySelector("textarea[name=body]");
     if (!body) return;

@@ -182,6 +182,10 @@ SIGNED_OUT = ["/", "/questions/", "{thread}", "/search/?q=bank", "/tags/", "/acc
               "/accounts/signup/", "/help/privileges/"]  # fmt: skip
 SIGNED_IN = ["/", "/questions/", "{thread}", "/questions/ask/", "{profile}", "/search/?q=bank",
              "/tags/", "/inbox/", "/settings/profile/", "/help/privileges/"]  # fmt: skip
+PREVIEW_BODY = (
+    "Money sent on **Monday** arrives on *Thursday*:\n\n> banks settle in batches\n\n"
+    '```python\nfor day in ("Mon", "Tue"):\n    settle(day)  # twice a day\n```'
+)
 # Written as screenshots (the others are only checked with axe).
 SHOWN = {"/": "home", "{thread}": "thread", "/questions/ask/": "ask", "{profile}": "profile",
          "/inbox/": "inbox", "/accounts/login/": "login",
@@ -214,6 +218,10 @@ def test_main_pages_pass_axe_and_are_photographed(
             page.goto(live_server.url + places.get(path, path))
             if scheme == "dark":
                 assert background(page) == DARK_BACKGROUND, path
+            if path == "/questions/ask/":  # the ask form with its live preview
+                page.locator("input[name=title]").fill("Why does a bank transfer take three days?")
+                page.locator("textarea[name=body]").fill(PREVIEW_BODY)
+                expect(page.locator("[data-live-preview] .hl-k").first).to_be_visible()
             assert_accessible(page)
             if path not in SHOWN or (path == "/help/privileges/" and not signed_in):
                 continue

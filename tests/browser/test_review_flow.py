@@ -59,8 +59,8 @@ def test_suggest_then_approve_from_the_review_queue(live_server, page: Page, scr
     review_link.click()
     expect(page.locator("#queue-first-posts")).to_contain_text("My first question")
     expect(page.locator("#queue-suggested-edits")).to_contain_text("edit suggested by sam")
-    # The word diff shows the insertion twice: inline (phones) and in the "after" column.
-    expect(page.locator("#queue-suggested-edits ins").first).to_contain_text("as the joke goes")
+    added = page.locator("#queue-suggested-edits .wdiff__new ins")
+    expect(added).to_contain_text("as the joke goes")
     screenshot("review-queues", 1280, 800)
     screenshot("review-queues", 390, 844)
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -3,10 +3,13 @@ preview from the server's renderer, the Markdown toolbar, drafts kept until the 
 and the warning before leaving unsent text."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from answers.models import Answer
 from questions.models import Question
 from revisions.services import add_revision, edit_post
@@ -71,6 +74,33 @@ def test_live_preview_toolbar_and_draft(live_server, page: Page, screenshot):
     page.goto(base + question.get_absolute_url())
     expect(body).to_have_value("")
     expect(page.locator("[data-draft-note]")).to_be_hidden()
+
+
+def test_a_refused_post_keeps_its_draft(live_server, page: Page):
+    """Too short: the form comes back as typed. Refused outright (a 403 page, not the form):
+    the text is still there on the next visit. Only a confirmed post clears its draft."""
+    base = live_server.url
+    question = QuestionFactory()
+    member = UserFactory()
+    sign_in(page, base, member)
+    page.goto(base + question.get_absolute_url())
+    page.get_by_label("Your answer").fill("Too short.")
+    page.get_by_role("button", name="Post your answer").click()
+    expect(page.locator(".field--error")).to_be_visible()
+
+    text = "Banks settle in batches, a few times a day, not one by one."
+    page.get_by_label("Your answer").fill(text)
+    now = timezone.now()
+    User.objects.filter(pk=member.pk).update(
+        suspended_at=now, suspended_until=now + timedelta(days=1), suspension_reason="Cool off"
+    )
+    page.get_by_role("button", name="Post your answer").click()
+    expect(page.locator("h1")).not_to_have_text("Your answer")  # the 403 page
+    User.objects.filter(pk=member.pk).update(suspended_at=None, suspended_until=None)
+    page.goto(base + question.get_absolute_url())
+    expect(page.get_by_label("Your answer")).to_have_value(text)
+    expect(page.locator("[data-draft-note]")).to_be_visible()
+    assert not Answer.objects.exists()
 
 
 def test_leaving_with_unsent_text_asks_first(live_server, page: Page):
@@ -160,6 +190,6 @@ def test_the_confirmation_is_in_view_after_answering_on_a_phone(
     assert page.evaluate("window.scrollY") > 2000  # the page did move: the thread is long
     shadow = page.locator(f"#answer-{answer.pk}").evaluate("el => getComputedStyle(el).boxShadow")
     assert shadow != "none"  # :target highlights the new answer
-    expect(page.locator("main > .messages")).to_have_count(0)
+    expect(page.locator("main .messages:not(.messages--placed)")).to_have_count(0)
     page.screenshot(path=f"{output_path}/answered-390x844.png")  # the viewport, as seen
     context.close()

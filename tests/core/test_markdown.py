@@ -152,3 +152,12 @@ def test_the_sanitizer_keeps_only_highlighting_classes_on_spans():
     assert 'class="hl-k"' in html
     assert "evil" not in html and "notice" not in html and "style" not in html
     assert "onclick" not in html and "<div" not in html
+
+
+def test_highlighting_stops_after_twenty_thousand_characters_a_post():
+    block = "```python\n" + "x = 1\n" * 2_000 + "```\n\n"  # 12,000 characters
+    html = render_post(block * 2)
+    first, second = html.split("</pre>")[:2]
+    assert '<span class="hl-n">x</span>' in first
+    assert "<span" not in second  # past the budget: plain, escaped
+    assert render_post(block * 2) == html  # each post starts with the whole budget

@@ -10,6 +10,8 @@ from answers.models import Answer
 from questions.models import Question
 from revisions.models import Revision
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.pages import unsafe_markup
+from tests.test_xss_corpus import PAYLOADS, payload_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,13 @@ def test_the_forms_carry_the_editor_hooks(client):
         page = client.get(url).content.decode()
         assert 'data-preview-url="/questions/preview/"' in page, url
         assert "js/editor.js" in page, url
+
+
+@pytest.mark.parametrize("marker", list(PAYLOADS)[::3])
+def test_live_preview_lets_no_payload_through(client, marker):
+    """The XSS corpus, each payload also in a fenced block with a language (highlighted)."""
+    client.force_login(UserFactory())
+    body = f"{PAYLOADS[marker]}\n\n```html\n{PAYLOADS[marker]}\n```"
+    html = client.post("/questions/preview/", {"body": body}).content.decode()
+    assert not unsafe_markup(html), html
+    assert not payload_markup(html, marker), html
