@@ -1,13 +1,12 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import is_preview, preview_html
+from core.views import confirm, is_preview, preview_html
 from questions.models import Question
 
 from . import services
@@ -31,5 +30,4 @@ def post_answer(request, pk):
     answer = services.post_answer(
         author=request.user, question=question, body=form.cleaned_data["body"]
     )
-    messages.success(request, _("Your answer is posted."))
-    return redirect(answer)
+    return confirm(request, answer, _("Your answer is posted."))

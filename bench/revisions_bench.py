@@ -3,8 +3,8 @@
 Creates a scratch SQLite database (in a temporary folder), posts questions whose bodies stress
 a line diff, and times GET /questions/<id>/revisions/ through Django's test client: the first
 view (every diff computed) and the next (diffs from the cache). Also times the diff alone
-(revisions/diffs.py) and, with --ndiff, `difflib.ndiff` on the same text for comparison
-(slow: tens of seconds).
+(revisions/diffs.py `word_diff`, what the page shows) and, with --ndiff, `difflib.ndiff` on
+the same text for comparison (slow: tens of seconds).
 
     DJANGO_DEBUG=1 .venv/bin/python bench/revisions_bench.py [--ndiff]
 
@@ -32,11 +32,17 @@ def cases() -> dict[str, tuple[str, str]]:
     rng.shuffle(shuffled)
     noise_a = "\n".join(rng.choice("abcdefgh") for _ in range(14_000))
     noise_b = "\n".join(rng.choice("abcdefgh") for _ in range(14_000))
+    words_a = " ".join(rng.choice("abcdefgh") for _ in range(14_900))
+    words_b = " ".join(rng.choice("abcdefgh") for _ in range(14_900))
+    cjk_a = "".join(rng.choice("支付宝转账为什么收费银行") for _ in range(29_000))
+    cjk_b = "".join(rng.choice("支付宝转账为什么收费银行") for _ in range(29_000))
     return {
         "4,000 one-character lines, one changed": (one_char, one_char.replace("y", "z", 1)),
         "4,000 lines, every one changed": (one_char, one_char.replace("x", "w")),
         "4,000 unique lines shuffled": ("\n".join(unique), "\n".join(shuffled)),
         "14,000 random one-character lines, twice": (noise_a, noise_b),
+        "one 30,000-character line of words, twice": (words_a, words_b),
+        "one 29,000-character CJK line, twice": (cjk_a, cjk_b),
     }
 
 
@@ -62,7 +68,7 @@ def main() -> None:
 
     from accounts.models import User
     from questions import services
-    from revisions.diffs import line_diff
+    from revisions.diffs import word_diff
     from revisions.services import edit_post
 
     setup_test_environment()
@@ -77,7 +83,7 @@ def main() -> None:
         )
         edit_post(editor=author, post=question, body=new, title=question.title, tags=["bench"])
         started = time.perf_counter()
-        diff = line_diff(old, new)
+        diff = word_diff(old, new)
         diff_ms = (time.perf_counter() - started) * 1000
         url = f"/questions/{question.pk}/revisions/"
         cache.clear()

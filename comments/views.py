@@ -1,13 +1,14 @@
 """Commenting on a post."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import get_post
+from core.views import confirm, get_post
 
 from . import services
 from .forms import CommentForm
@@ -25,4 +26,4 @@ def comment(request, pk, model):
         context = {"form": form, "post": post}
         return render(request, "questions/comment_form.html", context, status=400)
     new = services.add_comment(author=request.user, post=post, body=form.cleaned_data["body"])
-    return redirect(f"{post.get_absolute_url().split('#')[0]}#comment-{new.pk}")
+    return confirm(request, new, _("Your comment is posted."))

@@ -7,6 +7,11 @@ removed by the sanitizer: no script, no event handler, no `javascript:` or `data
 An image is kept only when its address is absolute (http or https) and names another site: a
 reader's browser fetches an image with the reader's cookies, so `![x](/inbox/)` would make
 every reader request one of our own pages. Any other image shows as its text.
+
+A fenced code block that names its language (```python) is highlighted here, on the server,
+by Pygments: its tokens become `<span class="hl-…">`, and the sanitizer keeps exactly those
+classes on spans (static/css/site.css colours them, light and dark). Posts written before keep
+their stored HTML until `manage.py rerender_posts`.
 """
 
 from urllib.parse import urlsplit
@@ -15,11 +20,16 @@ import nh3
 from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
 _POST_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul",
+    "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 _COMMENT_TAGS = {"a", "code", "em", "strong", "del", "s", "i", "b"}
 _ATTRIBUTES = {
@@ -31,6 +41,11 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+# Pygments' token classes, prefixed so they never meet the site's own class names.
+_HL_PREFIX = "hl-"
+_HL_CLASSES = {_HL_PREFIX + name for name in STANDARD_TYPES.values() if name}
+_HL_MAX = 20_000  # characters: a longer block shows plain (the body holds at most 30,000)
+_HL_FORMATTER = HtmlFormatter(nowrap=True, classprefix=_HL_PREFIX)
 
 
 def _own_hosts() -> list[str]:
@@ -63,7 +78,22 @@ def _render_image(renderer, tokens, idx, options, env):
     return escapeHtml(renderer.renderInlineAsText(token.children or [], options, env))
 
 
-_post_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    """Pygments spans for a fenced block in a language it knows; "" leaves the block plain
+    (markdown-it escapes it). No guessing: a block without a language stays plain."""
+    if not lang or len(code) > _HL_MAX:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang[:40], stripnl=False)
+    except ClassNotFound:
+        return ""
+    return highlight(code, lexer, _HL_FORMATTER)
+
+
+_post_md = MarkdownIt(
+    "commonmark",
+    {"html": False, "linkify": False, "typographer": False, "highlight": _highlight},
+)
 _post_md.enable("table").enable("strikethrough")
 _post_md.add_render_rule("image", _render_image)
 _comment_md = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
@@ -75,6 +105,7 @@ def _clean(html: str, tags: set[str]) -> str:
         html,
         tags=tags,
         attributes={tag: attrs for tag, attrs in _ATTRIBUTES.items() if tag in tags},
+        allowed_classes={"span": _HL_CLASSES} if "span" in tags else None,
         url_schemes=_SCHEMES,
         link_rel="nofollow ugc noopener noreferrer",
         strip_comments=True,

@@ -41,3 +41,11 @@ moderator_action = Signal()
 # `suggestion` (a `revisions.SuggestedEdit`, its `status`, `reviewer` and `reason` set).
 # Receiver: notifications (the suggester hears of it).
 suggestion_reviewed = Signal()
+
+# A member suggested an edit of someone else's post (`revisions.suggest_edit`). Arguments:
+# `suggestion`. Receiver: moderation (the suggested edits review queue).
+suggestion_made = Signal()
+
+# A member flagged a post or a comment (`flags.flag_post`; again when they change their open
+# flag). Arguments: `flag`, `target`. Receiver: moderation (the flagged posts review queue).
+post_flagged = Signal()

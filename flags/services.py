@@ -100,6 +100,7 @@ def flag_post(*, flagger: User, post: Post | Comment, reason: str, details: str 
         status=FlagStatus.OPEN,
         defaults={"reason": reason, "details": details},
     )
+    signals.post_flagged.send(sender=Flag, flag=flag, target=target)
     if not target.is_hidden and not target.is_deleted and flags_to_hide(target):
         set_hidden(target, True)
         signals.hidden_by_flags.send(

@@ -1,14 +1,13 @@
 """Flagging a post or a comment for moderators."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import permissions
 from core.ratelimits import limit
-from core.views import get_post
+from core.views import confirm, get_post
 
 from . import services
 from .forms import FlagForm
@@ -29,7 +28,6 @@ def flag(request, pk, model):
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
             )
-            messages.success(request, _("Thank you. Moderators will look at this post."))
-            return redirect(post)
+            return confirm(request, post, _("Thank you. Moderators will look at this post."))
         return render(request, "questions/flag_form.html", {"form": form, "post": post}, status=400)
     return render(request, "questions/flag_form.html", {"form": form, "post": post})

@@ -199,7 +199,7 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Adds the honeypot and the minimum fill time (jokesite/protection.py) to signup.
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 # How many reverse proxies in front of the site append to X-Forwarded-For (core/client_ip.py);
 # 0: the client is REMOTE_ADDR and the header is ignored. Feeds every per-address limit:
 # django-ratelimit (RATELIMIT_IP_META_KEY) and allauth (its adapter's get_client_ip).
@@ -288,6 +288,8 @@ JOKESITE_RATE_LIMITS = {
     "moderate": ("120/h", "120/h"),  # undelete, lock and unlock
     "similar_check": ("60/m", "30/m"),  # the ask form's no-JavaScript "Check for similar"
     "review": ("80/h", "40/h"),
+    # The live preview (static/js/editor.js), at most one request per pause in typing.
+    "preview": ("120/m", "60/m"),
 }
 # Reads a script may repeat, per IP address: the JSON API and the similar-questions fragment.
 JOKESITE_READ_RATE_LIMITS = {
@@ -334,7 +336,7 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -29,6 +29,8 @@ admin.site.index_title = _("Moderation console")
 
 # allauth answers its rate limits with this view (Django itself has no handler429).
 handler429 = views.too_many_requests
+# 503 with Retry-After while the database is away, else the plain 500 page.
+handler500 = views.server_error
 
 
 MACHINERY = (votes.urls, comments.urls, revisions.urls, flags.urls, moderation.urls)

@@ -1,11 +1,14 @@
+import sys
+
 from allauth.account import app_settings as account_settings
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -127,3 +130,32 @@ def favicon(request):
     the site's icon (16, 32 and 48 px), answered here rather than by a redirect."""
     path = settings.BASE_DIR / "static" / "icons" / "favicon.ico"
     return HttpResponse(path.read_bytes(), content_type="image/x-icon")
+
+
+# What a database that cannot be reached raises (refused, reset, restarting, a broken kept
+# connection); also a statement timeout, a deadlock or a serialization failure: all worth
+# trying again shortly.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+DATABASE_RETRY_AFTER = 30  # seconds
+
+
+def server_error(request):
+    """`handler500`: 503 with `Retry-After` when the database could not be reached (it is
+    restarting, failing over, out of connections), so clients and proxies try again later and
+    monitoring tells an outage from a bug; the plain 500 page otherwise.
+
+    Django calls it for an uncaught exception anywhere, in a view or a middleware, with the
+    exception still being handled. Both pages render without the request's context (no
+    database, no context processors). Each worker reconnects by itself on the next request
+    (`CONN_HEALTH_CHECKS`), so the site recovers without a restart.
+    """
+    if not isinstance(sys.exc_info()[1], DATABASE_AWAY):
+        return HttpResponseServerError(loader.render_to_string("500.html"))
+    if request.path.startswith("/api/"):
+        body = {"error": "unavailable", "retry_after": DATABASE_RETRY_AFTER}
+        response = JsonResponse(body, status=503)
+    else:
+        context = {"retry_after": DATABASE_RETRY_AFTER}
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response

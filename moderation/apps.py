@@ -12,7 +12,7 @@ class ModerationConfig(AppConfig):
 
         from core import signals
 
-        from . import log
+        from . import log, queue
         from .signals import grant_moderator_permissions
 
         post_migrate.connect(
@@ -25,3 +25,10 @@ class ModerationConfig(AppConfig):
         signals.hidden_by_flags.connect(
             log.on_hidden_by_flags, dispatch_uid="moderation.on_hidden_by_flags"
         )
+        for signal, receiver in (
+            (signals.post_created, queue.on_post_created),
+            (signals.suggestion_made, queue.on_suggestion_made),
+            (signals.post_flagged, queue.on_post_flagged),
+            (signals.hidden_by_flags, queue.on_hidden_by_flags),
+        ):
+            signal.connect(receiver, dispatch_uid=f"moderation.queue.{receiver.__name__}")

@@ -21,6 +21,7 @@ from core import permissions
 from flags.services import lock_target
 from questions.models import CloseReason, Question
 
+from . import queue
 from . import services as moderation
 from .models import CloseVote, CloseVoteKind
 
@@ -83,6 +84,7 @@ def cast_close_vote(
         )
         return VoteOutcome(votes=0, done=True)
     _add(voter, question, CloseVoteKind.CLOSE, reason=reason, duplicate_of=duplicate_of)
+    queue.sync_votes(question)
     votes = _round(question)
     if len(votes) < needed():
         return VoteOutcome(votes=len(votes), done=False)
@@ -103,6 +105,7 @@ def cast_reopen_vote(*, voter: User, question: Question) -> VoteOutcome:
         moderation.reopen_question(moderator=voter, question=question)
         return VoteOutcome(votes=0, done=True)
     _add(voter, question, CloseVoteKind.REOPEN)
+    queue.sync_votes(question)
     votes = _round(question)
     if len(votes) < needed():
         return VoteOutcome(votes=len(votes), done=False)
@@ -130,4 +133,5 @@ def retract_vote(*, voter: User, question: Question) -> bool:
     was none."""
     question = lock_target(question)
     deleted, _ = CloseVote.objects.active().filter(question=question, voter=voter).delete()
+    queue.sync_votes(question)
     return bool(deleted)

@@ -163,7 +163,112 @@ class ReviewDecisionKind(models.TextChoices):
     FLAG = "flag", _("Flag")
     SKIP = "skip", _("Skip")
     APPROVE = "approve", _("Approve")
+    IMPROVE = "improve", _("Improve")
     REJECT = "reject", _("Reject")
+
+
+class ReviewItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    COMPLETED = "completed", _("Completed")
+
+
+class ReviewItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ReviewItemStatus.OPEN)
+
+
+class ReviewItem(models.Model):
+    """One post waiting in one review queue (`moderation.queue` writes these, `moderation.review`
+    reads them): stored on write by what creates the need (a first post, a late answer, a
+    suggested edit, a close or reopen vote, a flag) and completed when the reviews are done, a
+    moderator decided, the need ended (the question closed, the flags decided, the suggestion
+    approved) or the post went away (deleted, hidden, its question deleted).
+
+    A round of close votes, reopen votes or flags is one item: a question closed, reopened and
+    voted on again gets a new one, which nobody has reviewed yet. At most one open item per
+    queue and post (a suggested edit's item names its post too).
+    """
+
+    queue = models.CharField(_("queue"), max_length=20, choices=ReviewQueue)
+    question = models.ForeignKey(
+        Question, models.CASCADE, null=True, blank=True, related_name="review_items"
+    )
+    answer = models.ForeignKey(
+        Answer, models.CASCADE, null=True, blank=True, related_name="review_items"
+    )
+    suggestion = models.ForeignKey(
+        SuggestedEdit,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_items",
+        verbose_name=_("suggested edit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewItemStatus, default=ReviewItemStatus.OPEN
+    )
+    reviews_needed = models.PositiveSmallIntegerField(_("reviews needed"))
+    reviews_done = models.PositiveSmallIntegerField(_("reviews done"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = ReviewItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review item")
+        verbose_name_plural = _("review items")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, answer__isnull=True)
+                | Q(question__isnull=True, answer__isnull=False),
+                name="review_item_has_exactly_one_post",
+            ),
+            models.CheckConstraint(
+                condition=Q(queue="suggested-edits", suggestion__isnull=False)
+                | ~Q(queue="suggested-edits") & Q(suggestion__isnull=True),
+                name="review_item_suggestion_iff_suggested_edits",
+            ),
+            models.UniqueConstraint(
+                fields=["queue", "question"],
+                condition=Q(status="open"),
+                name="one_open_review_item_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["queue", "answer"],
+                condition=Q(status="open"),
+                name="one_open_review_item_per_answer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["queue", "status", "created_at"], name="review_item_queue_idx"),
+            # The header's count of everything waiting: an index-only COUNT of the open rows.
+            models.Index(
+                fields=["status"], condition=Q(status="open"), name="review_item_open_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_queue_display()}: {self.post} ({self.get_status_display()})"
+
+    @property
+    def post(self):
+        return self.question if self.question_id else self.answer
+
+    @property
+    def kind(self) -> str:
+        """What a decision names (`review_decide`'s `kind`): the suggestion, else the post."""
+        return (
+            "suggestion" if self.suggestion_id else ("question" if self.question_id else "answer")
+        )
+
+    @property
+    def target(self):
+        return self.suggestion if self.suggestion_id else self.post
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReviewItemStatus.OPEN
 
 
 class ReviewDecision(models.Model):
@@ -197,6 +302,15 @@ class ReviewDecision(models.Model):
         related_name="review_decisions",
         verbose_name=_("suggested edit"),
     )
+    # Null only for decisions recorded before items were stored (migration 0004).
+    item = models.ForeignKey(
+        ReviewItem,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("review item"),
+    )
     decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecisionKind)
     binding = models.BooleanField(_("ends the review"), default=False)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -211,6 +325,8 @@ class ReviewDecision(models.Model):
                 | Q(question__isnull=True, answer__isnull=False),
                 name="review_decision_has_exactly_one_post",
             ),
+            # "A reviewer never sees an item twice", held by the database too.
+            models.UniqueConstraint(fields=["item", "reviewer"], name="one_decision_per_item"),
         ]
         indexes = [
             models.Index(fields=["queue", "question", "created_at"], name="review_q_idx"),

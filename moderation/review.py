@@ -1,62 +1,41 @@
 """The review queues (`/review/`) and the decisions taken in them.
 
-The queues are worked out from the data, never copied into a table of their own:
+The queues are stored: `moderation.queue` opens a `ReviewItem` when something needs review
+(a young account's first post, a late answer, a suggested edit, a close or reopen vote, a flag)
+and completes it when the need ends; this module reads them and records decisions. See
+`moderation.queue` for what each queue holds.
 
-- first posts: the first question or answer of an account younger than
-  `JOKESITE_REVIEW_NEW_ACCOUNT_DAYS`;
-- late answers: answers posted `JOKESITE_LATE_ANSWER_DAYS` or more after their question by a
-  member below `JOKESITE_LATE_ANSWER_REPUTATION`;
-- suggested edits: every pending `SuggestedEdit`;
-- close votes and reopen votes: questions with active votes of the current round;
-- flagged posts: questions and answers with open flags.
+A `ReviewDecision` row records each reviewer's decision on an item. An item completes after
+its `reviews_needed` decisions other than Skip, at once after a binding one (a moderator's; an
+approval or rejection of a suggested edit), or when the data stops needing it (the question
+closed, the flags decided, the suggestion approved, the post deleted). A reviewer never sees an
+item they decided again (`one_decision_per_item`). A question closed, reopened and voted on
+again is a new item, for everyone.
 
-A `ReviewDecision` row records each reviewer's decision. An item leaves its queue after
-`JOKESITE_REVIEWS_NEEDED` decisions other than Skip, at once after a binding one (a
-moderator's; an approval or rejection of a suggested edit), or when the data stops putting it
-there (the question closed, the flags decided, the suggestion approved). A reviewer never sees
-an item they decided again. For close votes, reopen votes and flags only decisions since the
-round began count (`since`: the first active vote, the first open flag), so a question closed,
-reopened and voted on again comes back for everyone.
-
-Deciding locks the post (question row first), then the suggestion, then checks the item is
-still open to this reviewer: two reviewers deciding one item at once decide it in turn, and
-the second finds it gone when the first one ended it.
+Deciding locks the post (question row first), then the suggestion, then the item, and checks
+the item is still open to this reviewer: two reviewers deciding one item at once decide it in
+turn, and the second finds it gone when the first one ended it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import (
-    Count,
-    DateTimeField,
-    Exists,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-)
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from answers.models import Answer
 from core import permissions
 from core.locks import lock_with_question
 from flags.models import Flag, FlagStatus
-from questions.models import Question
-from revisions.models import SuggestedEdit
+from revisions.models import Revision, SuggestedEdit
 
 from . import close_votes, suggestions
+from . import queue as queue_store
 from . import services as moderation
-from .models import CloseVote, CloseVoteKind, ReviewDecision
+from .models import CloseVote, ReviewDecision, ReviewItem
 from .models import ReviewDecisionKind as D
 from .models import ReviewQueue as Q_
 
@@ -64,20 +43,21 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PAGE_SIZE = 5  # items shown per queue on /review/
-WAITING_CACHE_KEY = "review:waiting"
-WAITING_CACHE_SECONDS = 60
+WAITING_CACHE_KEY = queue_store.WAITING_CACHE_KEY
+WAITING_CACHE_SECONDS = 30
 
 # The decisions each queue offers, in the order of its buttons.
 DECISIONS = {
     Q_.FIRST_POSTS: (D.LOOKS_OK, D.EDIT, D.CLOSE, D.FLAG, D.SKIP),
     Q_.LATE_ANSWERS: (D.LOOKS_OK, D.EDIT, D.FLAG, D.SKIP),
-    Q_.SUGGESTED_EDITS: (D.APPROVE, D.REJECT, D.SKIP),
+    Q_.SUGGESTED_EDITS: (D.APPROVE, D.IMPROVE, D.REJECT, D.SKIP),
     Q_.CLOSE_VOTES: (D.CLOSE, D.LOOKS_OK, D.EDIT, D.SKIP),
     Q_.REOPEN_VOTES: (D.REOPEN, D.LOOKS_OK, D.SKIP),
     Q_.FLAGGED: (D.LOOKS_OK, D.EDIT, D.FLAG, D.SKIP),
 }
 # Decisions that send the reviewer on to a form (the decision is recorded first).
 FORMS = {D.EDIT: "get_edit_url", D.FLAG: "get_flag_url", D.CLOSE: "get_close_vote_url"}
+# Improve is a form of its own (`improve_suggestion`), recorded when it is saved.
 
 
 class ReviewClosed(Exception):
@@ -96,151 +76,67 @@ def needed() -> int:
     return settings.JOKESITE_REVIEWS_NEEDED
 
 
-def _min_since(queryset, field: str):
-    rows = queryset.order_by().values(field).annotate(first=Min("created_at")).values("first")
-    return Subquery(rows, output_field=DateTimeField())
-
-
-def _candidates(queue: str):
-    """The queue's items, unfiltered by decisions, each with `since` (when its round began)."""
-    now = timezone.now()
-    if queue in (Q_.FIRST_POSTS, Q_.LATE_ANSWERS):
-        models = (Question, Answer) if queue == Q_.FIRST_POSTS else (Answer,)
-        result = []
-        for model in models:
-            qs = model.objects.filter(deleted_at__isnull=True)
-            if queue == Q_.FIRST_POSTS:
-                # A young account's first post is young too: the created_at bound lets the
-                # database start from the newest posts (an index) rather than from all of them.
-                since = now - timedelta(days=settings.JOKESITE_REVIEW_NEW_ACCOUNT_DAYS)
-                mine = {"author": OuterRef("author"), "created_at__lt": OuterRef("created_at")}
-                qs = qs.filter(created_at__gte=since, author__date_joined__gte=since).exclude(
-                    Exists(Question.objects.filter(**mine)) | Exists(Answer.objects.filter(**mine))
-                )
-            else:
-                # Answers of the last LATE_ANSWER_DAYS on questions older than that by then.
-                late = timedelta(days=settings.JOKESITE_LATE_ANSWER_DAYS)
-                qs = qs.filter(
-                    created_at__gte=now - late,
-                    author__reputation__lt=settings.JOKESITE_LATE_ANSWER_REPUTATION,
-                ).filter(created_at__gte=F("question__created_at") + late)
-            result.append(qs.annotate(since=F("created_at")))
-        return result
-    if queue == Q_.SUGGESTED_EDITS:
-        return [SuggestedEdit.objects.pending().annotate(since=F("created_at"))]
-    if queue in (Q_.CLOSE_VOTES, Q_.REOPEN_VOTES):
-        kind = CloseVoteKind.CLOSE if queue == Q_.CLOSE_VOTES else CloseVoteKind.REOPEN
-        votes = CloseVote.objects.active().filter(question=OuterRef("pk"), kind=kind)
-        voted = CloseVote.objects.active().filter(kind=kind).values("question")
-        qs = Question.objects.filter(
-            pk__in=voted, deleted_at__isnull=True, closed_at__isnull=(kind == "close")
-        )
-        return [qs.annotate(since=_min_since(votes, "question"))]
-    result = []
-    for model, field in ((Question, "question"), (Answer, "answer")):
-        flags = Flag.objects.filter(status=FlagStatus.OPEN, **{field: OuterRef("pk")})
-        # Start from the open flags (few), not from every post.
-        flagged = Flag.objects.filter(status=FlagStatus.OPEN, **{f"{field}__isnull": False})
-        qs = model.objects.filter(pk__in=flagged.values(field), deleted_at__isnull=True)
-        result.append(qs.annotate(since=_min_since(flags, field)))
-    return result
-
-
-def _field(queryset) -> str:
-    return {Question: "question", Answer: "answer", SuggestedEdit: "suggestion"}[queryset.model]
-
-
-def _open(queue: str, queryset, reviewer: User | None = None):
-    """Narrow a candidate queryset to the items still open (to `reviewer`, when given)."""
-    field = _field(queryset)
-    decisions = ReviewDecision.objects.filter(
-        queue=queue, created_at__gte=OuterRef("since"), **{field: OuterRef("pk")}
+def open_to(queue: str, reviewer: User):
+    """The queue's open items that `reviewer` may decide and has not: not their own posts or
+    suggestions, suggestions on others' posts only with `edit_others`, close and reopen votes
+    not on questions they voted on this round. Oldest first."""
+    items = ReviewItem.objects.open().filter(queue=queue)
+    items = items.exclude(
+        Exists(ReviewDecision.objects.filter(item=OuterRef("pk"), reviewer=reviewer))
     )
-    counted = (
-        decisions.exclude(decision=D.SKIP)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    queryset = queryset.annotate(
-        reviews=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-    ).filter(~Exists(decisions.filter(binding=True)), reviews__lt=needed())
-    if reviewer is not None:
-        queryset = queryset.exclude(Exists(decisions.filter(reviewer=reviewer)))
-        queryset = _visible_to(queue, queryset, reviewer)
-    return queryset
-
-
-def _visible_to(queue: str, queryset, reviewer: User):
-    """Leave out what the reviewer may not decide: their own posts and suggestions, the
-    suggestions on others' posts without `edit_others`, questions they voted on this round."""
     if queue == Q_.SUGGESTED_EDITS:
-        queryset = queryset.exclude(suggester=reviewer)
+        items = items.exclude(suggestion__suggester=reviewer)
         if not (
             permissions.is_moderator(reviewer) or permissions.has_privilege(reviewer, "edit_others")
         ):
-            queryset = queryset.filter(Q(question__author=reviewer) | Q(answer__author=reviewer))
-        return queryset
-    queryset = queryset.exclude(author=reviewer)
+            items = items.filter(Q(question__author=reviewer) | Q(answer__author=reviewer))
+    else:
+        items = items.exclude(question__author=reviewer).exclude(answer__author=reviewer)
     if queue in (Q_.CLOSE_VOTES, Q_.REOPEN_VOTES):
-        mine = CloseVote.objects.active().filter(question=OuterRef("pk"), voter=reviewer)
-        queryset = queryset.exclude(Exists(mine))
-    return queryset
+        mine = CloseVote.objects.active().filter(question=OuterRef("question"), voter=reviewer)
+        items = items.exclude(Exists(mine))
+    return items.order_by("created_at", "pk")
 
 
-def items_for(queue: str, reviewer: User | None = None) -> list:
-    """Querysets (one per model) of the queue's open items, oldest round first."""
-    return [_open(queue, qs, reviewer).order_by("since", "pk") for qs in _candidates(queue)]
+def _prepare(item: ReviewItem) -> ReviewItem:
+    """What the template reads: the decisions offered, their labels, the suggestion's post."""
+    if item.suggestion_id:
+        # The item names the suggestion's post: spare the suggestion a query for it.
+        setattr(item.suggestion, item.post.kind, item.post)
+    item.decisions = offered(item.queue, item.kind)
+    if item.suggestion_id and item.suggestion.is_outdated(item.newest_revision):
+        # Approving would overwrite the later edit (`suggestions.approve` refuses): improve it.
+        item.outdated = True
+        item.decisions = tuple(d for d in item.decisions if d != D.APPROVE)
+    item.decision_labels = [(value, D(value).label) for value in item.decisions]
+    return item
 
 
-@dataclass
-class Item:
-    queue: str
-    obj: Question | Answer | SuggestedEdit
-    since: object
-
-    @property
-    def kind(self) -> str:
-        return _field(type(self.obj).objects.none())
-
-    @property
-    def post(self):
-        return self.obj.post if isinstance(self.obj, SuggestedEdit) else self.obj
-
-    @property
-    def decisions(self) -> tuple[str, ...]:
-        return offered(self.queue, self.kind)
-
-    @property
-    def decision_labels(self) -> list[tuple[str, str]]:
-        return [(value, D(value).label) for value in self.decisions]
-
-
-def _related(queryset):
-    if queryset.model is SuggestedEdit:
-        return queryset.select_related("suggester", "question__author", "answer__question")
-    if queryset.model is Answer:
-        return queryset.select_related("author", "question")
-    return queryset.select_related("author")
-
-
-def page(queue: str, reviewer: User, size: int = PAGE_SIZE) -> tuple[list[Item], int]:
-    """The oldest `size` items of the queue open to `reviewer`, and how many there are."""
-    rows: list[Item] = []
-    total = 0
-    for queryset in items_for(queue, reviewer):
-        total += queryset.count()
-        rows += [Item(queue, obj, obj.since) for obj in _related(queryset)[:size]]
-    rows.sort(key=lambda item: (item.since, item.kind, item.obj.pk))
-    return rows[:size], total
+def page(queue: str, reviewer: User, size: int = PAGE_SIZE) -> tuple[list[ReviewItem], int]:
+    """The oldest `size` items of the queue open to `reviewer`, and how many there are: two
+    queries (three for suggested edits: the questions' tags), whatever the number of items."""
+    items = open_to(queue, reviewer)
+    rows = items.select_related(
+        "question__author", "answer__author", "answer__question", "suggestion__suggester"
+    )
+    if queue == Q_.SUGGESTED_EDITS:
+        rows = rows.prefetch_related("question__tags")  # the diff compares the tags
+        newest = Revision.objects.order_by("-number").values("number")
+        rows = rows.annotate(
+            newest_revision=Coalesce(
+                Subquery(newest.filter(question=OuterRef("question"))[:1]),
+                Subquery(newest.filter(answer=OuterRef("answer"))[:1]),
+            )
+        )
+    return [_prepare(item) for item in rows[:size]], items.count()
 
 
 def waiting() -> int:
-    """How many items wait in all queues (for anyone), for the header: cached a minute."""
+    """How many items wait in all queues (for anyone), for the header: one indexed COUNT,
+    cached a little while; any change to the items drops it (`moderation.queue`)."""
     count = cache.get(WAITING_CACHE_KEY)
     if count is None:
-        count = sum(qs.count() for queue in Q_ for qs in items_for(queue))
+        count = ReviewItem.objects.open().count()
         cache.set(WAITING_CACHE_KEY, count, WAITING_CACHE_SECONDS)
     return count
 
@@ -252,20 +148,26 @@ def history(member: User):
     )
 
 
-def _still_open(queue: str, target, reviewer: User) -> bool:
-    for queryset in items_for(queue, reviewer):
-        if queryset.model is type(target):
-            return queryset.filter(pk=target.pk).exists()
-    return False
+def item_of(queue: str, target) -> ReviewItem | None:
+    """The open item of `target` (a post, or a suggested edit) in `queue`, if there is one."""
+    found = {"suggestion": target} if isinstance(target, SuggestedEdit) else {target.kind: target}
+    return ReviewItem.objects.open().filter(queue=queue, **found).first()
 
 
 @transaction.atomic
 def decide(
-    *, reviewer: User, queue: str, target, decision: str, reason: str = ""
+    *,
+    reviewer: User,
+    queue: str,
+    target,
+    decision: str,
+    reason: str = "",
+    changes: dict | None = None,
 ) -> ReviewDecision:
     """Record `reviewer`'s `decision` on the item `target` (a post, or a suggested edit in its
     queue) and do what it means: Close and Reopen in their queues cast the reviewer's vote
-    (with the round's leading reason), Approve and Reject decide the suggestion, a moderator's
+    (with the round's leading reason), Approve, Improve (with the reviewer's `changes`, the
+    edit form's fields) and Reject decide the suggestion, a moderator's
     Looks OK on a flagged post dismisses its flags. Edit, Flag and Close elsewhere record the
     decision; the view then sends the reviewer to the form.
 
@@ -281,11 +183,16 @@ def decide(
     lock_with_question(post)
     if isinstance(target, SuggestedEdit):
         SuggestedEdit.objects.select_for_update().filter(pk=target.pk).values_list("pk").get()
-    if not _still_open(queue, target, reviewer):
+    item = item_of(queue, target)
+    if item is None or not open_to(queue, reviewer).filter(pk=item.pk).exists():
         raise ReviewClosed
+    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
     binding = permissions.is_moderator(reviewer)
     if decision == D.APPROVE:
         suggestions.approve(reviewer=reviewer, suggestion=target)
+        binding = True
+    elif decision == D.IMPROVE:
+        suggestions.improve(reviewer=reviewer, suggestion=target, **(changes or {}))
         binding = True
     elif decision == D.REJECT:
         suggestions.reject(reviewer=reviewer, suggestion=target, reason=reason)
@@ -303,13 +210,19 @@ def decide(
         moderation.handle_flags(
             moderator=reviewer, flags=flags, decision=moderation.FlagDecision.DISMISS
         )
+    binding = binding and decision != D.SKIP
     row = ReviewDecision.objects.create(
         reviewer=reviewer,
         queue=queue,
+        item=item,
         **{post.kind: post},
         suggestion=target if isinstance(target, SuggestedEdit) else None,
         decision=decision,
-        binding=binding and decision != D.SKIP,
+        binding=binding,
     )
+    if decision != D.SKIP:
+        ReviewItem.objects.filter(pk=item.pk).update(reviews_done=F("reviews_done") + 1)
+        if binding or item.reviews_done + 1 >= item.reviews_needed:
+            queue_store.complete(ReviewItem.objects.filter(pk=item.pk))
     transaction.on_commit(lambda: cache.delete(WAITING_CACHE_KEY))
     return row

@@ -37,6 +37,7 @@ from votes import reputation
 from votes import services as vote_services
 from votes.models import ReputationReason
 
+from . import queue
 from .log import record_action
 from .models import CloseVote, ModerationAction
 
@@ -93,6 +94,8 @@ def _settle(target: Post | Comment, *, moderator: User, status: str) -> list[Fla
         Flag.objects.filter(pk__in=[flag.pk for flag in flags]).update(
             status=status, handled_by=moderator, handled_at=timezone.now()
         )
+        if not isinstance(target, Comment):
+            queue.sync_flags(target)
     return flags
 
 
@@ -225,6 +228,7 @@ def _end_round(question: Question, now) -> list[int]:
     votes = CloseVote.objects.active().filter(question=question)
     voters = list(votes.order_by("created_at", "pk").values_list("voter_id", flat=True))
     votes.update(expired_at=now)
+    queue.sync_votes(question)
     return voters
 
 
@@ -383,9 +387,12 @@ def delete_spammer(*, moderator: User, user: User, reason: str = "") -> SpammerC
     cleanup.flags_resolved = open_flags.filter(on_theirs).update(
         status=FlagStatus.HELPFUL, **handled
     )
-    cleanup.flags_declined = open_flags.filter(flagger=user).update(
-        status=FlagStatus.DECLINED, **handled
-    )
+    theirs = open_flags.filter(flagger=user)
+    flagged = [flag.target for flag in theirs.select_related("question", "answer", "comment")]
+    cleanup.flags_declined = theirs.update(status=FlagStatus.DECLINED, **handled)
+    for post in flagged:
+        if not isinstance(post, Comment):
+            queue.sync_flags(post)
     # The user row last: the lock order is posts, then users (`cast_vote` above too).
     user = _lock_user(user)
     _suspend(user, days=None, reason=reason)
@@ -429,6 +436,7 @@ def delete_post(*, actor: User, post: Post) -> Post:
     if isinstance(post, Question):
         post.tags.all().recount()
     search_index.index_post(post)
+    queue.post_gone(post)
     return post
 
 

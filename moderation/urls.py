@@ -38,6 +38,11 @@ site_routes = [
         name="approve_suggestion",
     ),
     path(
+        "suggested-edits/<int:pk>/improve/",
+        views.improve_suggestion,
+        name="improve_suggestion",
+    ),
+    path(
         "suggested-edits/<int:pk>/reject/",
         views.reject_suggestion,
         name="reject_suggestion",

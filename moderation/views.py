@@ -10,13 +10,17 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from answers.forms import EditAnswerForm
 from answers.models import Answer
 from core import permissions
 from core.ratelimits import limit
-from core.views import get_post
+from core.views import get_post, is_preview, preview_html
+from questions.forms import EditQuestionForm
 from questions.models import Question
+from revisions import services as revision_services
 from revisions.models import SuggestedEdit
 from revisions.views import suggestion_diff
 
@@ -198,8 +202,8 @@ def review_queue(request):
         size = review.PAGE_SIZE * 4 if chosen else review.PAGE_SIZE
         items, total = review.page(queue, request.user, size=size)
         for item in items:
-            if isinstance(item.obj, SuggestedEdit):
-                item.diff = suggestion_diff(item.obj)
+            if item.suggestion_id:
+                item.diff = suggestion_diff(item.suggestion)
         queues.append({"queue": queue, "label": queue.label, "items": items, "total": total})
     context = {
         "queues": queues,
@@ -244,17 +248,34 @@ def review_decide(request, queue, kind, pk):
         messages.error(request, _("Say why you reject the suggested edit."))
         return redirect(f"{reverse('questions:review')}?queue={queue}")
     permissions.check(_decision_refusal(request.user, queue, target, decision))
+    if decision == ReviewDecisionKind.IMPROVE:
+        # A form of its own; the decision is recorded when the improved edit is saved.
+        return redirect("questions:improve_suggestion", pk=target.pk)
     return _decide(request, queue, target, decision, reason)
 
 
-def _decide(request, queue, target, decision, reason):
+OUTDATED = gettext_lazy(
+    "The post was edited after this suggestion was made, so approving it would overwrite that "
+    "edit. Reject it, or improve it into an edit of the current post."
+)
+
+
+def _decide(request, queue, target, decision, reason, changes=None):
     back = f"{reverse('questions:review')}?queue={queue}"
     try:
         review.decide(
-            reviewer=request.user, queue=queue, target=target, decision=decision, reason=reason
+            reviewer=request.user,
+            queue=queue,
+            target=target,
+            decision=decision,
+            reason=reason,
+            changes=changes,
         )
     except (review.ReviewClosed, suggestions.AlreadyReviewed, close_votes.AlreadyDecided):
         messages.info(request, _("Another reviewer finished this item first."))
+        return redirect(back)
+    except suggestions.Outdated:
+        messages.error(request, OUTDATED)
         return redirect(back)
     except close_votes.AlreadyVoted:
         messages.info(request, _("You have voted on this question already."))
@@ -292,6 +313,69 @@ reject_suggestion = _suggestion_view(ReviewDecisionKind.REJECT)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+@limit("review", unless=is_preview)
+def improve_suggestion(request, pk):
+    """Stack Overflow's "Improve edit": the edit form filled with the suggested text (GET);
+    saving it (POST, the edit form's fields) approves the suggestion as the reviewer rewrote
+    it (`suggestions.improve`). For whoever may both review the suggestion and edit the post."""
+    suggestion = get_object_or_404(SuggestedEdit.objects.select_related("suggester"), pk=pk)
+    post = suggestion.post
+    permissions.check(permissions.review_suggestion_refusal(request.user, suggestion))
+    permissions.check(permissions.edit_refusal(request.user, post))
+    back = f"{reverse('questions:review')}?queue={ReviewQueue.SUGGESTED_EDITS}"
+    if not suggestion.is_pending:
+        messages.info(request, _("Another reviewer finished this item first."))
+        return redirect(back)
+    is_question = isinstance(post, Question)
+    initial = {"body": suggestion.body, "summary": suggestion.summary}
+    if is_question:
+        initial.update(
+            title=suggestion.title or post.title,
+            tags=suggestion.tags or " ".join(post.tag_names()),
+            category=post.category.slug if post.category else None,
+        )
+    form_class = EditQuestionForm if is_question else EditAnswerForm
+    form = form_class(request.POST or None, initial=initial)
+    template = f"{post._meta.app_label}/{post._meta.model_name}_form.html"
+    context = {
+        "form": form,
+        "post": post,
+        "editing": True,
+        "improving": suggestion,
+        "diff": suggestion_diff(suggestion),
+        "outdated": suggestion.is_outdated(revision_services.newest_revision(post)),
+    }
+    if is_preview(request):
+        return render(request, template, {**context, "preview_html": preview_html(request)})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {"body": data["body"], "summary": data.get("summary", "")}
+            if is_question:
+                changes.update(title=data["title"], tags=data["tags"], category=data["category"])
+            try:
+                return _decide(
+                    request,
+                    ReviewQueue.SUGGESTED_EDITS,
+                    suggestion,
+                    ReviewDecisionKind.IMPROVE,
+                    "",
+                    changes=changes,
+                )
+            except suggestions.NothingChanged:
+                form.add_error(
+                    None,
+                    _(
+                        "Your edit leaves the post as it is, so there is nothing to approve: "
+                        "change the text, or reject the suggestion."
+                    ),
+                )
+        return render(request, template, context, status=400)
+    return render(request, template, context)
+
+
+@login_required
 @require_safe
 def review_history(request):
     """A member's review decisions: one's own, or (moderators) anyone's via `?member=`."""
@@ -303,5 +387,9 @@ def review_history(request):
     elif permissions.review_refusal(request.user) and not member.review_decisions.exists():
         permissions.check(permissions.review_refusal(request.user))
     page = Paginator(review.history(member), 50).get_page(request.GET.get("page"))
+    moderator = permissions.is_moderator(request.user)
+    for row in page.object_list:
+        # A deleted post (or an answer of a deleted question) keeps its title from members.
+        row.gone = not moderator and permissions.is_gone(row.post)
     context = {"member": member, "page_obj": page, "decisions": page.object_list}
     return render(request, "moderation/review_history.html", context)

@@ -109,11 +109,13 @@ def follow_tag(request, name):
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_settings(request):
-    preferences, _created = EmailPreferences.objects.get_or_create(user=request.user)
+    # Read, not created: a GET or a refused POST writes nothing (the defaults are the model's).
+    preferences = EmailPreferences.objects.filter(user=request.user).first()
+    preferences = preferences or EmailPreferences(user=request.user)
     form = EmailPreferencesForm(request.POST or None, instance=preferences)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            EmailPreferences.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
             messages.success(request, _("Your email settings are saved."))
             return redirect("notifications:settings")
         return render(request, "notifications/settings.html", {"form": form}, status=400)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -193,6 +193,7 @@ def set_theme(request):
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    response = redirect(target if safe else "/")
+    # A URL, never a view name: redirect("!") would try to reverse it and fail with a 500.
+    response = HttpResponseRedirect(target if safe else "/")
     themes.remember(response, theme)
     return response

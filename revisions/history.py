@@ -1,7 +1,7 @@
 """The revisions page: a post's history, newest first, paged, each revision with the diff of
 its body against the one before.
 
-A diff (questions/diffs.py, bounded work) is computed once per revision and kept in the shared
+A word diff (revisions/diffs.py, bounded work) is computed once per revision and kept in the shared
 cache under the revision's id: revisions never change, so the entry never goes stale. A page
 holds at most `PAGE_SIZE` revisions and reads their bodies and the one before in one query.
 """
@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 
-from .diffs import line_diff
+from .diffs import word_diff
 
 PAGE_SIZE = 10
 DIFF_CACHE_SECONDS = 7 * 24 * 60 * 60
 # Bump when the diff's shape changes, so old entries are not read as new ones.
-DIFF_CACHE_VERSION = 1
+DIFF_CACHE_VERSION = 2
 
 
 def diff_key(revision_pk: int) -> str:
@@ -24,8 +24,8 @@ def diff_key(revision_pk: int) -> str:
 
 
 def revision_page(post, page_number, *, moderator: bool = False) -> Page:
-    """One page of `post`'s revisions (newest first), each with `diff` (a list of (kind, text)
-    pairs), `title_changed` and `tags_changed`. Three queries: count, page, previous one.
+    """One page of `post`'s revisions (newest first), each with `diff` (`word_diff` ops),
+    `title_changed` and `tags_changed`. Three queries: count, page, previous one.
 
     A redacted revision's text is for moderators only: for anyone else it is `hidden` (no
     diff), and the revision after it is compared with the last one they may read (worked out
@@ -55,7 +55,7 @@ def revision_page(post, page_number, *, moderator: bool = False) -> Page:
             old_title = previous.title if previous else ""
             rev.title_changed = bool(rev.title) and rev.title != old_title
             rev.tags_changed = rev.tags != (previous.tags if previous else "")
-            rev.diff = line_diff(previous.body if previous else "", rev.body).ops
+            rev.diff = word_diff(previous.body if previous else "", rev.body).ops
             continue
         rev.title_changed = bool(rev.title) and rev.title != (previous.title if previous else "")
         rev.tags_changed = rev.tags != (previous.tags if previous else "")
@@ -63,7 +63,7 @@ def revision_page(post, page_number, *, moderator: bool = False) -> Page:
         if key in cached:
             rev.diff = cached[key]
         else:
-            rev.diff = line_diff(previous.body if previous else "", rev.body).ops
+            rev.diff = word_diff(previous.body if previous else "", rev.body).ops
             fresh[key] = rev.diff
     if fresh:
         cache.set_many(fresh, DIFF_CACHE_SECONDS)

@@ -96,6 +96,10 @@ class SuggestedEdit(models.Model):
     body = models.TextField(_("body"))
     tags = models.CharField(_("tags"), max_length=200, blank=True)
     summary = models.CharField(_("edit summary"), max_length=200, blank=True)
+    # The number of the post's newest revision when the edit was suggested: approving it once
+    # the post has a newer one would overwrite that edit (`moderation.suggestions.approve`);
+    # 0 for a post without revisions. Null only for suggestions older than this field.
+    based_on = models.PositiveIntegerField(_("based on revision"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=SuggestionStatus, default=SuggestionStatus.PENDING
     )
@@ -142,3 +146,8 @@ class SuggestedEdit(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == SuggestionStatus.PENDING
+
+    def is_outdated(self, newest: int | None) -> bool:
+        """Whether the post was edited after the suggestion was made, given the number of the
+        post's newest revision."""
+        return self.based_on is not None and (newest or 0) > self.based_on

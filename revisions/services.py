@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from questions.models import Category
 
 
+def newest_revision(post: Post) -> int | None:
+    """The number of the post's newest revision (None before its first)."""
+    return post.revisions.order_by("-number").values_list("number", flat=True).first()
+
+
 def add_revision(*, post: Post, editor: User, summary: str = "") -> Revision:
     last = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return post.revisions.create(
@@ -143,14 +148,17 @@ def suggest_edit(
         return None
     if post.suggested_edits.pending().exists():
         raise SuggestionPending
-    return SuggestedEdit.objects.create(
+    suggestion = SuggestedEdit.objects.create(
         **{post.kind: post},
+        based_on=newest_revision(post) or 0,
         suggester=suggester,
         title=(title or "") if is_question else "",
         body=body,
         tags=" ".join(tags) if is_question and tags else "",
         summary=summary,
     )
+    signals.suggestion_made.send(sender=SuggestedEdit, suggestion=suggestion)
+    return suggestion
 
 
 def on_post_created(sender, post, **kwargs) -> None:

@@ -4,18 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
 from core.ratelimits import limit
-from core.views import get_post, is_preview, preview_html
+from core.views import confirm, get_post, is_preview, preview_html
 from questions.forms import EditQuestionForm
 from questions.models import Question
 
 from . import history, services
-from .diffs import line_diff
+from .diffs import word_diff
 from .forms import RetagForm
 
 
@@ -54,8 +54,7 @@ def edit(request, pk, model, form_class=EditQuestionForm):
             }
             # A new title means a new slug: redirect to the post as saved, not as it was.
             post = services.edit_post(editor=request.user, post=post, **changes)
-            messages.success(request, _("Your edit is saved."))
-            return redirect(post)
+            return confirm(request, post, _("Your edit is saved."))
         return render(request, template, context, status=400)
     return render(request, template, context)
 
@@ -72,19 +71,13 @@ def _suggest(request, post, data):
             summary=data.get("summary", ""),
         )
     except services.SuggestionPending:
-        messages.info(
-            request,
-            _("This post has a suggested edit waiting for review already; try again later."),
-        )
-        return redirect(post)
+        text = _("This post has a suggested edit waiting for review already; try again later.")
+        return confirm(request, post, text, messages.INFO)
     if suggestion is None:
-        messages.info(request, _("Your edit changes nothing, so nothing was suggested."))
-    else:
-        messages.success(
-            request,
-            _("Thank you: your edit is suggested and shows once a reviewer approves it."),
-        )
-    return redirect(post)
+        text = _("Your edit changes nothing, so nothing was suggested.")
+        return confirm(request, post, text, messages.INFO)
+    text = _("Thank you: your edit is suggested and shows once a reviewer approves it.")
+    return confirm(request, post, text)
 
 
 @login_required
@@ -111,17 +104,16 @@ def retag(request, pk):
                     "summary": _("Retagged"),
                 }
                 services.edit_post(editor=request.user, post=question, **changes)
-            messages.success(request, _("The tags are saved."))
-            return redirect(question)
+            return confirm(request, question, _("The tags are saved."))
         return render(request, "questions/retag_form.html", context, status=400)
     return render(request, "questions/retag_form.html", context)
 
 
 def suggestion_diff(suggestion) -> dict:
-    """What a suggested edit changes: title and tags (old, new) and a line diff of the body
-    (`diffs.line_diff`: bounded work, unchanged lines folded)."""
+    """What a suggested edit changes: title and tags (old, new) and a word diff of the body
+    (`diffs.word_diff`: bounded work, unchanged lines folded)."""
     post = suggestion.post
-    diff = {"body": line_diff(post.body, suggestion.body).ops}
+    diff = {"body": word_diff(post.body, suggestion.body).ops}
     if isinstance(post, Question):
         tags = " ".join(post.tag_names())
         if suggestion.title and suggestion.title != post.title:
@@ -155,9 +147,8 @@ def rollback(request, pk, number, model):
     if not post.revisions.filter(number=number).exists():
         raise Http404(_("This post has no such revision."))
     changed = services.rollback_post(editor=request.user, post=post, number=number) is not None
-    if changed:
-        messages.success(request, _("Rolled back to revision %(n)d.") % {"n": number})
-    else:
-        messages.info(request, _("Revision %(n)d is the current text already.") % {"n": number})
     post.refresh_from_db()  # a title rolled back means another slug
-    return redirect(post)
+    if changed:
+        return confirm(request, post, _("Rolled back to revision %(n)d.") % {"n": number})
+    text = _("Revision %(n)d is the current text already.") % {"n": number}
+    return confirm(request, post, text, messages.INFO)

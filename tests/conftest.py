@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -6,8 +7,24 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "jokesite" / "locale"
+
+# Hypothesis (tests/test_fuzz.py): in CI a fixed, derandomized set of examples, so a run is
+# reproducible and fast; `HYPOTHESIS_PROFILE=deep` explores more by hand. Each example runs in
+# a savepoint on the test's own world, so the function-scoped fixtures are meant.
+_FUZZ = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("ci", max_examples=30, **_FUZZ)
+hypothesis_settings.register_profile("deep", max_examples=500, **_FUZZ)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from accounts.signals import MODERATORS
 from answers.models import Answer
 from comments.models import Comment
 from flags.models import Flag, FlagReason
+from moderation import queue as review_queue
 from moderation.signals import grant_moderator_permissions
 from questions.models import Category, Question, Tag
 from revisions.models import Revision
@@ -79,6 +80,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
         if create:
             obj.tags.set(extracted if extracted is not None else [TagFactory()])
             search.index_post(obj)  # as the services do: findable once saved
+            review_queue.on_post_created(sender=Question, post=obj)  # a first post waits
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):
@@ -96,6 +98,10 @@ class AnswerFactory(factory.django.DjangoModelFactory):
             answer_count=answer.question.answers.filter(deleted_at__isnull=True).count()
         )
         search.index_post(answer)
+        # As `post_answer` does: a first post or a late answer waits in review (the question
+        # read again, for a `created_at` a test may have moved).
+        fresh = Answer.objects.select_related("author", "question").get(pk=answer.pk)
+        review_queue.on_post_created(sender=Answer, post=fresh)
         return answer
 
 
@@ -141,6 +147,13 @@ class FlagFactory(factory.django.DjangoModelFactory):
     flagger = factory.SubFactory(UserFactory)
     question = factory.SubFactory(QuestionFactory)
     reason = FlagReason.SPAM
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        flag = super()._create(model_class, *args, **kwargs)
+        if flag.status == "open":  # as `flag_post` does: the post waits in review
+            review_queue.on_post_flagged(sender=Flag, flag=flag, target=flag.target)
+        return flag
 
 
 class RevisionFactory(factory.django.DjangoModelFactory):

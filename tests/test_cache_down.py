@@ -133,4 +133,4 @@ def test_revision_diffs_are_computed_without_the_cache(client, redis_down):
         tags=question.tag_names(),
     )
     html = client.get(f"/questions/{question.pk}/revisions/").content.decode()
-    assert "<ins>+ The second version of this body, long enough.</ins>" in html
+    assert "The <del>first</del><ins>second</ins> version of this body" in html

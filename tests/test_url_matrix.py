@@ -56,6 +56,7 @@ TABLE = {
     "questions:list": (lambda w: "/questions/", set(), None),
     "questions:ask": (lambda w: "/questions/ask/", WRITERS, None),
     "questions:similar": (lambda w: "/questions/similar/?title=safety", set(), None),
+    "questions:preview": (lambda w: "/questions/preview/", set(), None),
     "questions:detail_short": (lambda w: f"/questions/{w.question.pk}/", set(), None),
     "questions:detail": (lambda w: w.question.get_absolute_url(), set(), None),
     "questions:vote": (lambda w: f"/questions/{w.question.pk}/vote/", {"other", "moderator"}, None),
@@ -141,6 +142,12 @@ TABLE = {
         lambda w: f"/suggested-edits/{w.suggestion.pk}/approve/",
         {"other", "moderator"},
         None,
+    ),
+    # Improvers: whoever may decide the suggestion and edit the answer (its author too).
+    "questions:improve_suggestion": (
+        lambda w: f"/suggested-edits/{w.suggestion.pk}/improve/",
+        {"author", "other", "moderator"},
+        {"body": f"{BODY} Improved by a reviewer.", "summary": "improved"},
     ),
     "questions:reject_suggestion": (
         lambda w: f"/suggested-edits/{w.suggestion.pk}/reject/",

@@ -6,6 +6,7 @@ from . import views
 # jokesite/urls.py): a slug never shadows them (Question.save avoids their names).
 ask_routes = [
     path("questions/ask/", views.ask, name="ask"),
+    path("questions/preview/", views.preview, name="preview"),
     path("questions/<int:pk>/", views.question_detail, name="detail_short"),
 ]
 detail_routes = [path("questions/<int:pk>/<str:slug>/", views.question_detail, name="detail")]

@@ -4,15 +4,15 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions
 from core.protection import protect_form
 from core.ratelimits import limit
-from core.views import is_preview, preview_html
+from core.views import anchor_of, is_preview, place_messages, preview_html
 from moderation import close_votes
 from pagecache import versions as page_versions
 from questions import services
@@ -81,7 +81,12 @@ def question_detail(request, pk, slug=None):
     answers = selectors.thread_answers(question, request.user, order)
     answer_form = BodyForm()
     answer_form.fields["body"].label = _("Your answer")
+    shown = [question, *answers]
+    shown += [comment for post in shown for comment in post.visible_comments]
+    placed, rest = place_messages(request, {anchor_of(item) for item in shown})
     context = {
+        "messages": rest,  # the top of the page: what is about no item shown here
+        "placed_messages": placed,  # confirmations shown inside the item they are about
         "question": question,
         "answers": answers,
         "answer_order": order,
@@ -144,3 +149,13 @@ def ask(request):
             return redirect(question)
         return render(request, "questions/question_form.html", {"form": form}, status=400)
     return render(request, "questions/question_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+@limit("preview")
+def preview(request):
+    """The live preview of static/js/editor.js: the posted `body` rendered and sanitised by the
+    same code as the forms' `preview` submit (contract v1.3), as an HTML fragment; nothing is
+    saved. Login required and rate limited, so it is no free Markdown service."""
+    return HttpResponse(preview_html(request), content_type="text/html; charset=utf-8")

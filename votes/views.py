@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from answers.models import Answer
 from core import permissions
 from core.ratelimits import limit
-from core.views import get_post, wants_json
+from core.views import confirm, get_post, wants_json
 
 from . import services
 from .forms import VoteForm
@@ -40,10 +40,6 @@ def accept(request, pk):
     if not permissions.can_view(request.user, answer):
         raise Http404  # as for every other action: a deleted answer is unknown to others
     permissions.check(permissions.accept_refusal(request.user, answer))
-    permissions.check(permissions.accept_refusal(request.user, answer))
-    accepted = services.accept_answer(answer=answer)
-    if accepted:
-        messages.success(request, _("You accepted this answer."))
-    else:
-        messages.info(request, _("The answer is no longer accepted."))
-    return redirect(answer)
+    if services.accept_answer(answer=answer):
+        return confirm(request, answer, _("You accepted this answer."))
+    return confirm(request, answer, _("The answer is no longer accepted."), messages.INFO)

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from core import permissions, textrules
+from core.views import anchor_of
 
 register = template.Library()
 
@@ -141,3 +142,10 @@ def vote_refusal(user, post):
     if blocked := blocked_reason(user, post):
         return blocked
     return permissions.vote_refusal(user, post, 1) or permissions.vote_refusal(user, post, -1) or ""
+
+
+@register.filter
+def messages_about(placed, item):
+    """The confirmations `core.views.place_messages` set aside for this question, answer or
+    comment."""
+    return (placed or {}).get(anchor_of(item), [])

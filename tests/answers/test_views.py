@@ -372,8 +372,8 @@ def test_answer_revisions_page_shows_the_diff(client):
     response = client.get(f"/answers/{answer.pk}/revisions/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<del>- The old punchline.</del>" in html
-    assert "<ins>+ A new punchline.</ins>" in html
+    assert '<div class="wdiff__old"><del>The old</del> punchline.</div>' in html
+    assert '<div class="wdiff__new"><ins>A new</ins> punchline.</div>' in html
 
 
 # --- Delete -------------------------------------------------------------------------------

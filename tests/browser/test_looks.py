@@ -45,7 +45,7 @@ def thread():
         author=asker,
         title="Why does a bank transfer take three days?",
         body="I send money on **Monday** and it arrives on Thursday. Where is it in between?\n\n"
-        "```\nMon -> Thu\n```",
+        '```python\ndays = settle("Mon", "Thu")  # batches\n```',
         category=category,
         tags=[TagFactory(name="banks"), TagFactory(name="payments")],
     )

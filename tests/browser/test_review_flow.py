@@ -98,3 +98,58 @@ def test_the_review_queues_pass_axe(live_server, page: Page, settings):
     page.goto(f"{live_server.url}/review/")
     expect(page.locator(f"#review-first-posts-question-{question.pk}")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_improve_a_suggestion_without_javascript(live_server, page: Page, screenshot, settings):
+    """A member suggests an edit; the author edits the post meanwhile, so the queue offers no
+    Approve; a reviewer with the edit privilege improves it from the queue (the form holds the
+    suggested text) and saves: the suggester is credited, the post shows the reviewer's text."""
+    settings.JOKESITE_LAUNCH_MODE = True
+    base = live_server.url
+    alice = UserFactory(username="alice", password=PASSWORD, seasoned=True)
+    UserFactory(username="sam", password=PASSWORD)
+    UserFactory(username="rita", password=PASSWORD, seasoned=True, reputation=2000)
+    question = services.ask_question(
+        author=alice, title="Why do programmers prefer dark mode?", body=BODY, tags=["humor"]
+    )
+    thread = f"{base}{question.get_absolute_url()}"
+
+    log_in(page, base, "sam")
+    page.goto(thread)
+    page.locator(f"#question-{question.pk}").get_by_role("link", name="Suggest an edit").click()
+    page.get_by_label("Body").fill(BETTER)
+    page.get_by_role("button", name="Suggest this edit").click()
+    expect(page.locator(".messages")).to_contain_text("your edit is suggested")
+    log_out(page)
+
+    log_in(page, base, "alice")  # the author edits her post after the suggestion
+    page.goto(f"{base}/questions/{question.pk}/edit/")
+    page.get_by_label("Body").fill(BODY + " Edited by the author.")
+    page.get_by_role("button", name="Save edits").click()
+    expect(page.locator(".messages")).to_contain_text("Your edit is saved")
+    log_out(page)
+
+    log_in(page, base, "rita")
+    page.goto(f"{base}/review/?queue=suggested-edits")
+    queue = page.locator("#queue-suggested-edits")
+    expect(queue.locator("[data-outdated]")).to_contain_text("approving it would overwrite")
+    expect(queue.get_by_role("button", name="Approve")).to_have_count(0)
+    queue.get_by_role("link", name="Improve").click()
+    expect(page.locator(".improve-note")).to_contain_text("You are improving the edit suggested")
+    expect(page.get_by_label("Body")).to_have_value(BETTER)
+    screenshot("improve-form", 1280, 800)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_label("Body").fill(BETTER + " Edited by the author.")
+    page.get_by_role("button", name="Save and approve").click()
+    expect(page.locator(".messages")).to_contain_text("Your review is saved: Improve")
+    page.goto(thread)
+    body = page.locator(f"#question-{question.pk} .post__body")
+    expect(body).to_contain_text("as the joke goes")
+    expect(body).to_contain_text("Edited by the author.")
+    page.goto(f"{base}/questions/{question.pk}/revisions/")
+    expect(page.locator("main")).to_contain_text("Improved the edit suggested by sam")
+    log_out(page)
+
+    log_in(page, base, "sam")
+    expect(page.locator(".site-header .me .rep")).to_contain_text("3")

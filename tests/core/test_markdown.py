@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.markdown import render_comment, render_post
+from core.markdown import clean_post_html, render_comment, render_post
 from tests.pages import unsafe_markup
 
 
@@ -21,7 +21,7 @@ def test_post_markdown_renders_common_formatting():
         "<li>one</li>",
         "<ol>",
         "<blockquote>",
-        '<code class="language-python">print(1)',
+        '<code class="language-python"><span class="hl-nb">print</span>',
         "<table>",
         "<td>1</td>",
     ):
@@ -127,3 +127,28 @@ def test_comment_images_are_not_rendered():
 def test_empty_text_renders_empty():
     assert render_post("") == ""
     assert render_comment("") == ""
+
+
+def test_fenced_code_with_a_language_is_highlighted_on_the_server():
+    html = render_post('```python\ndef pun(x):\n    return "<b>" # ha\n```')
+    assert '<pre><code class="language-python">' in html
+    assert '<span class="hl-k">def</span>' in html
+    assert '<span class="hl-nf">pun</span>' in html
+    assert '<span class="hl-s2">"&lt;b&gt;"</span>' in html  # still escaped
+    assert '<span class="hl-c1"># ha</span>' in html
+
+
+def test_code_without_a_known_language_stays_plain():
+    assert "<span" not in render_post("```\nplain <i>\n```")
+    assert "<span" not in render_post("```no-such-language\nplain\n```")
+    assert "<span" not in render_post("    indented code")
+
+
+def test_the_sanitizer_keeps_only_highlighting_classes_on_spans():
+    html = clean_post_html(
+        '<span class="hl-k evil" style="color:red" onclick="x()">a</span>'
+        '<span class="notice">b</span><div class="hl-k">c</div>'
+    )
+    assert 'class="hl-k"' in html
+    assert "evil" not in html and "notice" not in html and "style" not in html
+    assert "onclick" not in html and "<div" not in html

@@ -283,3 +283,18 @@ def test_a_vote_after_the_question_closed_meanwhile_is_not_counted(question, vot
         moderation.reopen_question(moderator=None, question=question)
         close_votes.cast_reopen_vote(voter=voters[0], question=stale)
     assert not CloseVote.objects.exists()
+
+
+def test_accounts_younger_than_the_new_account_period_cast_no_close_or_reopen_votes(
+    client, question, launch_mode, settings
+):
+    """Launch mode gives every account `close_reopen`: a crowd of new accounts must still not
+    close a question, nor reopen one; the 403 says why."""
+    young = UserFactory(reputation=CLOSERS)  # joined just now
+    response = vote(client, young, question)
+    assert response.status_code == 403
+    assert f"younger than {settings.JOKESITE_NEW_ACCOUNT_DAYS} days" in text(response)
+    moderation.close_question(moderator=ModeratorFactory(), question=question, reason="off-topic")
+    assert client.post(f"/questions/{question.pk}/reopen-vote/").status_code == 403
+    assert not CloseVote.objects.exists()
+    assert vote(client, UserFactory(seasoned=True), QuestionFactory()).status_code == 302

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from moderation import review
-from moderation.models import ReviewDecision
+from moderation.models import ReviewDecision, ReviewItem
 from revisions import services as revisions
 from revisions.models import SuggestedEdit, SuggestionStatus
 from tests.factories import ModeratorFactory, QuestionFactory, UserFactory
@@ -32,14 +32,14 @@ BODY = "A clearer body for this post, with the typo fixed and nothing else chang
 def slow_check(monkeypatch):
     """Hold the locks a moment after the check, so the second reviewer surely arrives while
     the first is still deciding."""
-    still_open = review._still_open
+    item_of = review.item_of  # looked up under the post's lock
 
     def slow(*args, **kwargs):
-        result = still_open(*args, **kwargs)
+        result = item_of(*args, **kwargs)
         time.sleep(0.3)
         return result
 
-    monkeypatch.setattr(review, "_still_open", slow)
+    monkeypatch.setattr(review, "item_of", slow)
 
 
 def test_two_reviewers_approving_one_suggestion_apply_it_once(slow_check):
@@ -90,4 +90,6 @@ def test_a_moderator_and_two_members_on_one_first_post(slow_check, settings):
         [d.binding for d in decisions].index(True) + 1 if any(d.binding for d in decisions) else 2
     )
     assert len(decisions) == min(ended, 2)
-    assert not review.items_for("first-posts")[0].filter(pk=first.pk).exists()
+    item = ReviewItem.objects.get(question=first)
+    assert not item.is_open
+    assert item.reviews_done == len(decisions)

@@ -599,7 +599,7 @@ def test_the_author_rolls_back_to_the_original(client, edited):
 
     edited.refresh_from_db()
     assert response.status_code == 302
-    assert response.url == edited.get_absolute_url()
+    assert response.url == f"{edited.get_absolute_url()}#question-{edited.pk}"
     assert (edited.title, edited.body) == ("The original title of it", BODY)
     latest = edited.revisions.first()
     assert (latest.number, latest.summary, latest.editor) == (

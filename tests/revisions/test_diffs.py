@@ -100,3 +100,63 @@ def test_long_diff_is_cut_with_a_count_of_what_is_left():
     diff = line_diff("", "\n".join(str(i) for i in range(diffs.MAX_OUTPUT_LINES + 50)))
     assert len(diff.ops) == diffs.MAX_OUTPUT_LINES + 1
     assert diff.ops[-1] == ("…", "50")
+
+
+def rebuilt(ops, keep):
+    """One side of a word diff's change op: the text of the parts in `keep`."""
+    return "".join(text for kind, text in ops if kind in keep)
+
+
+def test_word_diff_marks_only_the_changed_words():
+    old = "Banks settle in batches.\n\nA few times a day."
+    new = "Banks settle in big batches.\n\nA few times a day."
+    ops = diffs.word_diff(old, new).ops
+    assert ops[0] == (diffs.CHANGED, [(" ", "Banks settle in "), ("+", "big "), (" ", "batches.")])
+    assert ops[1:] == [(" ", ""), (" ", "A few times a day.")]
+
+
+def test_word_diff_counts_each_cjk_character_as_a_word():
+    ops = diffs.word_diff("支付宝转账为什么收费", "支付宝转账为何收费").ops
+    parts = [(" ", "支付宝转账为"), ("-", "什么"), ("+", "何"), (" ", "收费")]
+    assert ops == [(diffs.CHANGED, parts)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_word_diff_rebuilds_both_versions(seed):
+    rng = random.Random(seed)
+    words = ["joke", "pun", " ", "\n", "笑", "话", ",", "flat"]
+    old = "".join(rng.choice(words) for _ in range(200))
+    new = "".join(rng.choice(words) for _ in range(200))
+    a, b = _unfold(old, new)
+    # A run of only blank lines may show as nothing; every other line comes back.
+    assert [line for line in a if line] == [line for line in old.splitlines() if line]
+    assert [line for line in b if line] == [line for line in new.splitlines() if line]
+
+
+def _unfold(old, new):
+    """Both versions rebuilt from an unfolded word diff (CONTEXT large enough to keep all)."""
+    a, b = [], []
+    saved = diffs.CONTEXT
+    diffs.CONTEXT = 10**6
+    try:
+        ops = diffs.word_diff(old, new).ops
+    finally:
+        diffs.CONTEXT = saved
+    for kind, payload in ops:
+        if kind == " ":
+            a.append(payload)
+            b.append(payload)
+        elif kind == "~":
+            left, right = rebuilt(payload, " -"), rebuilt(payload, " +")
+            a += left.split("\n") if left else []
+            b += right.split("\n") if right else []
+    return a, b
+
+
+def test_word_diff_work_is_bounded_for_a_body_at_the_limit():
+    rng = random.Random(3)
+    old = " ".join(rng.choice("abcdefgh") for _ in range(15_000))  # one 30,000-character line
+    new = " ".join(rng.choice("abcdefgh") for _ in range(15_000))
+    diff = diffs.word_diff(old, new)
+    assert diff.work <= diffs.WORK_BUDGET + diffs.WORD_BUDGET
+    assert rebuilt(diff.ops[0][1], " -") == old and rebuilt(diff.ops[0][1], " +") == new

@@ -44,8 +44,10 @@ def test_long_body_edited_once_shows_only_the_change_and_its_context(client):
     response = client.get(f"/questions/{question.pk}/revisions/")
     html = response.content.decode()
     newest = html.split('id="revision-2"')[1].split("</li>")[0]
-    assert "<del>- y</del>" in newest and "<ins>+ z</ins>" in newest
-    assert newest.count("<span>") <= diffs.CONTEXT
+    assert "<del>y</del><ins>z</ins>" in newest  # inline, for phones
+    assert '<div class="wdiff__old"><del>y</del></div>' in newest  # side by side, from 900 px
+    assert '<div class="wdiff__new"><ins>z</ins></div>' in newest
+    assert newest.count("wdiff__row--same") <= diffs.CONTEXT
     assert "3,996 unchanged lines" in newest
 
 
@@ -53,13 +55,13 @@ def test_diff_is_computed_once_per_revision(client, monkeypatch):
     question = ask()
     edit(question, BODY + "\nAnd a second line, for the edit.")
     calls = []
-    real = history.line_diff
-    monkeypatch.setattr(history, "line_diff", lambda *a: calls.append(a) or real(*a))
+    real = history.word_diff
+    monkeypatch.setattr(history, "word_diff", lambda *a: calls.append(a) or real(*a))
     first = client.get(f"/questions/{question.pk}/revisions/").content.decode()
     second = client.get(f"/questions/{question.pk}/revisions/").content.decode()
     assert len(calls) == 2  # revisions 1 and 2, on the first view only
-    assert "<ins>+ And a second line, for the edit.</ins>" in first
-    assert "<ins>+ And a second line, for the edit.</ins>" in second
+    assert "<ins>And a second line, for the edit.</ins>" in first
+    assert "<ins>And a second line, for the edit.</ins>" in second
 
 
 def test_long_history_is_paged_newest_first(client):
@@ -74,7 +76,7 @@ def test_long_history_is_paged_newest_first(client):
     assert 'rel="next"' in first
     # The oldest revision on page 3 is diffed against the one before it (on no page shown).
     rev2 = third.split('id="revision-2"')[1].split("</li>")[0]
-    assert "<ins>+ Edit number 2.</ins>" in rev2
+    assert "<ins>Edit number 2.</ins>" in rev2
 
 
 @pytest.mark.parametrize("edits", [3, 30])

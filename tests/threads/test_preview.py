@@ -70,3 +70,38 @@ def test_the_forms_offer_a_preview_button(client):
     for url in ["/questions/ask/", question.get_absolute_url(), question.get_edit_url()]:
         page = client.get(url).content.decode()
         assert 'name="preview"' in page, url
+
+
+def test_live_preview_renders_with_the_site_renderer_and_saves_nothing(client):
+    client.force_login(UserFactory())
+    response = client.post("/questions/preview/", {"body": BODY})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<strong>bold</strong>" in html and "<code>code</code>" in html
+    assert "<script" not in html
+    assert not Question.objects.exists() and not Answer.objects.exists()
+
+
+def test_live_preview_needs_a_member_and_a_post(client):
+    response = client.post("/questions/preview/", {"body": BODY})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(UserFactory())
+    assert client.get("/questions/preview/").status_code == 405
+
+
+def test_live_preview_is_rate_limited(client, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.JOKESITE_RATE_LIMITS = {**settings.JOKESITE_RATE_LIMITS, "preview": ("2/m", "2/m")}
+    client.force_login(UserFactory())
+    statuses = [client.post("/questions/preview/", {"body": BODY}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_forms_carry_the_editor_hooks(client):
+    question = QuestionFactory()
+    client.force_login(question.author)
+    for url in ["/questions/ask/", question.get_absolute_url(), question.get_edit_url()]:
+        page = client.get(url).content.decode()
+        assert 'data-preview-url="/questions/preview/"' in page, url
+        assert "js/editor.js" in page, url

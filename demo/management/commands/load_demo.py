@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from comments.models import Comment
 from comments.services import add_comment
+from moderation import queue as review_queue
 from questions.models import Category, Question
 from questions.services import ask_question
 from revisions.models import Revision
@@ -155,6 +156,8 @@ class Command(BaseCommand):
         type(post).objects.filter(pk=post.pk).update(created_at=at)
         Revision.objects.filter(**{post.kind: post}, number=1).update(created_at=at)
         search.index_post(post)  # search's "newest" order reads the entry's date
+        # Posted "now", an answer 30 days after its backdated question looked late.
+        review_queue.reconsider(post)
 
     def _react(self, post, spec: dict, users: dict, asked_at, *, posted_at) -> None:
         """Cast the post's demo votes, each VOTE_SPACING after the one before (starting from
