@@ -79,6 +79,7 @@ def main(argv=None):
     args = parse_args(argv)
     env = run.environment(args)
     env["PAGE_CACHE_SECONDS"] = "0"
+    run.manage(env, "collectstatic", "--noinput", "-v", "0")  # pages need the manifest
     os.environ.update(env)
     sys.path.insert(0, str(run.ROOT))
     import django
