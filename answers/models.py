@@ -36,7 +36,22 @@ class Answer(Post):
             models.Index(
                 fields=["question", "-is_accepted", "-score", "created_at"],
                 name="answer_thread_order_idx",
-            )
+            ),
+            # The answers that make a question answered (`QuestionQuerySet.unanswered`): the
+            # unanswered list probes it per question instead of hashing every answer.
+            models.Index(
+                fields=["question"],
+                condition=Q(deleted_at__isnull=True) & (Q(is_accepted=True) | Q(score__gt=0)),
+                name="answer_answered_idx",
+            ),
+            # A profile's newest answers, without sorting all of a prolific member's, and
+            # its answer totals from the index alone (PostgreSQL).
+            models.Index(
+                fields=["author", "-created_at"],
+                condition=Q(deleted_at__isnull=True, hidden_at__isnull=True),
+                include=["question", "is_accepted", "accepted_at", "score"],
+                name="answer_author_vis",
+            ),
         ]
 
     def __str__(self):

@@ -126,7 +126,6 @@ def pages(args) -> tuple[list[Page], str]:
         get_user_model,
     )
     from django.contrib.sessions.backends.cached_db import SessionStore
-    from django.db.models import Count
 
     from demo.management.commands.load_demo import find_demo_question, load_data
     from questions.models import Question, Tag
@@ -137,9 +136,7 @@ def pages(args) -> tuple[list[Page], str]:
     count = visible.count()
     ids = list(visible.order_by("?").values_list("pk", "slug")[: args.threads])
     queries = search_queries()
-    tag = (
-        Tag.objects.annotate(n=Count("questions")).order_by("-n").values_list("name", flat=True)
-    ).first()
+    tag = Tag.objects.order_by("-question_count", "name").values_list("name", flat=True).first()
     deep = max(1, count // 20 // 2)
 
     result = [

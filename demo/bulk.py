@@ -322,7 +322,7 @@ def run_parallel(statements: list[str], workers: int = 2) -> None:
                         return
                     statement = queue.pop(0)
                 with connection.cursor() as cursor:
-                    cursor.execute("SET maintenance_work_mem = '256MB'")
+                    cursor.execute("SET maintenance_work_mem = '1GB'")
                     cursor.execute(statement)
         except Exception as error:  # re-raised below, in the caller's thread
             errors.append(error)

@@ -161,7 +161,7 @@ class Loader:
              "is_staff", "is_active", "date_joined", "reputation", "about",
              "suspension_reason", "display_name", "avatar_style", "theme"],
         )  # fmt: skip
-        self.tags = Table(Tag, ["id", "name", "description", "created_at"])
+        self.tags = Table(Tag, ["id", "name", "description", "created_at", "question_count"])
         post = ["id", "author_id", "body", "body_html", "score", "comment_count", "created_at"]
         self.questions = Table(
             Question, [*post, "title", "slug", "answer_count", "last_activity_at", "close_reason"]
@@ -221,7 +221,7 @@ class Loader:
         self.tag_name = {}
         for name in names:
             pk = self.tags.new_id()
-            self.tags.add((pk, name, "", self.start))
+            self.tags.add((pk, name, "", self.start, 0))
             self.tag_ids.append(pk)
             self.tag_name[pk] = name
         self.tags.flush()
@@ -507,6 +507,7 @@ class Loader:
             )
         if not self.stats.events:
             self.stats.events = self.events.written
+        Tag.objects.filter(pk__in=self.tag_ids).recount()  # /tags/ sorts on the stored count
 
     def _reset_sequences(self) -> None:
         """Move the id sequences past the ids chosen here (PostgreSQL; SQLite needs nothing)."""

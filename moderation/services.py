@@ -434,6 +434,8 @@ def delete_post(*, actor: User, post: Post) -> Post:
                 post.accepted_at = None
                 fields += ["is_accepted", "accepted_at"]
         post.save(update_fields=fields)
+    if isinstance(post, Question):
+        post.tags.all().recount()
     search_index.index_post(post)
     queue.post_gone(post)
     return post
@@ -455,6 +457,8 @@ def restore_post(*, post: Post) -> Post:
         post.save(update_fields=["deleted_at", "deleted_by"])
     if not isinstance(post, Question) and not post.is_hidden:
         Question.objects.filter(pk=post.question_id).update(answer_count=F("answer_count") + 1)
+    if isinstance(post, Question):
+        post.tags.all().recount()
     search_index.index_post(post)
     if not post.is_hidden:
         queue.shown_again(post)

@@ -157,7 +157,10 @@ class AnonymousPageCacheMiddleware:
             entry["deps"] = after or {}
         if keep:
             try:
-                versions.cache().set(key, entry, settings.JOKESITE_PAGE_CACHE_SECONDS)
+                # A lower bound may come from above (jokesite.replica: a replica's page).
+                seconds = getattr(request, "page_cache_seconds", None)
+                seconds = settings.JOKESITE_PAGE_CACHE_SECONDS if seconds is None else seconds
+                versions.cache().set(key, entry, seconds)
             except Exception:
                 logger.warning("page cache unreachable: page not kept", exc_info=True)
         response["ETag"] = entry["etag"]

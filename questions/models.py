@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -52,11 +53,28 @@ TAG_ORDERS = {
 }
 
 
-class TagQuerySet(CountedQuerySet):
+class TagQuerySet(models.QuerySet):
+    def with_question_counts(self):
+        """A tag stores its count (`Tag.question_count`): nothing to add."""
+        return self
+
+    def recount(self) -> int:
+        """Set each tag's `question_count` to its questions not deleted, in one statement.
+        Called by whatever changes a question's tags or deletes or restores a question."""
+        through = Tag.questions.through
+        count = (
+            through.objects.filter(tag_id=OuterRef("pk"), question__deleted_at__isnull=True)
+            .order_by()
+            .values("tag_id")
+            .annotate(n=models.Count("*"))
+            .values("n")
+        )
+        return self.update(question_count=Coalesce(Subquery(count), 0))
+
     def for_listing(self, sort: str, query: str = ""):
         """Tags with their question counts in the `sort` order of TAG_ORDERS, those whose name
         holds `query` when one is given (/tags/ and the API)."""
-        tags = self.with_question_counts()
+        tags = self.all()
         if query:
             tags = tags.filter(name__icontains=query)
         return tags.order_by(*TAG_ORDERS[sort])
@@ -111,6 +129,10 @@ class Tag(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Its questions not deleted, kept by `TagQuerySet.recount` (on every change of a
+    # question's tags, see `questions.apps`, and by the services that delete and restore
+    # questions or merge tags): /tags/ sorts on it, through `tag_popular_idx`.
+    question_count = models.PositiveIntegerField(_("questions"), default=0, editable=False)
 
     objects = TagQuerySet.as_manager()
 
@@ -118,6 +140,7 @@ class Tag(models.Model):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        indexes = [models.Index(F("question_count").desc(), "name", name="tag_popular_idx")]
 
     def __str__(self):
         return self.name
@@ -174,13 +197,14 @@ class QuestionQuerySet(PostQuerySet):
     def unanswered(self):
         """No accepted answer and no answer with a positive score, as on Stack Overflow.
 
-        One filter() call, so the conditions meet on the same answer; the answers are reached
-        through their reverse relation, and nothing here imports the `answers` app.
+        The conditions meet on the same answer; the answer model is reached through the
+        reverse relation, so nothing here imports the `answers` app.
         """
-        answered = Question.objects.filter(pk=OuterRef("pk")).filter(
-            Q(answers__deleted_at__isnull=True)
-            & (Q(answers__is_accepted=True) | Q(answers__score__gt=0))
-        )
+        answer = Question._meta.get_field("answers").related_model
+        answered = answer.objects.filter(
+            Q(question_id=OuterRef("pk"), deleted_at__isnull=True)
+            & (Q(is_accepted=True) | Q(score__gt=0))
+        )  # the conditions of `answer_answered_idx`, so each probe reads only that index
         return self.filter(~Exists(answered))
 
     def for_listing(self, sort: str):
@@ -250,6 +274,10 @@ class Question(Post):
                     ("-created_at", "newest"),
                     ("-score", "votes"),
                 )
+            ),  # fmt: skip
+            # A profile's questions: counted and listed newest first from the index alone.
+            models.Index(
+                fields=["author", "-created_at"], condition=VISIBLE, name="question_author_vis"
             ),  # fmt: skip
         ]
 

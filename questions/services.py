@@ -95,6 +95,7 @@ def merge_tags(*, sources: list[Tag], target: Tag) -> int:
         target.description = next((t.description for t in sources if t.description), "")
         target.save(update_fields=["description"])
     Tag.objects.filter(pk__in=[tag.pk for tag in sources]).delete()
+    Tag.objects.filter(pk=target.pk).recount()
     # Their tags, as searched and shown, changed.
     signals.questions_retagged.send(sender=Question, question_ids=sorted(moved))
     return len(moved)

@@ -32,6 +32,8 @@ from .index import CJK_CONFIG, WORDS_CONFIG
 from .models import SearchEntry
 
 PER_SOURCE = 40
+# What similar and related questions are ranked by and shown with (_question_links.html).
+LINK_FIELDS = ("id", "title", "slug", "score", "answer_count", "last_activity_at")
 RELATED_CACHE_SECONDS = 600
 MAX_QUERY_TERMS = 8
 TAG_WEIGHT = 0.5
@@ -96,8 +98,8 @@ def similar_questions(
     """Up to `limit` visible questions most like `title`, best first: one query.
 
     `exclude` is a question not to list (the thread's own); its tags count as shared tags, as
-    do the names in `tags` (what the asker typed so far). The questions come without `body`
-    and `body_html` loaded: show titles, counts and links, not bodies.
+    do the names in `tags` (what the asker typed so far). The questions come with only
+    LINK_FIELDS loaded: show titles, counts and links.
     """
     terms = title_terms(title)
     tag_ids: set[int] = set()
@@ -128,7 +130,8 @@ def similar_questions(
     candidates = (
         visible.filter(sources)
         .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
-        .defer("body", "body_html")
+        # Hundreds of candidates: load what ranking and the links use, nothing more.
+        .only(*LINK_FIELDS)
     )
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
@@ -234,5 +237,5 @@ def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
         return found
     if not ids:
         return []
-    by_id = Question.objects.visible().defer("body", "body_html").in_bulk(ids)
+    by_id = Question.objects.visible().only(*LINK_FIELDS).in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]

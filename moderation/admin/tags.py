@@ -94,13 +94,7 @@ class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
             search_index.reindex_questions(obj.questions.values_list("pk", flat=True))
 
     def get_queryset(self, request):
-        visible = Q(questions__deleted_at__isnull=True)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(question_count=Count("questions", filter=visible))
-            .prefetch_related("synonyms")
-        )
+        return super().get_queryset(request).prefetch_related("synonyms")
 
     @admin.display(description=_("questions"), ordering="question_count")
     def question_count(self, obj):
@@ -152,9 +146,7 @@ class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "title": _("Merge tags"),
             "opts": self.model._meta,
             "form": form,
-            "tags": tags.annotate(
-                question_count=Count("questions", filter=Q(questions__deleted_at__isnull=True))
-            ),
+            "tags": tags,  # each with its stored question_count
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "selected": [str(tag.pk) for tag in tags],
         }
