@@ -119,3 +119,21 @@ class SearchEntryFTS(models.Model):
 
     def __str__(self):
         return f"FTS row {self.pk}"
+
+
+class RelatedQuestions(models.Model):
+    """A question's "Related questions", found ahead of the request (`search.related`): the
+    ids of the visible questions most like it when `computed_at`, best first. The thread page
+    reads them with the question (one join) and filters them by visibility as it shows them."""
+
+    question = models.OneToOneField(
+        Question, models.CASCADE, primary_key=True, related_name="related_list"
+    )
+    ids = models.JSONField(default=list)  # question ids; works alike on SQLite and PostgreSQL
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "related questions"
+
+    def __str__(self):
+        return f"related to question {self.question_id}"

@@ -1,4 +1,5 @@
-"""Questions similar to a title: for the ask form and the thread page's "Related questions".
+"""Questions similar to a title: for the ask form and the thread page's "Related questions"
+(which `search.related` computes ahead of the request and stores).
 
 `similar_questions` is the one door; its signature stays while its insides may change (a
 full-text index can replace the candidate query). The approach works the same on SQLite and
@@ -20,7 +21,6 @@ import math
 import re
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
@@ -34,7 +34,6 @@ from .models import SearchEntry
 PER_SOURCE = 40
 # What similar and related questions are ranked by and shown with (_question_links.html).
 LINK_FIELDS = ("id", "title", "slug", "score", "answer_count", "last_activity_at")
-RELATED_CACHE_SECONDS = 600
 MAX_QUERY_TERMS = 8
 TAG_WEIGHT = 0.5
 
@@ -218,24 +217,3 @@ def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) 
     # The LIMIT (never reached) tells the planner how few rows to expect: primary-key lookups.
     union = f"SELECT question_id FROM ({' UNION '.join(parts)}) candidate LIMIT %s"
     return Q(pk__in=RawSQL(union, [*params, PER_SOURCE * (len(parts) + len(tag_ids) + 5)]))
-
-
-def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
-    """The thread page's "Related questions": `similar_questions` for its title and tags, one
-    query either way.
-
-    Finding them scans titles, so the ids found are kept in the shared cache for
-    `RELATED_CACHE_SECONDS` and a cached list costs one primary-key query; that query takes
-    only visible questions, so one deleted meanwhile drops out at once, and titles are always
-    current. `question` must have its tags prefetched.
-    """
-    key = f"related:{question.pk}:{limit}"
-    ids = cache.get(key)
-    if ids is None:
-        found = similar_questions(question.title, exclude=question, limit=limit)
-        cache.set(key, [q.pk for q in found], RELATED_CACHE_SECONDS)
-        return found
-    if not ids:
-        return []
-    by_id = Question.objects.visible().only(*LINK_FIELDS).in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]

@@ -25,10 +25,11 @@ ANSWER_ORDER = ANSWER_ORDERS["votes"]
 
 def thread_questions(viewer):
     """Questions with what the thread page shows of them: author, category, duplicate target,
-    tags by name, visible comments, the viewer's vote and the close votes. Four queries for one
-    question, however many comments and tags it has."""
+    tags by name, visible comments, the viewer's vote and the close votes, and its stored related
+    question ids (`search.related`). Four queries for one question, however many comments and
+    tags it has."""
     questions = Question.objects.select_related(
-        "author", "category", "duplicate_of"
+        "author", "category", "duplicate_of", "related_list"
     ).prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
     return with_close_votes(with_viewer_votes(with_comments(questions), viewer), viewer)
 

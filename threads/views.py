@@ -18,7 +18,7 @@ from pagecache import versions as page_versions
 from questions import services
 from questions.forms import BodyForm, QuestionForm
 from questions.models import CloseReason
-from search.similar import related_questions
+from search.related import related_questions
 from search.views import similar_to_form
 
 from . import selectors

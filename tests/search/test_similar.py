@@ -220,18 +220,3 @@ def test_anonymous_thread_page_queries_do_not_grow_with_answers(client):
     AnswerFactory.create_batch(2, question=small)
     AnswerFactory.create_batch(50, question=large)
     assert _thread_queries(client, small) == _thread_queries(client, large)
-
-
-def test_related_questions_are_cached_but_deleted_ones_drop_out_at_once(client):
-    tag = TagFactory(name="banks")
-    question = QuestionFactory(title="Which bank is best for students?", tags=[tag])
-    gone, kept = QuestionFactory.create_batch(2, title="Best bank for students abroad", tags=[tag])
-    first = _thread_queries(client, question)
-    QuestionFactory(title="Which bank is best for students, really?", tags=[tag])
-    Question.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
-    html = client.get(question.get_absolute_url()).content.decode()
-    sidebar = html[html.index('class="sidebar"') : html.index("</aside>")]
-    assert kept.get_absolute_url() in sidebar
-    assert gone.get_absolute_url() not in sidebar
-    assert "really?" not in sidebar  # the cached list, until it expires
-    assert _thread_queries(client, question) == first

@@ -7,6 +7,7 @@ changing the number here, not an accident.
 
 import pytest
 
+from search import related
 from tests.factories import (
     AnswerCommentFactory,
     AnswerFactory,
@@ -85,6 +86,18 @@ def test_anonymous_thread_queries_do_not_grow_with_answers(
     assert_cacheable(response)
     assert len(response.context["answers"]) == answers
     assert response.content.decode().count('class="comment"') == 3 * answers + 3
+    assert writes(captured) == []
+
+
+def test_anonymous_thread_queries_with_a_stored_related_list(client, django_assert_num_queries):
+    # The stored ids come with the question (a join); the related questions are one query.
+    question = build_thread(2)
+    others = [QuestionFactory(tags=list(question.tags.all())) for _ in range(3)]
+    related.compute([question.pk])
+    with django_assert_num_queries(ANONYMOUS_THREAD_QUERIES) as captured:
+        response = client.get(question.get_absolute_url())
+    assert_cacheable(response)
+    assert {q.pk for q in response.context["related_questions"]} == {q.pk for q in others}
     assert writes(captured) == []
 
 
