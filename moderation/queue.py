@@ -16,8 +16,9 @@ decided, `complete_suggestion` when the suggestion is approved or rejected); and
 when the post is deleted or hidden (a deleted question takes its answers' items with it; a
 hidden post keeps its flagged item, the place where it is decided). Those items are marked
 `set_aside`: when the post is shown again or restored (`shown_again`), its first-post and
-late-answer items reopen (a restored question's answers' too) and its pending suggested edit
-comes back. An item reviewers had decided before the post went away stays decided.
+late-answer items reopen, and its flagged item while flags are still open (a restored
+question's answers' too), and its pending suggested edit comes back. An item reviewers had
+decided before the post went away stays decided.
 
 Every write here runs inside the caller's transaction, which holds the post's row lock (question
 first, `core.locks`); the partial unique constraints hold "one open item" for any writer. The
@@ -107,17 +108,24 @@ def post_gone(post: Post, *, hidden: bool = False) -> int:
     return complete(items, set_aside=True)
 
 
-# The queues whose items judge the post itself, once: set aside with it, they come back with it.
-RETURNING = (Queue.FIRST_POSTS, Queue.LATE_ANSWERS)
+# The queues whose items come back with their post: first posts and late answers, and a
+# flagged item whose flags are still open (its author deleted the post, or its question went).
+RETURNING = (Queue.FIRST_POSTS, Queue.LATE_ANSWERS, Queue.FLAGGED)
 
 
 def _reopen_set_aside(items) -> int:
-    """Reopen the set-aside first-post and late-answer items among `items` (reviews done
-    before keep counting, and their reviewers still do not see them again); how many."""
+    """Reopen the set-aside items among `items` that still have a need (reviews done before
+    keep counting, and their reviewers still do not see them again); how many."""
     reopened = 0
-    for item in items.filter(set_aside=True, queue__in=RETURNING).order_by("pk"):
+    items = items.filter(set_aside=True, queue__in=RETURNING).select_related("question", "answer")
+    for item in items.order_by("pk"):
         if ReviewItem.objects.open().filter(_of(item.post), queue=item.queue).exists():
             continue
+        if (
+            item.queue == Queue.FLAGGED
+            and not item.post.flags.filter(status=FlagStatus.OPEN).exists()
+        ):
+            continue  # decided with the deletion
         reopened += ReviewItem.objects.filter(pk=item.pk, set_aside=True).update(
             status=ReviewItemStatus.OPEN, completed_at=None, set_aside=False
         )
@@ -129,15 +137,18 @@ def _reopen_set_aside(items) -> int:
 def shown_again(post: Post) -> None:
     """A hidden post shown again (its flags dismissed or found helpful without deleting it) or
     a deleted one restored: the first-post and late-answer items that went away with it, not
-    decided by reviewers before, reopen (a restored question brings back its shown answers'
-    items too), and a suggested edit that waited on it goes back to its queue. An answer of a
+    decided by reviewers before, reopen, and so does its flagged item while flags are open (a
+    restored question brings back its answers' items too: a hidden answer's flagged item
+    only), and a suggested edit that waited on it goes back to its queue. An answer of a
     deleted question stays out until the question is restored."""
     if isinstance(post, Answer) and post.question.deleted_at is not None:
         return
     _reopen_set_aside(ReviewItem.objects.filter(_of(post)))
     if isinstance(post, Question):
-        shown = Answer.objects.filter(question=post, deleted_at=None, hidden_at=None)
-        _reopen_set_aside(ReviewItem.objects.filter(answer__in=shown))
+        answers = Answer.objects.filter(question=post, deleted_at=None)
+        _reopen_set_aside(ReviewItem.objects.filter(answer__in=answers.filter(hidden_at=None)))
+        hidden = answers.filter(hidden_at__isnull=False)
+        _reopen_set_aside(ReviewItem.objects.filter(answer__in=hidden, queue=Queue.FLAGGED))
     suggestion = post.suggested_edits.pending().first()
     if suggestion is not None:
         open_item(

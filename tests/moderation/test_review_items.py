@@ -397,3 +397,37 @@ def test_sync_review_queue_sets_aside_what_it_completes_for_a_gone_post():
     assert ReviewItem.objects.get(question=post).set_aside
     moderation.undelete(moderator=ModeratorFactory(), target=post)
     assert waiting_in(post) == {Queue.FIRST_POSTS}
+
+
+def test_a_flagged_post_its_author_deleted_is_back_in_the_flagged_queue_when_restored():
+    author = old_member()
+    question = QuestionFactory(author=old_member())
+    answer = AnswerFactory(author=author, question=question)
+    flag_post(flagger=old_member(), post=answer, reason="other")
+    moderation.delete_post(actor=author, post=answer)  # its flag stays open
+    assert waiting_in(answer) == set()
+    moderator = ModeratorFactory()
+    moderation.undelete(moderator=moderator, target=answer)
+    assert waiting_in(answer) == {Queue.FLAGGED}
+
+
+def test_a_restored_question_brings_back_a_hidden_answers_flagged_item_only(settings):
+    settings.JOKESITE_FLAGS_TO_HIDE = 1
+    question = QuestionFactory(author=old_member())
+    answer = late_answer(question)
+    flag_post(flagger=old_member(), post=answer, reason="spam")
+    assert waiting_in(answer) == {Queue.FLAGGED}  # hidden
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=question)
+    assert waiting_in(answer) == set()
+    moderation.undelete(moderator=moderator, target=question)
+    assert waiting_in(answer) == {Queue.FLAGGED}
+
+
+def test_a_post_deleted_by_a_moderator_does_not_bring_its_decided_flags_back():
+    post = QuestionFactory(author=old_member())
+    flag_post(flagger=old_member(), post=post, reason="spam")
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=post)  # the flag was right
+    moderation.undelete(moderator=moderator, target=post)
+    assert waiting_in(post) == set()
