@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -77,8 +77,16 @@ class FlagChangeList(ChangeList):
     def grouped(self, request, queryset):
         if any(name in request.GET for name in TARGET_PARAMETERS):
             return queryset
-        earlier = Flag.objects.filter(same_target(), status=FlagStatus.OPEN, pk__lt=OuterRef("pk"))
-        return queryset.exclude(Q(status=FlagStatus.OPEN) & Exists(earlier))
+        # One uncorrelated, hashed subquery: a correlated "an earlier open flag exists" took
+        # 27 s on PostgreSQL for 15,000 open flags (0.5 s ungrouped).
+        firsts = (
+            Flag.objects.filter(status=FlagStatus.OPEN)
+            .order_by()
+            .values("question", "answer", "comment")
+            .annotate(first=Min("pk"))
+            .values("first")
+        )
+        return queryset.filter(~Q(status=FlagStatus.OPEN) | Q(pk__in=firsts))
 
     def get_queryset(self, request, exclude_parameters=None):
         return self.grouped(request, super().get_queryset(request, exclude_parameters))
