@@ -2,8 +2,10 @@
 stored list is what the page shows, a cheap tag fallback (and a queued computation) when there
 is none, recomputed when a question's title or tags change, never a deleted or hidden one."""
 
+from datetime import timedelta
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -140,3 +142,24 @@ def test_compute_related_command_fills_missing_lists(capsys):
     assert "Stored 2 lists" in capsys.readouterr().out
     call_command("compute_related", "--newest", "1")
     assert stored(first) == []  # only the newest, `third`, was computed again
+
+
+def test_compute_related_command_refreshes_old_lists():
+    tag = TagFactory(name="banks")
+    old, recent = QuestionFactory.create_batch(2, tags=[tag])
+    related.compute([old.pk, recent.pk])
+    RelatedQuestions.objects.filter(question=old).update(
+        ids=[], computed_at=timezone.now() - timedelta(days=30)
+    )
+    RelatedQuestions.objects.filter(question=recent).update(ids=[])
+    call_command("compute_related", "--older-than", "7")
+    assert stored(old) == [recent.pk]
+    assert stored(recent) == []  # computed a moment ago: left as it is
+
+
+@pytest.mark.parametrize(
+    "args", [["--batch", "0"], ["--newest", "-1"], ["--missing", "--older-than", "3"]]
+)
+def test_compute_related_command_refuses_bad_options(args):
+    with pytest.raises(CommandError):
+        call_command("compute_related", *args)
