@@ -31,6 +31,8 @@ STORED = 10
 QUEUE_SECONDS = 300
 # Fallback: the newest links of the first tag read, of which the visible ones are shown.
 FALLBACK_CANDIDATES = 20
+# Questions per queued task (about 50 ms each at a million questions).
+TASK_BATCH = 100
 
 
 def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
@@ -78,7 +80,9 @@ def requeue(question_ids: Iterable[int]) -> None:
 def _enqueue(ids: list[int]) -> None:
     from .tasks import compute_related
 
-    compute_related.enqueue(ids)
+    # A tag merge may touch thousands: tasks of a bounded size, which workers share.
+    for start in range(0, len(ids), TASK_BATCH):
+        compute_related.enqueue(ids[start : start + TASK_BATCH])
 
 
 def compute(question_ids: Iterable[int]) -> int:
