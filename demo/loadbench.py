@@ -296,8 +296,8 @@ class Loader:
                         answer=answer,
                     )
             self.votes.add((self.votes.new_id(), voter, question, answer, value, when))
+            self.stats.votes += 1
             score += value
-        self.stats.votes += len(voters)
         return score
 
     def _comments(self, created: datetime, *, question=None, answer=None) -> int:

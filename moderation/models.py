@@ -211,6 +211,9 @@ class ReviewItem(models.Model):
     reviews_done = models.PositiveSmallIntegerField(_("reviews done"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Completed because its post went away (deleted, hidden, its question deleted), not by
+    # reviews: `moderation.queue.shown_again` reopens it when the post comes back.
+    set_aside = models.BooleanField(_("set aside with its post"), default=False)
 
     objects = ReviewItemQuerySet.as_manager()
 

@@ -14,8 +14,11 @@ Who completes it: `moderation.review.decide` after the reviews it needs or a bin
 the end of the need (`sync_votes` when the round ends or empties, `sync_flags` when the flags are
 decided, `complete_suggestion` when the suggestion is approved or rejected); and `post_gone`
 when the post is deleted or hidden (a deleted question takes its answers' items with it; a
-hidden post keeps its flagged item, the place where it is decided, and its pending suggested
-edit comes back when the post is shown again: `shown_again`).
+hidden post keeps its flagged item, the place where it is decided). Those items are marked
+`set_aside`: when the post is shown again or restored (`shown_again`), its first-post and
+late-answer items reopen, and its flagged item while flags are still open (a restored
+question's answers' too), and its pending suggested edit comes back. An item reviewers had
+decided before the post went away stays decided.
 
 Every write here runs inside the caller's transaction, which holds the post's row lock (question
 first, `core.locks`); the partial unique constraints hold "one open item" for any writer. The
@@ -83,10 +86,11 @@ def open_item(
     return item
 
 
-def complete(items) -> int:
-    """Complete the open ones among `items` (a ReviewItem queryset); how many were open."""
+def complete(items, *, set_aside: bool = False) -> int:
+    """Complete the open ones among `items` (a ReviewItem queryset); how many were open.
+    `set_aside`: because their post went away, so they come back with it (`shown_again`)."""
     done = items.filter(status=ReviewItemStatus.OPEN).update(
-        status=ReviewItemStatus.COMPLETED, completed_at=timezone.now()
+        status=ReviewItemStatus.COMPLETED, completed_at=timezone.now(), set_aside=set_aside
     )
     if done:
         _changed()
@@ -101,13 +105,50 @@ def post_gone(post: Post, *, hidden: bool = False) -> int:
         items = ReviewItem.objects.filter(Q(question=post) | Q(answer__question=post))
     if hidden:
         items = items.exclude(queue=Queue.FLAGGED)
-    return complete(items)
+    return complete(items, set_aside=True)
+
+
+# The queues whose items come back with their post: first posts and late answers, and a
+# flagged item whose flags are still open (its author deleted the post, or its question went).
+RETURNING = (Queue.FIRST_POSTS, Queue.LATE_ANSWERS, Queue.FLAGGED)
+
+
+def _reopen_set_aside(items) -> int:
+    """Reopen the set-aside items among `items` that still have a need (reviews done before
+    keep counting, and their reviewers still do not see them again); how many."""
+    reopened = 0
+    items = items.filter(set_aside=True, queue__in=RETURNING).select_related("question", "answer")
+    for item in items.order_by("pk"):
+        if ReviewItem.objects.open().filter(_of(item.post), queue=item.queue).exists():
+            continue
+        if (
+            item.queue == Queue.FLAGGED
+            and not item.post.flags.filter(status=FlagStatus.OPEN).exists()
+        ):
+            continue  # decided with the deletion
+        reopened += ReviewItem.objects.filter(pk=item.pk, set_aside=True).update(
+            status=ReviewItemStatus.OPEN, completed_at=None, set_aside=False
+        )
+    if reopened:
+        _changed()
+    return reopened
 
 
 def shown_again(post: Post) -> None:
-    """A hidden post shown again (its flags decided without deleting it) or a deleted one
-    restored: a suggested edit that waited on it goes back to its queue. (A first post or a
-    late answer does not: a moderator has just looked at it.)"""
+    """A hidden post shown again (its flags dismissed or found helpful without deleting it) or
+    a deleted one restored: the first-post and late-answer items that went away with it, not
+    decided by reviewers before, reopen, and so does its flagged item while flags are open (a
+    restored question brings back its answers' items too: a hidden answer's flagged item
+    only), and a suggested edit that waited on it goes back to its queue. An answer of a
+    deleted question stays out until the question is restored."""
+    if isinstance(post, Answer) and post.question.deleted_at is not None:
+        return
+    _reopen_set_aside(ReviewItem.objects.filter(_of(post)))
+    if isinstance(post, Question):
+        answers = Answer.objects.filter(question=post, deleted_at=None)
+        _reopen_set_aside(ReviewItem.objects.filter(answer__in=answers.filter(hidden_at=None)))
+        hidden = answers.filter(hidden_at__isnull=False)
+        _reopen_set_aside(ReviewItem.objects.filter(answer__in=hidden, queue=Queue.FLAGGED))
     suggestion = post.suggested_edits.pending().first()
     if suggestion is not None:
         open_item(
@@ -232,7 +273,8 @@ def sync_all() -> dict[str, int]:
             Q(question__deleted_at__isnull=False)
             | Q(answer__deleted_at__isnull=False)
             | Q(answer__question__deleted_at__isnull=False)
-        )
+        ),
+        set_aside=True,
     )
     complete(items.filter(queue=Queue.SUGGESTED_EDITS).exclude(suggestion__status="pending"))
     for item in items.filter(queue=Queue.FLAGGED).select_related("question", "answer"):

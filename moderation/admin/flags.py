@@ -1,8 +1,9 @@
 """The flag queue: the moderators' first page."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -43,19 +44,57 @@ class FlagTargetListFilter(PostKindListFilter):
 def open_flags_on_same_target(**filters) -> Subquery:
     """Count of open flags on the outer flag's target. Exactly one of the outer row's three
     keys is set; comparing the other two with NULL matches nothing."""
-    same_target = (
-        Q(question=OuterRef("question"))
-        | Q(answer=OuterRef("answer"))
-        | Q(comment=OuterRef("comment"))
-    )
     flags = (
-        Flag.objects.filter(same_target, status=FlagStatus.OPEN, **filters)
+        Flag.objects.filter(same_target(), status=FlagStatus.OPEN, **filters)
         .order_by()
         .values("status")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(flags), 0)
+
+
+def same_target() -> Q:
+    """The outer flag's target (exactly one of its three keys is set; the others match no
+    row)."""
+    return (
+        Q(question=OuterRef("question"))
+        | Q(answer=OuterRef("answer"))
+        | Q(comment=OuterRef("comment"))
+    )
+
+
+# The changelist filters that name one target: it then lists each of that target's flags.
+TARGET_PARAMETERS = ("question__exact", "answer__exact", "comment__exact")
+
+
+class FlagChangeList(ChangeList):
+    """One row per flagged post while its flags are open: an open flag shows only when it is
+    the first open one on its target (the row counts the others by reason and links to them,
+    and its decisions cover them all: `handle_flags`). Handled flags stay one row each, and a
+    filter on one target (`?answer__exact=7`) lists each of its flags."""
+
+    def grouped(self, request, queryset):
+        if any(name in request.GET for name in TARGET_PARAMETERS):
+            return queryset
+        # One uncorrelated, hashed subquery: a correlated "an earlier open flag exists" took
+        # 27 s on PostgreSQL for 15,000 open flags (0.5 s ungrouped).
+        firsts = (
+            Flag.objects.filter(status=FlagStatus.OPEN)
+            .order_by()
+            .values("question", "answer", "comment")
+            .annotate(first=Min("pk"))
+            .values("first")
+        )
+        return queryset.filter(~Q(status=FlagStatus.OPEN) | Q(pk__in=firsts))
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return self.grouped(request, super().get_queryset(request, exclude_parameters))
+
+    def get_results(self, request):
+        super().get_results(request)
+        if self.show_full_result_count:  # "1 result (3 total)" counts rows, not flags
+            self.full_result_count = self.grouped(request, self.root_queryset).count()
 
 
 DESTRUCTIVE = (FlagDecision.DELETE, FlagDecision.DELETE_AND_SUSPEND)
@@ -120,6 +159,12 @@ class FlagAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # members flag posts on the site
 
+    def get_changelist(self, request, **kwargs):
+        return FlagChangeList
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in TARGET_PARAMETERS or super().lookup_allowed(lookup, value, request)
+
     def get_queryset(self, request):
         counts = {name: open_flags_on_same_target(reason=r) for name, r in REASON_COUNTS.items()}
         return (
@@ -179,13 +224,25 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("flagger's note"), ordering="details")
     def flag_note(self, obj):
-        """Who flagged, why, and their words, in full (at most 500 characters)."""
+        """Who flagged, why, and their words, in full (at most 500 characters); on an open
+        flag, a link to the other open flags on its post (one row stands for them all)."""
+        others = obj.open_flag_count - 1 if obj.status == FlagStatus.OPEN else 0
+        more = ""
+        if others > 0:
+            target = obj.target
+            more = format_html(
+                ' · <a href="?{}__exact={}&amp;status__exact=open">{}</a>',
+                target.kind,
+                target.pk,
+                ngettext("%(count)d more flag", "%(count)d more flags", others) % {"count": others},
+            )
         return format_html(
-            '{} · <strong>{}</strong><div class="flag-details">{}</div><small>{}</small>',
+            '{} · <strong>{}</strong><div class="flag-details">{}</div><small>{}{}</small>',
             obj.flagger.username,
             obj.get_reason_display(),
             obj.details or "–",
             formats.date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT"),
+            more,
         )
 
     @admin.display(description=_("decide"))

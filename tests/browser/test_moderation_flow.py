@@ -53,6 +53,8 @@ def test_flag_then_delete_and_suspend_from_the_queue(live_server, page: Page, sc
     row = page.locator("#result_list tbody tr").first
     expect(row).to_contain_text("Cheap watches for sale, today only")
     expect(row).to_contain_text("Spam ×3")
+    expect(row).to_contain_text("2 more flags")  # three flags, one row: one decision
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
     screenshot("flag-queue", 1280, 800)
     row.get_by_role("link", name=re.compile("Delete \\+ suspend")).click()
     # Nothing happens before the confirmation, which asks the reason and the length.

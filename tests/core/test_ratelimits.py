@@ -1,5 +1,7 @@
+import time
 from datetime import timedelta
 
+import django_ratelimit.core
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
@@ -9,14 +11,28 @@ from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 from votes.models import Vote
 
 
+def _window_without_jitter(value, period):
+    """django-ratelimit's window end, without the per-key offset it adds (a hash of the key),
+    so a test knows how much of the window is left."""
+    now = int(time.time())
+    return now - now % period + period
+
+
 @pytest.fixture
-def limits(settings, launch_mode):
+def limits(settings, launch_mode, monkeypatch):
+    """Limits on, and the clock one second into a whole hour with windows starting on the
+    hour: a window never ends in the middle of a test, and Retry-After is the window's length
+    less a second. (With the real clock and the per-key offset, a window can end between two
+    requests, and the wait left can be anything from 1 second to the whole period.)"""
     settings.RATELIMIT_ENABLE = True
     settings.JOKESITE_RATE_LIMITS = {
         **settings.JOKESITE_RATE_LIMITS,
         "vote": ("3/m", "2/m"),
         "answer": ("2/h", "1/h"),
     }
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", _window_without_jitter)
+    with freeze_time("2026-12-06 10:00:01"):
+        yield
 
 
 def _old_member():

@@ -88,6 +88,31 @@ def test_each_row_shows_the_target_its_author_and_its_open_flags():
     assert body.count(decide_url(rows[0], "dismiss")) == 1
 
 
+def test_a_post_with_three_open_flags_is_one_row_and_one_decision_settles_them_all():
+    answer = AnswerFactory(body="Buy watches at example dot com today")
+    first, *others = [FlagFactory(question=None, answer=answer) for _ in range(3)]
+    elsewhere = FlagFactory()
+    client = logged_in("moderator")
+    changelist = admin_url(Flag, "changelist")
+
+    for query in ("", "?status__exact=open"):
+        response = client.get(changelist + query)
+        assert list(response.context["cl"].result_list) == [elsewhere, first]
+    assert "2 more flags" in response.content.decode()
+    assert response.context["cl"].full_result_count == 2  # rows, not flags
+    every = client.get(changelist + f"?answer__exact={answer.pk}&status__exact=open")
+    assert {flag.pk for flag in every.context["cl"].result_list} == {first.pk} | {
+        flag.pk for flag in others
+    }
+
+    client.post(decide_url(first, "dismiss"))
+
+    statuses = set(Flag.objects.filter(answer=answer).values_list("status", flat=True))
+    assert statuses == {FlagStatus.DECLINED}
+    handled = client.get(changelist + "?status__exact=declined").context["cl"].result_list
+    assert len(handled) == 3  # decided flags are history: one row each
+
+
 def test_comment_flags_show_the_comment_and_link_to_it():
     comment = CommentFactory(body="You are all idiots and so is your joke")
     FlagFactory(question=None, comment=comment, reason=FlagReason.RUDE)

@@ -285,3 +285,149 @@ def test_sync_review_queue_repairs_what_was_written_past_the_services(settings):
     assert ReviewItem.objects.get(question=first).reviews_done == 1
     call_command("sync_review_queue", stdout=out)
     assert out.getvalue().strip().endswith("0 completed, 0 opened, 0 recounted.")
+
+
+# --- items set aside with their post come back with it ---------------------------------------
+
+
+def late_answer(question, **member):
+    """A late answer by a low-reputation member who is also new (a first post, too)."""
+    Question.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(days=60))
+    question.refresh_from_db()
+    return post_answer(author=UserFactory(**member), question=question, body=BODY)
+
+
+def test_a_first_post_deleted_and_restored_goes_back_to_its_queue_with_its_reviews(settings):
+    settings.JOKESITE_REVIEWS_NEEDED = 2
+    post = QuestionFactory(author=UserFactory())
+    reviewer = old_member()
+    review.decide(reviewer=reviewer, queue=Queue.FIRST_POSTS, target=post, decision="looks-ok")
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=post)
+    assert waiting_in(post) == set()
+
+    moderation.undelete(moderator=moderator, target=post)
+
+    item = ReviewItem.objects.get(question=post, queue=Queue.FIRST_POSTS)
+    assert (item.status, item.reviews_done, item.completed_at) == (ReviewItemStatus.OPEN, 1, None)
+    assert not item.set_aside
+    assert review.item_of(Queue.FIRST_POSTS, post) == item
+    assert item not in review.open_to(Queue.FIRST_POSTS, reviewer)  # still never seen twice
+    assert ReviewItem.objects.filter(question=post).count() == 1
+
+
+@pytest.mark.parametrize("decision", ["dismiss", "helpful"])
+def test_a_first_post_hidden_by_flags_comes_back_when_the_flags_keep_it(settings, decision):
+    settings.JOKESITE_FLAGS_TO_HIDE = 1
+    post = QuestionFactory(author=UserFactory())
+    flag = flag_post(flagger=old_member(), post=post, reason="spam")
+    assert waiting_in(post) == {Queue.FLAGGED}
+
+    moderation.handle_flags(moderator=ModeratorFactory(), flags=[flag], decision=decision)
+
+    assert waiting_in(post) == {Queue.FIRST_POSTS}
+
+
+def test_a_late_answer_hidden_by_flags_comes_back_when_they_are_dismissed(settings):
+    settings.JOKESITE_FLAGS_TO_HIDE = 1
+    answer = late_answer(QuestionFactory(author=old_member()), seasoned=True)
+    assert waiting_in(answer) == {Queue.LATE_ANSWERS}
+    flag = flag_post(flagger=old_member(), post=answer, reason="spam")
+    moderation.handle_flags(moderator=ModeratorFactory(), flags=[flag], decision="dismiss")
+    assert waiting_in(answer) == {Queue.LATE_ANSWERS}
+
+
+def test_a_first_post_decided_before_it_was_deleted_stays_decided():
+    post = QuestionFactory(author=UserFactory())
+    moderator = ModeratorFactory()
+    review.decide(reviewer=moderator, queue=Queue.FIRST_POSTS, target=post, decision="looks-ok")
+    moderation.soft_delete(moderator=moderator, target=post)
+    moderation.undelete(moderator=moderator, target=post)
+    assert waiting_in(post) == set()
+    assert not ReviewItem.objects.get(question=post).set_aside
+
+
+def test_a_restored_question_brings_back_its_answers_items_but_not_a_deleted_answers():
+    question = QuestionFactory(author=old_member())
+    kept = late_answer(question)
+    gone = late_answer(question)
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=gone)
+    moderation.soft_delete(moderator=moderator, target=question)
+    assert waiting_in(kept) == set()
+
+    moderation.undelete(moderator=moderator, target=question)
+
+    assert waiting_in(kept) == {Queue.FIRST_POSTS, Queue.LATE_ANSWERS}
+    assert waiting_in(gone) == set()
+    moderation.undelete(moderator=moderator, target=gone)
+    assert waiting_in(gone) == {Queue.FIRST_POSTS, Queue.LATE_ANSWERS}
+
+
+def test_an_answer_restored_under_a_deleted_question_waits_for_the_question():
+    question = QuestionFactory(author=old_member())
+    answer = late_answer(question, seasoned=True)
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=answer)
+    moderation.soft_delete(moderator=moderator, target=question)
+    moderation.undelete(moderator=moderator, target=answer)
+    assert waiting_in(answer) == set()
+    moderation.undelete(moderator=moderator, target=question)
+    assert waiting_in(answer) == {Queue.LATE_ANSWERS}
+
+
+def test_the_admins_restore_action_reopens_the_items(client):
+    post = QuestionFactory(author=UserFactory())
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=post)
+    client.force_login(moderator)
+    response = client.post(
+        "/admin/questions/question/",
+        {"action": "restore", "_selected_action": [post.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert waiting_in(post) == {Queue.FIRST_POSTS}
+
+
+def test_sync_review_queue_sets_aside_what_it_completes_for_a_gone_post():
+    post = QuestionFactory(author=UserFactory())
+    Question.objects.filter(pk=post.pk).update(deleted_at=timezone.now())  # past the services
+    call_command("sync_review_queue", stdout=StringIO())
+    assert ReviewItem.objects.get(question=post).set_aside
+    moderation.undelete(moderator=ModeratorFactory(), target=post)
+    assert waiting_in(post) == {Queue.FIRST_POSTS}
+
+
+def test_a_flagged_post_its_author_deleted_is_back_in_the_flagged_queue_when_restored():
+    author = old_member()
+    question = QuestionFactory(author=old_member())
+    answer = AnswerFactory(author=author, question=question)
+    flag_post(flagger=old_member(), post=answer, reason="other")
+    moderation.delete_post(actor=author, post=answer)  # its flag stays open
+    assert waiting_in(answer) == set()
+    moderator = ModeratorFactory()
+    moderation.undelete(moderator=moderator, target=answer)
+    assert waiting_in(answer) == {Queue.FLAGGED}
+
+
+def test_a_restored_question_brings_back_a_hidden_answers_flagged_item_only(settings):
+    settings.JOKESITE_FLAGS_TO_HIDE = 1
+    question = QuestionFactory(author=old_member())
+    answer = late_answer(question)
+    flag_post(flagger=old_member(), post=answer, reason="spam")
+    assert waiting_in(answer) == {Queue.FLAGGED}  # hidden
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=question)
+    assert waiting_in(answer) == set()
+    moderation.undelete(moderator=moderator, target=question)
+    assert waiting_in(answer) == {Queue.FLAGGED}
+
+
+def test_a_post_deleted_by_a_moderator_does_not_bring_its_decided_flags_back():
+    post = QuestionFactory(author=old_member())
+    flag_post(flagger=old_member(), post=post, reason="spam")
+    moderator = ModeratorFactory()
+    moderation.soft_delete(moderator=moderator, target=post)  # the flag was right
+    moderation.undelete(moderator=moderator, target=post)
+    assert waiting_in(post) == set()
