@@ -133,4 +133,8 @@ def test_revision_diffs_are_computed_without_the_cache(client, redis_down):
         tags=question.tag_names(),
     )
     html = client.get(f"/questions/{question.pk}/revisions/").content.decode()
-    assert "The <del>first</del><ins>second</ins> version of this body" in html
+    removed, added = (
+        '<span class="visually-hidden">removed: </span>',
+        '<span class="visually-hidden">added: </span>',
+    )
+    assert f"The {removed}<del>first</del>{added}<ins>second</ins> version of this" in html

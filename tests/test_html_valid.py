@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from notifications.emails import unsubscribe_token
 from notifications.models import Kind, Notification
+from revisions.services import add_revision
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -122,6 +123,7 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     response = client.post("/questions/ask/", preview)
     assert b'class="hl-n"' in response.content
     pages["ask-preview"] = response.content
+    add_revision(post=question, editor=asker)  # the edit below is then revision 2: a word diff
     edit = {"title": question.title, "body": question.body + " Edited.", "tags": "banks"}
     response = client.post(f"/questions/{question.pk}/edit/", {**edit, "summary": "more"})
     assert response.status_code == 302
@@ -129,6 +131,7 @@ def test_pages_are_valid_html(client, tmp_path, java, launch_mode, settings):
     assert b"messages--placed" in pages["thread-confirmed"]
     pages["revisions-word-diff"] = client.get(f"/questions/{question.pk}/revisions/").content
     assert b"wdiff__row--change" in pages["revisions-word-diff"]
+    assert b'<span class="visually-hidden">added: </span><ins>' in pages["revisions-word-diff"]
     response = client.get("/questions/999999/")
     assert response.status_code == 404
     pages["404"] = response.content

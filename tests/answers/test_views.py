@@ -372,8 +372,10 @@ def test_answer_revisions_page_shows_the_diff(client):
     response = client.get(f"/answers/{answer.pk}/revisions/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<div class="wdiff__old"><del>The old</del> punchline.</div>' in html
-    assert '<div class="wdiff__new"><ins>A new</ins> punchline.</div>' in html
+    removed = '<span class="visually-hidden">removed: </span>'  # for screen readers
+    added = '<span class="visually-hidden">added: </span>'
+    assert f'<div class="wdiff__old">{removed}<del>The old</del> punchline.</div>' in html
+    assert f'<div class="wdiff__new">{added}<ins>A new</ins> punchline.</div>' in html
 
 
 # --- Delete -------------------------------------------------------------------------------

@@ -140,6 +140,31 @@ def test_a_member_edits_their_profile_from_the_account_menu(live_server, browser
     context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_the_profile_head_keeps_clear_of_the_stat_cards(
+    live_server, browser, language, compiled_translations
+):
+    """The avatar, name and "Edit profile" sit above the stat cards with a visible gap, at 390
+    and 1280 px, in English and Chinese (the 64 px avatar used to touch or overlap them)."""
+    member = thread().author
+    context = browser.new_context(locale=language, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, live_server.url, member)
+    page.goto(live_server.url + member.get_absolute_url())
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        stats = page.locator(".profile__stats").bounding_box()
+        for part in (".profile__head svg.avatar", ".profile__head h1", ".profile__head .button"):
+            box = page.locator(part).bounding_box()
+            assert box["y"] + box["height"] + 8 <= stats["y"], (width, part, box, stats)
+        cards = [page.locator(".profile__stats > div").nth(i).bounding_box() for i in range(5)]
+        assert all(card["x"] + card["width"] <= width for card in cards), (width, cards)
+        date = page.locator(".profile__stats time")  # one line, never 2026年12月6 / 日
+        size = date.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert date.bounding_box()["height"] < 2 * size, (width, size, date.bounding_box())
+    context.close()
+
+
 def test_phone_layout_has_a_compact_header_and_44px_targets(live_server, page: Page):
     question = thread()
     member = UserFactory(reputation=1)

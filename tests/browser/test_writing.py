@@ -154,14 +154,27 @@ def test_revision_diff_is_inline_on_phones_and_side_by_side_on_desktops(
     expect(change.locator(".wdiff__inline")).to_be_visible()
     expect(change.locator(".wdiff__old")).to_be_hidden()
     expect(change.locator(".wdiff__inline ins")).to_have_text("big ")
+    # Screen readers hear where each change starts (the label is visually hidden).
+    expect(change.locator(".wdiff__inline")).to_have_text("Banks settle in added: big batches.")
+    # 什么 struck then 何 added: two chips with a visible gap, never one run "什么何".
+    cjk = page.locator("#revision-2 .wdiff__row--change .wdiff__inline").last
+    removed = cjk.locator("del").bounding_box()
+    added = cjk.locator("ins").bounding_box()
+    assert added["x"] - (removed["x"] + removed["width"]) >= 3, (removed, added)
     screenshot("revisions", 390, 844)
+    page.emulate_media(color_scheme="dark")
+    screenshot("revisions-dark", 390, 844)
+    page.emulate_media(color_scheme="light")
     page.set_viewport_size({"width": 1280, "height": 800})
     expect(change.locator(".wdiff__inline")).to_be_hidden()
     expect(change.locator(".wdiff__old")).to_have_text("Banks settle in batches.")
-    expect(change.locator(".wdiff__new")).to_have_text("Banks settle in big batches.")
+    expect(change.locator(".wdiff__new")).to_have_text("Banks settle in added: big batches.")
     expect(page.locator("#revision-2 .wdiff del").last).to_have_text("什么")
     assert_accessible(page)
     screenshot("revisions", 1280, 800)
+    page.emulate_media(color_scheme="dark")
+    assert_accessible(page)
+    screenshot("revisions-dark", 1280, 800)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -44,9 +44,13 @@ def test_long_body_edited_once_shows_only_the_change_and_its_context(client):
     response = client.get(f"/questions/{question.pk}/revisions/")
     html = response.content.decode()
     newest = html.split('id="revision-2"')[1].split("</li>")[0]
-    assert "<del>y</del><ins>z</ins>" in newest  # inline, for phones
-    assert '<div class="wdiff__old"><del>y</del></div>' in newest  # side by side, from 900 px
-    assert '<div class="wdiff__new"><ins>z</ins></div>' in newest
+    removed, added = (
+        '<span class="visually-hidden">removed: </span>',
+        '<span class="visually-hidden">added: </span>',
+    )  # visually hidden, for screen readers
+    assert f"{removed}<del>y</del>{added}<ins>z</ins>" in newest  # inline, for phones
+    assert f'<div class="wdiff__old">{removed}<del>y</del></div>' in newest  # side by side
+    assert f'<div class="wdiff__new">{added}<ins>z</ins></div>' in newest
     assert newest.count("wdiff__row--same") <= diffs.CONTEXT
     assert "3,996 unchanged lines" in newest
 
