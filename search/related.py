@@ -3,13 +3,16 @@
 `similar_questions` ranks candidates from several index lookups: too slow for every thread
 view at a million questions (bench/README.md). So a background task (`search.tasks
 .compute_related`) stores each question's list in `RelatedQuestions`: when it is asked, when
-its title or tags are edited or merged, and for existing questions `manage.py compute_related`.
+its title or tags are edited or merged, and for existing questions `manage.py compute_related
+--missing` (run it once after deploying this, and `--older-than DAYS` from cron to pick up newer
+questions).
 
 The thread page reads the stored ids with the question itself (the thread selector joins
 them) and the questions by primary key, taking only the visible ones: a question deleted or
 hidden since drops out at once, and titles are always current. A question without a stored
 list yet shows the newest visible questions sharing its first tag (a range of the tag link
-table's (tag, question) index) and queues the computation, at most once per `QUEUE_SECONDS`.
+table's (tag, question) index). Reading a page never queues anything: a GET writes nothing,
+not even a task row, so a crawler walking unstored threads cannot fill the task queue.
 """
 
 from __future__ import annotations
@@ -43,7 +46,6 @@ def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
     try:
         stored = question.related_list
     except RelatedQuestions.DoesNotExist:
-        queue([question.pk])
         return _sharing_first_tag(question, limit)
     ids = stored.ids[:STORED]
     if not ids:
