@@ -10,7 +10,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import signals
+
+        # Django's own receiver saves `last_login` on every login, which no page shows: the
+        # same save, told to the page cache as such, so a login does not empty it.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(signals.update_last_login, dispatch_uid="update_last_login")
 
         m2m_changed.connect(
             signals.moderators_are_staff,

@@ -1,8 +1,12 @@
 """The Moderators group: its members are staff.
 
 The group itself is created by migration `accounts.0002_moderators_group`; what it may do is
-granted by `moderation.signals`. The handler here is connected in `AccountsConfig.ready()`.
+granted by `moderation.signals`. The handlers here are connected in `AccountsConfig.ready()`.
 """
+
+from django.contrib.auth.models import update_last_login as save_last_login
+
+from pagecache.versions import unshown
 
 MODERATORS = "Moderators"
 
@@ -27,3 +31,10 @@ def moderators_are_staff(sender, instance, action, reverse, model, pk_set, using
     if not instance.is_staff and joined.exists():
         instance.is_staff = True
         type(instance)._default_manager.using(using).filter(pk=instance.pk).update(is_staff=True)
+
+
+def update_last_login(sender, user, **kwargs):
+    """`user_logged_in`: Django's `update_last_login`, inside `pagecache.versions.unshown()`
+    (no page shows `last_login`), so a member logging in leaves every cached page cached."""
+    with unshown():
+        save_last_login(sender, user, **kwargs)

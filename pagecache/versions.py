@@ -65,6 +65,21 @@ _bumped: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
 )
 
 
+# True while a block writes only what no page shows (`unshown`).
+_unshown: contextvars.ContextVar[bool] = contextvars.ContextVar("pagecache_unshown", default=False)
+
+
+@contextmanager
+def unshown() -> Iterator[None]:
+    """Writes in the block change nothing any page shows (a member's `last_login` on each
+    login): they move no version, so cached pages stay. Use it only around such writes."""
+    token = _unshown.set(True)
+    try:
+        yield
+    finally:
+        _unshown.reset(token)
+
+
 @contextmanager
 def thread_scope(question_id: int) -> Iterator[None]:
     """Writes in the block change only the thread of `question_id` (and the lists): say so
@@ -215,6 +230,8 @@ class _WriteWatcher:
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
+        if _unshown.get():
+            return result
         if (match := _WRITE.match(sql)) and not _ignored(match.group(1).split(".")[-1]):
             scope = _scope.get()
             if scope is None:

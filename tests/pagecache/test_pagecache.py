@@ -272,6 +272,24 @@ def test_reads_and_ignored_tables_move_nothing(client, thread):
     assert versions.current() == before
 
 
+def test_logging_in_moves_nothing(thread, django_capture_on_commit_callbacks):
+    """A login saves `last_login`, which no page shows: cached pages stay."""
+    member = UserFactory()
+    member.set_password("a long password for logging in")
+    member.save()
+    before = versions.current()
+    # Each block in its own savepoint: a bump already waiting at the test's own level (the
+    # fixtures' writes) would take in a new one.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        assert Client().login(username=member.username, password="a long password for logging in")
+    member.refresh_from_db()
+    assert member.last_login is not None
+    assert versions.current() == before
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        type(member).objects.filter(pk=member.pk).update(about="Changed")  # shown on profiles
+    assert versions.current() == before + 1
+
+
 # --- the cache down -------------------------------------------------------------------------
 
 
