@@ -6,7 +6,6 @@ Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); skipped otherwise.
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -20,6 +19,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.processes import free_port, post
 
 pytestmark = [
     pytest.mark.postgres,
@@ -31,12 +31,6 @@ pytestmark = [
 ]
 
 ROOT = Path(settings.BASE_DIR)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -108,32 +102,6 @@ def session_cookie(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def post(url, data: dict, cookie: str):
-    """A signed-in POST with the CSRF cookie and token, as a browser sends it."""
-    token = "a" * 32
-    body = "&".join(f"{key}={value}" for key, value in data.items()).encode()
-    request = urllib.request.Request(
-        url,
-        data=body,
-        headers={
-            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}",
-            "X-CSRFToken": token,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=20) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def test_a_write_through_one_server_shows_at_once_on_the_other(servers):
