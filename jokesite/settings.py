@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jokesite.middleware.RejectNulMiddleware",  # before anything looks a value up
+    # A hit is answered here, before the middleware below runs (their headers are kept with
+    # the page); see pagecache.middleware.
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,7 +97,6 @@ MIDDLEWARE = [
     "jokesite.middleware.RateLimitMiddleware",
     # Turns a 404 for an imported site's old post URL into a 301 to where the post went.
     "exchange.middleware.OldLinkRedirectMiddleware",
-    "pagecache.middleware.AnonymousPageCacheMiddleware",  # last: needs the user and language
 ]
 
 ROOT_URLCONF = "jokesite.urls"

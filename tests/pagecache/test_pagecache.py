@@ -48,6 +48,30 @@ def read(url):
     return response["ETag"], response.content.decode(), response[CACHE_HEADER]
 
 
+def test_a_hit_carries_the_headers_the_skipped_middleware_added(client, thread):
+    """A hit is answered above the session, locale, CSP and frame middleware: the headers they
+    added to the page when it was rendered come back with it, in either language."""
+    url = thread.get_absolute_url()
+    for language in ("en", "zh-hans"):
+        first = client.get(url, headers={"accept-language": language})
+        second = client.get(url, headers={"accept-language": language})
+        assert (first[CACHE_HEADER], second[CACHE_HEADER]) == ("miss", "hit")
+        assert second["Content-Language"] == language
+        skipped = ("Content-Security-Policy", "X-Frame-Options", "Vary", "Content-Type")
+        for name in skipped:
+            assert second[name] == first[name], name
+        assert "Accept-Language" in second["Vary"] and "Cookie" in second["Vary"]
+        assert not second.cookies
+
+
+def test_a_session_cookie_means_no_cache_even_before_the_session_is_read(client, thread):
+    url = thread.get_absolute_url()
+    client.get(url)
+    client.cookies["sessionid"] = "not-a-real-session"
+    response = client.get(url)
+    assert CACHE_HEADER not in response
+
+
 def test_second_anonymous_view_comes_from_the_cache(client, thread, django_assert_num_queries):
     url = thread.get_absolute_url()
     first = client.get(url)
