@@ -61,6 +61,20 @@ def _remember_dependencies(key: str, deps: dict) -> None:
     _DEPENDENCY_HINTS[key] = tuple(deps)
 
 
+def _moves_site_version(request, response, bumped: set[str]) -> bool:
+    """After a request that is not a GET, HEAD or OPTIONS: move the site version on, unless it
+    failed, or its writes were all placed in a thread, or it wrote nothing and answered with a
+    page (a form shown again with its errors: nothing any reader sees has changed)."""
+    if request.method in SAFE_METHODS or response.status_code >= 400:
+        return False
+    if bumped == {"scoped"}:
+        return False
+    reshown = response.status_code == 200 and response.get("Content-Type", "").startswith(
+        "text/html"
+    )
+    return bool(bumped) or not reshown
+
+
 def _cacheable_request(request) -> bool:
     """Could this request be answered from the cache? It carries no cookie that could change
     the page, so no session: the visitor is not signed in (checked again after the view)."""
@@ -120,8 +134,7 @@ class AnonymousPageCacheMiddleware:
                 response = self.get_response(request)
             finally:
                 versions._bumped.reset(token)
-            unsafe = request.method not in SAFE_METHODS and response.status_code < 400
-            if unsafe and bumped != {"scoped"}:
+            if _moves_site_version(request, response, bumped):
                 versions.bump()
             return response
         # What django.middleware.locale will choose (no i18n_patterns here): the key needs it

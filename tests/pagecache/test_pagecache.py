@@ -455,3 +455,18 @@ def test_a_page_rendered_across_a_thread_write_is_not_kept(monkeypatch, thread):
     url = thread.get_absolute_url()
     assert read(url)[2] == "miss"
     assert read(url)[2] == "miss"
+
+
+def test_a_form_shown_again_moves_nothing(thread, django_capture_on_commit_callbacks):
+    """A preview, a similar-questions check or a refused form writes nothing: the cached pages
+    stay. A post that writes moves the version as before."""
+    member = member_client()
+    url = reverse("questions:ask")
+    typed = {"title": "Why do previews leave cached pages alone?", "body": "x" * 40, "tags": "a"}
+    before = versions.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = member.post(url, {**typed, "preview": "1"})
+        check = member.post(url, {**typed, "check_similar": "1"})
+        refused = member.post(url, {"title": "", "body": ""})
+    assert (preview.status_code, check.status_code, refused.status_code) == (200, 200, 400)
+    assert versions.current() == before
