@@ -6,7 +6,9 @@ For `--sample` random visible questions (by primary key, `--seed`), times three 
 this process, with the thread selector's question (its tags and stored list joined): the
 background computation (`search.related.compute`, which stores the list: run it on a bench
 database only), the page's read of the stored list, and the page's fallback when none is
-stored (the first tag's newest questions). Prints the median, p90 and max in milliseconds.
+stored (the first tag's newest questions); and the ask form's similar-questions check
+(`search.similar.similar_questions` with the question's title and tags, as if typed anew).
+Prints the median, p90 and max in milliseconds.
 Not a test; nothing runs it automatically.
 """
 
@@ -74,7 +76,14 @@ def main(argv=None):
 
         return thread_questions(AnonymousUser()).get(pk=pk)
 
-    computed, stored, fallback = [], [], []
+    from search.similar import similar_questions
+
+    computed, stored, fallback, similar = [], [], [], []
+    for pk in ids:
+        question = load(pk)
+        started = time.perf_counter()
+        similar_questions(question.title, tags=question.tag_names())
+        similar.append((time.perf_counter() - started) * 1000)
     for pk in ids:
         started = time.perf_counter()
         related.compute([pk])
@@ -96,6 +105,7 @@ def main(argv=None):
     print(summary("compute and store (background task)", computed))
     print(summary("page: stored list (ids joined, 1 query)", stored))
     print(summary("page: fallback, nothing stored (1 query)", fallback))
+    print(summary("ask form: similar-questions check (1 query)", similar))
 
 
 if __name__ == "__main__":

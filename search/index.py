@@ -64,6 +64,24 @@ def _title_vector(fields: dict, title: Document) -> dict:
     return {"title_vector": vector}
 
 
+# PostgreSQL: the terms of the titles of the question entries chosen by `{where}` (search.models
+# .TitleTerm), from their title vectors.
+TITLE_TERMS_SQL = """INSERT INTO search_titleterm (term, question_id)
+    SELECT term, entry.question_id
+    FROM questions_searchentry entry, unnest(tsvector_to_array(entry.title_vector)) term
+    WHERE entry.answer_id IS NULL AND {where}
+    ON CONFLICT DO NOTHING"""
+
+
+def _write_title_terms(question_ids: list[int]) -> None:
+    """PostgreSQL: replace the title terms of these questions by those of their entries."""
+    if connection.vendor != "postgresql" or not question_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_titleterm WHERE question_id = ANY(%s)", [question_ids])
+        cursor.execute(TITLE_TERMS_SQL.format(where="entry.question_id = ANY(%s)"), [question_ids])
+
+
 def _is_public(post) -> bool:
     """Shown on public pages: neither soft-deleted nor hidden by flags (PostQuerySet.visible)."""
     return post.deleted_at is None and post.hidden_at is None
@@ -146,6 +164,8 @@ def _save(SearchEntry, fields: dict, docs: tuple) -> None:
         SearchEntry.objects.filter(pk=entry_id).update(**values)
     else:
         entry_id = SearchEntry.objects.create(**values).pk
+    if fields["kind"] == "question":
+        _write_title_terms([fields["question_id"]])
     if connection.vendor == "sqlite":
         _write_fts([(entry_id, docs)])
 
@@ -240,6 +260,7 @@ def _index_questions(Question, Answer, SearchEntry, ids: list[int]) -> int:
         for fields, docs in built
     ]
     SearchEntry.objects.bulk_create(entries)
+    _write_title_terms(list(questions))
     if connection.vendor == "sqlite":
         _write_fts([(e.pk, docs) for e, (_, docs) in zip(entries, built, strict=True)])
     return len(built)

@@ -121,6 +121,21 @@ class SearchEntryFTS(models.Model):
         return f"FTS row {self.pk}"
 
 
+class TitleTerm(models.Model):
+    """PostgreSQL: one row per term of a question's title, as its entry's `title_vector` holds
+    it (stemmed words, CJK bigrams), written with the entry (`search.index`). Similar and
+    related questions (`search.similar`) read the newest questions holding a term from the end
+    of this table's primary key: a few index pages however common the term, where the title
+    vector's GIN index first gathers every match. Empty on SQLite, which scans titles."""
+
+    pk = models.CompositePrimaryKey("term", "question")
+    term = models.TextField()
+    question = models.ForeignKey(Question, models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.term} in question {self.question_id}"
+
+
 class RelatedQuestions(models.Model):
     """A question's "Related questions", found ahead of the request (`search.related`): the
     ids of the visible questions most like it when `computed_at`, best first. The thread page

@@ -3,7 +3,7 @@
 
 `similar_questions` is the one door; its signature stays while its insides may change (a
 full-text index can replace the candidate query). The approach works the same on SQLite and
-PostgreSQL and needs no index of its own:
+PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_sources`):
 
 1. Terms: the title's words (lower case, without stop words, a trailing plural "s" folded) and,
    for Chinese, Japanese and Korean text, which has no spaces, its character bigrams (a lone
@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from questions.models import Question, Tag, TagSynonym
 
 from .index import CJK_CONFIG, WORDS_CONFIG
-from .models import SearchEntry
+from .models import SearchEntry, TitleTerm
 
 PER_SOURCE = 40
 # What similar and related questions are ranked by and shown with (_question_links.html).
@@ -177,9 +177,11 @@ def _tsquery(term: str) -> tuple[str, str] | None:
 def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) -> Q:
     """Candidates on PostgreSQL, through indexes only, so the cost does not grow with the site:
     per tag the `PER_SOURCE` newest questions (the (tag, question) index, read backwards), and
-    per term up to `PER_SOURCE` questions whose title holds it (the GIN index of the search
-    entries' title vectors; a rare term yields all its titles, a common one any few, which
-    rank low anyway). One UNION, so the questions are then read by primary key."""
+    per term the `PER_SOURCE` newest questions whose title holds it (TitleTerm's primary key,
+    read backwards: its cost does not grow with how common the term is; a lone CJK character,
+    which matches as a prefix, goes through the title vectors' GIN index and takes any few).
+    One UNION, so the questions are then read by primary key; hidden and deleted ones are
+    dropped there."""
     parts: list[str] = []
     params: list = []
     if tag_ids or tag_names:
@@ -205,13 +207,22 @@ def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) 
         )
         params += [PER_SOURCE, *which_params]
     for term in _query_terms(terms):
-        if query := _tsquery(term):
+        if not (query := _tsquery(term)):
+            continue
+        if query[1].endswith(":*"):  # a lone CJK character: any title term it begins
             parts.append(
                 f"""(SELECT entry.question_id FROM {SearchEntry._meta.db_table} entry
                     WHERE entry.title_vector @@ to_tsquery(%s::regconfig, %s)
                     AND entry.is_visible LIMIT %s)"""
             )
-            params += [*query, PER_SOURCE]
+        else:  # the newest questions holding the term: the end of TitleTerm's primary key
+            parts.append(
+                f"""(SELECT title.question_id FROM {TitleTerm._meta.db_table} title
+                    WHERE title.term = (SELECT min(lexeme) FROM unnest(tsvector_to_array(
+                        to_tsvector(%s::regconfig, %s))) lexeme)
+                    ORDER BY title.question_id DESC LIMIT %s)"""
+            )
+        params += [*query, PER_SOURCE]
     if not parts:
         return Q(pk__in=[])
     # The LIMIT (never reached) tells the planner how few rows to expect: primary-key lookups.

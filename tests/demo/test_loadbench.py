@@ -12,7 +12,7 @@ from core.markdown import render_comment, render_post
 from demo.loadbench import Loader
 from questions.models import Question, Tag
 from search import index as search
-from search.models import SearchEntry
+from search.models import SearchEntry, TitleTerm
 from votes.models import ReputationEvent, Vote
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +85,16 @@ def test_search_index_is_what_indexing_makes(client, loaded):
     question = Question.objects.filter(answer_count__gte=2).first()
     entries = SearchEntry.objects.filter(question=question).order_by("answer_id")
     before = list(entries.values_list(*fields))
+    terms = TitleTerm.objects.filter(question=question).order_by("term")
+    terms_before = list(terms.values_list("term", flat=True))
+    assert bool(terms_before) == (connection.vendor == "postgresql")  # SQLite has none
     search.index_post(question)
     assert list(entries.values_list(*fields)) == before
+    assert list(terms.values_list("term", flat=True)) == terms_before
+    total = SearchEntry.objects.filter(kind="question").count()
+    assert TitleTerm.objects.values("question").distinct().count() == (
+        total if connection.vendor == "postgresql" else 0
+    )
     page = client.get("/search/", {"q": f'"{question.title}"'})
     assert question.get_absolute_url() in page.content.decode()
 

@@ -220,3 +220,48 @@ def test_anonymous_thread_page_queries_do_not_grow_with_answers(client):
     AnswerFactory.create_batch(2, question=small)
     AnswerFactory.create_batch(50, question=large)
     assert _thread_queries(client, small) == _thread_queries(client, large)
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="title terms are kept on PostgreSQL only"
+)
+
+
+def _terms(question) -> set[str]:
+    from search.models import TitleTerm
+
+    return set(TitleTerm.objects.filter(question=question).values_list("term", flat=True))
+
+
+@needs_postgresql
+def test_title_terms_follow_the_title_through_edits_and_deletion():
+    from revisions.services import edit_post
+    from search.models import TitleTerm
+
+    question = QuestionFactory(title="Payments through 支付宝 at the counter")
+    assert {"payment", "支付", "付宝", "counter"} <= _terms(question)
+    edit_post(
+        editor=question.author,
+        post=question,
+        body=question.body,
+        title="Why do branches close so early",
+        tags=question.tag_names(),
+        category=question.category,
+    )
+    assert "branch" in _terms(question) and "payment" not in _terms(question)
+    pk = question.pk
+    question.delete()
+    assert not TitleTerm.objects.filter(question_id=pk).exists()
+
+
+@needs_postgresql
+def test_a_common_term_yields_its_newest_questions(django_assert_num_queries):
+    """However many titles hold a word, the candidates are the newest that do."""
+    from search.similar import PER_SOURCE
+
+    old = [QuestionFactory(title=f"Ledger question number {n}") for n in range(PER_SOURCE + 5)]
+    newest = QuestionFactory(title="Ledger balancing on weekends")
+    with django_assert_num_queries(1):
+        found = similar_questions("How is a ledger balanced on weekends", limit=3)
+    assert found[0] == newest
+    assert old[0] not in similar_questions("ledger", limit=PER_SOURCE + 10)
