@@ -111,7 +111,11 @@ def similar_questions(
     visible = Question.objects.visible()
     through = Question.tags.through
     tagged = Q(tag_id__in=tag_ids)
-    if tag_names:
+    if tag_names and connection.vendor == "postgresql":
+        # A name or a synonym's, by index: an OR across the join to the synonyms made the
+        # planner test every candidate's tags against both tables, and scan the tags.
+        tagged |= Q(tag_id__in=RawSQL(_NAMED_TAGS, [tag_names, tag_names]))
+    elif tag_names:
         names = Q(name__in=tag_names) | Q(synonyms__name__in=tag_names)
         tagged |= Q(tag_id__in=Tag.objects.filter(names).values("pk"))
     links = through.objects.filter(tagged)
@@ -174,6 +178,12 @@ def _tsquery(term: str) -> tuple[str, str] | None:
     return (WORDS_CONFIG, word) if word else None
 
 
+# PostgreSQL: the ids of the tags named, directly or by a synonym (two index lookups).
+_NAMED_TAGS = f"""SELECT named.id FROM {Tag._meta.db_table} named WHERE named.name = ANY(%s)
+    UNION SELECT synonym.tag_id FROM {TagSynonym._meta.db_table} synonym
+    WHERE synonym.name = ANY(%s)"""
+
+
 def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) -> Q:
     """Candidates on PostgreSQL, through indexes only, so the cost does not grow with the site:
     per tag the `PER_SOURCE` newest questions (the (tag, question) index, read backwards), and
@@ -191,11 +201,7 @@ def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) 
             which.append("tag.id = ANY(%s)")
             which_params.append(sorted(tag_ids))
         if tag_names:
-            which.append(
-                f"""(tag.name = ANY(%s) OR tag.id IN (
-                    SELECT synonym.tag_id FROM {TagSynonym._meta.db_table} synonym
-                    WHERE synonym.name = ANY(%s)))"""
-            )
+            which.append(f"tag.id IN ({_NAMED_TAGS})")
             which_params += [list(tag_names), list(tag_names)]
         parts.append(
             f"""(SELECT newest.question_id FROM {Tag._meta.db_table} tag
