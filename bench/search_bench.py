@@ -185,6 +185,7 @@ def generate(posts: int, rng: random.Random) -> None:
 def build_index() -> None:
     from django.db import connection
 
+    from search import slices
     from search.fulltext import rebuild
 
     started = time.monotonic()
@@ -197,6 +198,9 @@ def build_index() -> None:
 
     rebuild(batch_size=1000, progress=progress)
     print(f"\n  index built in {time.monotonic() - started:.0f}s")
+    started = time.monotonic()
+    made = slices.split(concurrently=False)  # as the migration does on an existing site
+    print(f"  {made} time slices made in {time.monotonic() - started:.0f}s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would, in time, on a live site
         cursor.execute(

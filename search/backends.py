@@ -193,6 +193,8 @@ def _newest_in(entries: QuerySet, piece: Slice, count: int, *, exact: bool) -> l
     """
     from search.models import SearchEntry
 
+    if count <= 0:
+        return []
     newest = _ORDERS["newest"]
     matches = entries.filter(piece.condition())
     sql, params = matches.order_by(*newest).values_list("pk")[:count].query.sql_with_params()

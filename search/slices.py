@@ -29,6 +29,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 ROWS_PER_SLICE = 100_000
+# The first cut makes slices of the newest FIRST_SLICES x ROWS_PER_SLICE posts only; the older
+# ones stay one slice without an index of its own, which the full index serves: a search only
+# gets there when the words are rare among newer posts, so its bitmap is small (and a site
+# that grows cuts its newest slice again).
+FIRST_SLICES = 10
 CACHE_KEY = "search:slices"
 CACHE_SECONDS = 300
 TABLE = "questions_searchentry"
@@ -170,16 +175,22 @@ def split(
     cuts = boundaries(apps.get_model("search", "SearchEntry"), rows, after=newest.starts_at)
     if not cuts:
         return 0
+    first = newest.starts_at is None and len(cuts) > FIRST_SLICES
+    if first:  # the oldest posts stay one slice, which the full index serves
+        cuts = cuts[-FIRST_SLICES:]
     edges = [newest.starts_at, *cuts, None]
     pieces = [Slice(start, end) for start, end in zip(edges, edges[1:], strict=False)]
     pieces = [Slice(p.starts_at, p.ends_at, index_name(p)) for p in pieces]
+    if first:
+        pieces[0] = Slice(None, pieces[0].ends_at, "")
     if connection.vendor == "postgresql":
-        statements = [create_index_sql(p, concurrently=concurrently) for p in pieces]
+        indexed = [p for p in pieces if p.index_name]
+        statements = [create_index_sql(p, concurrently=concurrently) for p in indexed]
         if create:
             create(statements)
-        for number, (piece, statement) in enumerate(zip(pieces, statements, strict=True), 1):
+        for number, (piece, statement) in enumerate(zip(indexed, statements, strict=True), 1):
             if report:
-                report(f"slice {number}/{len(pieces)}: {piece.predicate_sql()}")
+                report(f"slice index {number}/{len(indexed)}: {piece.predicate_sql()}")
             if not create:
                 _create_indexes([statement])
     with transaction.atomic():

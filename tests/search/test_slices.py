@@ -10,6 +10,7 @@ from django.db import connection
 from search import backends, slices
 from search import fulltext as search
 from search.models import SearchEntry, SearchSlice
+from tests.factories import UserFactory
 from tests.search.test_search import ask, ids
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -147,3 +148,34 @@ def test_search_slices_command_splits(twelve, capsys):
     assert "3 slices" in capsys.readouterr().out
     call_command("search_slices", rows=4, concurrently=False)
     assert "nothing to split" in capsys.readouterr().out
+
+
+def test_first_split_leaves_the_oldest_posts_to_the_full_index(twelve, monkeypatch):
+    monkeypatch.setattr("search.slices.FIRST_SLICES", 2)
+    assert slices.split(rows=3, concurrently=False) == 3
+    pieces = slices.newest_first()
+    assert [SearchEntry.objects.filter(p.condition()).count() for p in pieces] == [3, 3, 6]
+    assert [bool(p.index_name) for p in pieces] == [True, True, False]
+    if connection.vendor == "postgresql":
+        assert slice_indexes() == {p.index_name for p in pieces[:2]}
+    assert ids("otters", sort="newest") == [q.pk for q in reversed(twelve)]
+
+
+@pytest.mark.parametrize("walk", [100, 1])
+@pytest.mark.parametrize("cap", [2, 3])
+def test_capped_walk_keeps_every_filter(db, monkeypatch, walk, cap):
+    """The walk of a slice's newest posts reads them through the same filters (joins and
+    subqueries included) as the rest of the search."""
+    monkeypatch.setattr("search.backends.MAX_RESULTS", cap)
+    monkeypatch.setattr("search.backends.WALK", walk)
+    lin = UserFactory(username="lin")
+    mine = [
+        dated(f"Tagged question {n} about herons", n, author=lin, tags=["birds"]) for n in range(4)
+    ]
+    dated("Someone else's question about herons", 10, tags=["birds"])
+    dated("Untagged question about herons by lin", 11, author=lin)
+    slices.split(rows=2, concurrently=False)
+    for q in ("herons user:lin [birds]", "user:lin [birds]"):
+        results = search.search(search.parse_query(q), sort="newest")
+        assert results.capped
+        assert [e.question_id for e in results.entries] == [q.pk for q in mine[::-1][:cap]]
