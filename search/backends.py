@@ -45,7 +45,7 @@ from .slices import Slice, newest_first
 from .text import Part, has_letters, tag_token
 
 SORTS = ("relevance", "newest", "votes")
-MAX_RESULTS = 500
+MAX_RESULTS = 200
 # Posts of a slice tested one by one, newest first, before its index is asked instead.
 WALK = 2 * MAX_RESULTS
 # Relevance: posts whose title holds every term first (only questions have titles in the index),
