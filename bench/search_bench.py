@@ -9,6 +9,13 @@ first page of 20 and its snippets. Prints p50/p90/p99 overall and per kind of qu
     python bench/search_bench.py --posts 100000
     python bench/search_bench.py --posts 1000000 --database jokesite_bench_1m
 
+With --page-queries it generates nothing and only reads: the 40 searches of `bench/run` (its
+`search_queries()`), each run --repeat times on an existing database (such as one filled by
+`manage.py loadbench`), with p50/p99 per query, per sort and overall:
+
+    python bench/search_bench.py --database jokesite_bench1m --page-queries --repeat 5
+    python bench/search_bench.py --database jokesite_bench1m --page-queries --sorts newest --page 5
+
 See bench/README.md.
 """
 
@@ -34,6 +41,15 @@ def parse_args():
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument(
+        "--page-queries",
+        action="store_true",
+        help="time bench/run's 40 searches on an existing --database (generates nothing)",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each query (--page-queries)")
+    parser.add_argument("--sorts", default="relevance", help="comma-separated (--page-queries)")
+    parser.add_argument("--page", type=int, default=1, help="result page (--page-queries)")
+    parser.add_argument("--root", help="the checkout whose search code runs (default: this one)")
     return parser.parse_args()
 
 
@@ -169,6 +185,7 @@ def generate(posts: int, rng: random.Random) -> None:
 def build_index() -> None:
     from django.db import connection
 
+    from search import slices
     from search.fulltext import rebuild
 
     started = time.monotonic()
@@ -181,6 +198,9 @@ def build_index() -> None:
 
     rebuild(batch_size=1000, progress=progress)
     print(f"\n  index built in {time.monotonic() - started:.0f}s")
+    started = time.monotonic()
+    made = slices.split(concurrently=False)  # as the migration does on an existing site
+    print(f"  {made} time slices made in {time.monotonic() - started:.0f}s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would, in time, on a live site
         cursor.execute(
@@ -212,17 +232,52 @@ def make_queries(count: int, rng: random.Random) -> list[tuple[str, str]]:
     return [(kind, make()) for kind, make in (kinds[n % len(kinds)] for n in range(count))]
 
 
-def run_query(q: str) -> tuple[float, int]:
-    """One search as the page runs it: count, first page, snippets."""
+def run_query(q: str, sort: str | None = None, page_number: int = 1) -> tuple[float, int]:
+    """One search as the page runs it: count, the page, snippets."""
     from search import fulltext as search
 
     started = time.perf_counter()
     query = search.parse_query(q)
-    sort = "relevance" if query.parts else "votes"
+    if sort is None or (sort == "relevance" and not query.parts):
+        sort = "relevance" if query.parts else "votes"
     results = search.search(query, sort=sort)
-    page = search.ResultPaginator(results, 20).get_page(1)
+    page = search.ResultPaginator(results, 20).get_page(page_number)
     search.with_snippets(page.object_list, query)
     return time.perf_counter() - started, page.paginator.count
+
+
+def page_queries(args) -> None:
+    """bench/run's 40 searches, --repeat times each, per sort: p50/p99 per query and overall."""
+    from urllib.parse import unquote_plus
+
+    import run as page_bench  # bench/run.py
+    from django.db import connection
+
+    queries = [unquote_plus(q) for q in page_bench.search_queries()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM questions_searchentry")
+        print(f"{args.database}: {cursor.fetchone()[0]} posts indexed; {os.getloadavg()=}")
+    every = []
+    for sort in args.sorts.split(","):
+        print(f"\nsort={sort} page={args.page}, {args.repeat} runs each (ms)")
+        print(f"{'p50':>8} {'p99':>8} {'results':>8}  query")
+        timings = []
+        for q in queries:
+            runs = [run_query(q, sort, args.page) for _ in range(args.repeat)]
+            ms = [seconds * 1000 for seconds, _ in runs]
+            timings += ms
+            hits = runs[0][1]
+            print(f"{statistics.median(ms):8.1f} {percentile(ms, 99):8.1f} {hits:>8}  {q}")
+        print(
+            f"{sort}: n={len(timings)} p50 {statistics.median(timings):.1f} ms, "
+            f"p90 {percentile(timings, 90):.1f} ms, p99 {percentile(timings, 99):.1f} ms, "
+            f"max {max(timings):.1f} ms"
+        )
+        every += timings
+    print(
+        f"\nall: n={len(every)} p50 {statistics.median(every):.1f} ms, "
+        f"p99 {percentile(every, 99):.1f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -233,7 +288,15 @@ def percentile(values: list[float], p: float) -> float:
 
 def main():
     args = parse_args()
+    if args.root:  # another checkout's code (say, main's, for a before/after)
+        global ROOT
+        ROOT = Path(args.root).resolve()
+        sys.path.insert(0, str(ROOT))
     rng = random.Random(args.seed)
+    if args.page_queries:
+        setup_django(f"{args.server}/{args.database}")
+        page_queries(args)
+        return
     reused = create_database(args.server, args.database, args.reuse)
     setup_django(f"{args.server}/{args.database}")
     from django.core.management import call_command

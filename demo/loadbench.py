@@ -46,6 +46,7 @@ from answers.models import Answer
 from comments.models import Comment
 from pagecache import versions
 from questions.models import Question, Tag
+from search import slices
 from search.models import SearchEntry
 from votes import reputation
 from votes.models import ReputationEvent, ReputationReason, Vote
@@ -134,6 +135,9 @@ class Loader(SearchIndexLoad):
         restore_constraints([c for c in constraints if c[0] == search])
         self._reset_sequences()
         self._lap("search indexes", started)
+        if self.postgres:  # the search index's time slices (search.slices), two at a time
+            slices.split(concurrently=False, create=None if alone else run_parallel)
+        self._lap("search slices", started)
         if self.postgres:
             # VACUUM sets the visibility map, so list pages read their ids from the indexes
             # alone (as autovacuum would in time); it cannot run inside a transaction.

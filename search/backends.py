@@ -5,10 +5,19 @@ phraseto_tsquery (which accept any text), on SQLite as an FTS5 query string in w
 token is double-quoted (so AND, OR, NEAR, *, ^, column: and parentheses are plain text).
 
 Cost stays bounded however common the words are (a single character such as 的 is in nearly
-every Chinese post): one query fetches the ids of at most MAX_RESULTS + 1 matches, which is
-both the count and the set the page query ranks. When more posts match, only MAX_RESULTS of
-them, the first in the chosen order (for relevance: the newest), are ranked and paged through,
-instead of computing a text rank for every match.
+every Chinese post), because no statement reads more than about MAX_RESULTS matches:
+
+1. The probe: the ids of at most MAX_RESULTS + 1 matches, asked of the time slices newest
+   first (`search.slices`: one partial index per slice) in one UNION ALL that stops as soon as
+   it has enough. That is the count ("more than MAX_RESULTS" past it) and, when it is all of
+   them, the set the page query sorts.
+2. When more match, MAX_RESULTS of them: all the probe found in the slices it read through
+   (complete, and newer than the rest) and the newest of the slice it stopped in, by a walk of
+   that slice's newest WALK posts (`_newest_in`). For newest, exactly the newest (the slice's
+   index is asked when the walk finds too few); for relevance, when the walk finds too few
+   (the words are not that common), the probe's other rows of that slice make up the number.
+   For votes, the page itself, in the votes index's order.
+3. The page: ranked (or sorted) among those ids only, with its questions and authors.
 """
 
 from __future__ import annotations
@@ -22,7 +31,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     Lookup,
     OuterRef,
     Prefetch,
@@ -30,12 +38,16 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from .query import ParsedQuery
+from .slices import Slice, newest_first
 from .text import Part, has_letters, tag_token
 
 SORTS = ("relevance", "newest", "votes")
-MAX_RESULTS = 5000
+MAX_RESULTS = 200
+# Posts of a slice tested one by one, newest first, before its index is asked instead.
+WALK = 2 * MAX_RESULTS
 # Relevance: posts whose title holds every term first (only questions have titles in the index),
 # then the database's text rank (title > tags > body), then score, accepted, newer.
 # ts_rank_cd weights for D, C, B, A: body (C) 0.2, tags (B) 0.4, title (A) 1.0.
@@ -46,7 +58,6 @@ _ORDERS = {
     "newest": ("-created_at", "-id"),
     "votes": ("-score", "-created_at", "-id"),
 }
-_CANDIDATES = ("-id",)  # relevance: when too many match, rank the newest MAX_RESULTS
 
 
 class _AnyOf(Lookup):
@@ -103,35 +114,110 @@ def search(query: ParsedQuery, *, sort: str = "relevance") -> Results:
         entries = entries.filter(condition)
     if sort not in _ORDERS and not parts:
         sort = "votes"
-    # The ids of at most MAX_RESULTS + 1 matches, in no order: the count, and (when that is all
-    # of them) the set the page query ranks. Without an order the database stops as soon as it
-    # has enough; asking for an order here would make PostgreSQL either fetch every match or
-    # walk an index testing each row, whichever its estimate favours, often wrongly.
-    ids = list(entries.order_by().values_list("pk", flat=True)[: MAX_RESULTS + 1])
-    capped = len(ids) > MAX_RESULTS
-    if capped:  # many matches, so an ordered index walk meets MAX_RESULTS of them soon
-        ordered = entries.order_by(*_ORDERS.get(sort, _CANDIDATES)).values_list("pk", flat=True)
-        ids = list(ordered[:MAX_RESULTS])
-    if not ids:
+    slices = newest_first()
+    found = _probe(entries, slices, MAX_RESULTS + 1)
+    if not found:
         return Results(entries.none())
-    if connection.vendor == "postgresql":
-        entries = SearchEntry.objects.filter(_AnyOf(F("pk"), ids))
+    capped = len(found) > MAX_RESULTS
+    if not capped:
+        ids = [pk for _, pk in found]
+    elif sort == "votes":
+        ids = None  # the page is read in the votes index's order, however many match
     else:
-        entries = SearchEntry.objects.filter(pk__in=ids)
-        if parts:
-            entries = entries.filter(condition)  # FTS5's rank column needs its MATCH
+        ids = _newest(entries, slices, found, exact=sort == "newest")
+    if ids is None:
+        page = entries
+    elif connection.vendor == "postgresql":
+        page = SearchEntry.objects.filter(_AnyOf(F("pk"), ids))
+    else:
+        page = SearchEntry.objects.filter(pk__in=ids)
+        if parts and sort not in _ORDERS:
+            page = page.filter(condition)  # FTS5's rank column needs its MATCH
     # Question and author are fetched for the page's rows only, after the sort: joining them
-    # first would join every match.
-    entries = (
-        entries.defer("vector")
-        .annotate(**annotations)
-        .prefetch_related(
-            Prefetch("question", Question.objects.only("id", "slug")),
-            Prefetch("author", get_user_model().objects.only("id", "username")),
-        )
+    # first would join every match. The rank is only computed when it is the order.
+    page = page.defer("vector", "title_vector").prefetch_related(
+        Prefetch("question", Question.objects.only("id", "slug")),
+        Prefetch("author", get_user_model().objects.only("id", "username")),
     )
-    order = _ORDERS.get(sort, _RELEVANCE)
-    return Results(entries.order_by(*order), len(ids), capped)
+    if sort in _ORDERS:
+        page = page.order_by(*_ORDERS[sort])
+    else:
+        page = page.annotate(**annotations).order_by(*_RELEVANCE)
+    return Results(page, min(len(found), MAX_RESULTS), capped)
+
+
+def _probe(entries: QuerySet, slices: list[Slice], limit: int) -> list[tuple[int, int]]:
+    """(slice number, id) of at most `limit` matches, in no order within a slice but the
+    slices newest first: one UNION ALL of a query per slice, which PostgreSQL runs one slice
+    after the other, each through its partial index, stopping once `limit` rows came back.
+
+    Every slice before the last one returned is complete (all its matches are there)."""
+    branches, params = [], []
+    for number, piece in enumerate(slices):
+        sql, branch_params = (
+            entries.filter(piece.condition()).order_by().values_list("pk")[:limit]
+        ).query.sql_with_params()
+        branches.append(f"SELECT {number}, e{number}.* FROM ({sql}) e{number}")
+        params += branch_params
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches) + " LIMIT %s", [*params, limit])
+        return cursor.fetchall()
+
+
+def _newest(
+    entries: QuerySet, slices: list[Slice], found: list[tuple[int, int]], *, exact: bool
+) -> list[int]:
+    """The ids of MAX_RESULTS matches, given a probe that found more: all it found in the slices
+    it read through (complete, and newer than the rest) and the newest of the slice it stopped
+    in. With `exact`, those are the newest there are; else the probe's own rows of that slice
+    make up the number when the newest are not found cheaply (see `_newest_in`)."""
+    last = found[-1][0]
+    ids = [pk for number, pk in found if number < last]
+    count = MAX_RESULTS - len(ids)
+    newest = _newest_in(entries, slices[last], count, exact=exact)
+    if len(newest) < count:  # not exact: the probe's other rows of that slice, any of them
+        seen = set(newest)
+        newest += [pk for number, pk in found if number == last and pk not in seen]
+    return ids + newest[:count]
+
+
+def _newest_in(entries: QuerySet, piece: Slice, count: int, *, exact: bool) -> list[int]:
+    """The ids of the newest `count` matches in one slice (fewer if not `exact`), found without
+    trusting the planner's guess of how many posts hold the words (it cannot see that testing a
+    post means decompressing its vector, and picks a walk that may test a whole slice):
+
+    - walk the slice newest first, testing each post, but only its newest WALK posts: enough
+      when the words are common, and at most WALK tests;
+    - else, when `exact`, fewer than count / WALK of its posts match: fetch all of them
+      through the slice's index and keep the newest.
+    """
+    from search.models import SearchEntry
+
+    if count <= 0:
+        return []
+    newest = _ORDERS["newest"]
+    matches = entries.filter(piece.condition())
+    sql, params = matches.order_by(*newest).values_list("pk")[:count].query.sql_with_params()
+    window = SearchEntry.objects.filter(piece.condition()).order_by(*newest)[:WALK]
+    window_sql, window_params = window.query.sql_with_params()
+    # The same statement over the slice's newest WALK rows: a subquery named like the table,
+    # so every column reference (and join) of the statement reads from it.
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    walk = sql.replace(f" FROM {table}", f" FROM ({window_sql}) {table}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(walk, [*window_params, *params])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if len(ids) == count or not exact:
+            return ids
+        # OFFSET 0 keeps PostgreSQL from walking the newest index with no end in sight: the
+        # inner query is planned as "all matches", which the slice's partial index serves.
+        sql, params = matches.order_by().values_list("pk", "created_at").query.sql_with_params()
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        cursor.execute(
+            f"SELECT m.pk FROM ({sql}{fence}) m ORDER BY m.created_at DESC, m.pk DESC LIMIT %s",
+            [*params, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _canonical_tags(names: list[str]) -> list[str]:
@@ -147,7 +233,6 @@ def _postgresql(parts: list[Part], tag_parts: list[Part]) -> tuple[Q, dict]:
         SearchQuery,
         SearchRank,
         SearchVectorExact,
-        SearchVectorField,
     )
 
     from .index import CJK_CONFIG, WORDS_CONFIG
@@ -175,11 +260,12 @@ def _postgresql(parts: list[Part], tag_parts: list[Part]) -> tuple[Q, dict]:
     words = tsquery(parts)
     # Negated so that ascending order is best first, as SQLite's bm25 rank is.
     rank = SearchRank(F("vector"), words, weights=POSTGRESQL_WEIGHTS, cover_density=True)
-    title = Func(F("vector"), Value("{a}"), function="ts_filter", output_field=SearchVectorField())
-    return condition, {
-        "title_hit": SearchVectorExact(title, words),
-        "relevance": -rank,
-    }
+    # Questions only have a title vector (answers: NULL, so not a title hit): small, stored
+    # in the row, unlike the post vector, which ts_filter would have to decompress again.
+    title_hit = Coalesce(
+        SearchVectorExact(F("title_vector"), words), Value(False), output_field=BooleanField()
+    )
+    return condition, {"title_hit": title_hit, "relevance": -rank}
 
 
 def fts5_query(parts: list[Part]) -> str:

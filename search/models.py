@@ -152,3 +152,16 @@ class RelatedQuestions(models.Model):
 
     def __str__(self):
         return f"related to question {self.question_id}"
+
+
+class SearchSlice(models.Model):
+    """A range of time [starts_at, ends_at) of SearchEntry.created_at (None: unbounded) whose
+    posts have a partial full-text index of their own on PostgreSQL (`index_name`), so that a
+    search can read the newest posts first and stop (`search.slices`)."""
+
+    starts_at = models.DateTimeField(null=True, blank=True, unique=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    index_name = models.CharField(max_length=63, blank=True)
+
+    def __str__(self):
+        return f"search slice {self.starts_at} - {self.ends_at}"
