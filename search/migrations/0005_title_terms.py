@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('questions', '0010_profile_and_unanswered_indexes'),
-        ('search', '0003_related_questions'),
+        ('search', '0004_search_slices'),
     ]
 
     operations = [
