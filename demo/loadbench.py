@@ -69,6 +69,7 @@ from .bulk import (
     run_parallel,
     tag_names,
 )
+from .loadbench_lists import pause_list_triggers, resume_list_triggers
 from .loadbench_search import SearchIndexLoad
 from .words import TextMaker
 
@@ -114,6 +115,8 @@ class Loader(SearchIndexLoad):
         search = SearchEntry._meta.db_table
         constraints = [] if alone else drop_constraints([*tables, search])
         dropped = [] if alone else drop_indexes([*tables, search])
+        if not alone:
+            pause_list_triggers()
         if self.postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit = off")
@@ -129,6 +132,8 @@ class Loader(SearchIndexLoad):
         restore_constraints([c for c in constraints if c[0] != search])
         self._lap("constraints", started)
         self._finish()
+        if not alone:
+            resume_list_triggers()
         self._lap("totals", started)
         self._search(started)
         restore_constraints([c for c in constraints if c[0] == search])

@@ -1,0 +1,168 @@
+"""The unanswered list's index, and on PostgreSQL the triggers that keep `ListBucket` (see
+`questions.liststore`): after each write to a question that changes a list it is in (shown or
+not, answered, category, dates, score), to its tags, or a question's tags, the buckets it
+left lose one and those it joined gain one. Then the buckets are filled from the rows.
+
+The SQL is written out here (not imported) so this migration stays as it ran."""
+
+from django.db import migrations, models
+
+VISIBLE = "q.deleted_at IS NULL AND q.hidden_at IS NULL"
+DAY = "floor(extract(epoch FROM {}) / 86400)::bigint"
+VOTES = "q.score::bigint * 1000000 + q.id / 5000"
+
+KEYS = f"""
+CREATE OR REPLACE FUNCTION questions_list_keys(q questions_question)
+RETURNS TABLE (list text, sort text, bucket bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT k.list, k.sort, k.bucket FROM (
+        SELECT 'all'::text, 'active'::text, {DAY.format("q.last_activity_at")}
+        UNION ALL SELECT 'all', 'newest', {DAY.format("q.created_at")}
+        UNION ALL SELECT 'all', 'votes', {VOTES}
+        UNION ALL SELECT 'unanswered', 'newest', {DAY.format("q.created_at")}
+            WHERE NOT q.is_answered
+        UNION ALL SELECT 'category:' || q.category_id, 'count', 0
+            WHERE q.category_id IS NOT NULL
+        UNION ALL SELECT 'category:' || q.category_id || ':unanswered', 'count', 0
+            WHERE q.category_id IS NOT NULL AND NOT q.is_answered
+        UNION ALL SELECT 'tag:' || t.tag_id, 'count', 0
+            FROM questions_question_tags t WHERE t.question_id = q.id
+        UNION ALL SELECT 'tag:' || t.tag_id || ':unanswered', 'count', 0
+            FROM questions_question_tags t WHERE t.question_id = q.id AND NOT q.is_answered
+    ) AS k(list, sort, bucket)
+    WHERE {VISIBLE}
+$$;
+"""
+
+APPLY = """
+    INSERT INTO questions_listbucket AS b (list, sort, bucket, n)
+    SELECT k.list, k.sort, k.bucket, sum(k.d) FROM (%s) AS k(list, sort, bucket, d)
+    GROUP BY k.list, k.sort, k.bucket HAVING sum(k.d) <> 0
+    ORDER BY k.list, k.sort, k.bucket
+    ON CONFLICT (list, sort, bucket) DO UPDATE SET n = b.n + EXCLUDED.n;
+"""
+OLD_KEYS = "SELECT o.list, o.sort, o.bucket, -1 FROM questions_list_keys(OLD) o"
+NEW_KEYS = "SELECT n.list, n.sort, n.bucket, 1 FROM questions_list_keys(NEW) n"
+
+QUESTION = f"""
+CREATE OR REPLACE FUNCTION questions_question_lists() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {APPLY % NEW_KEYS}
+    ELSIF TG_OP = 'DELETE' THEN
+        {APPLY % OLD_KEYS}
+    ELSE
+        {APPLY % (OLD_KEYS + " UNION ALL " + NEW_KEYS)}
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER questions_lists_insert_delete AFTER INSERT OR DELETE ON questions_question
+    FOR EACH ROW EXECUTE FUNCTION questions_question_lists();
+CREATE TRIGGER questions_lists_update AFTER UPDATE ON questions_question FOR EACH ROW
+    WHEN (OLD.deleted_at IS DISTINCT FROM NEW.deleted_at
+          OR OLD.hidden_at IS DISTINCT FROM NEW.hidden_at
+          OR OLD.is_answered IS DISTINCT FROM NEW.is_answered
+          OR OLD.category_id IS DISTINCT FROM NEW.category_id
+          OR OLD.created_at IS DISTINCT FROM NEW.created_at
+          OR OLD.last_activity_at IS DISTINCT FROM NEW.last_activity_at
+          OR OLD.score IS DISTINCT FROM NEW.score)
+    EXECUTE FUNCTION questions_question_lists();
+"""
+
+TAG_KEYS = f"""
+    SELECT k.list, 'count', 0::bigint, %(d)s FROM questions_question q,
+        LATERAL (SELECT 'tag:' || %(row)s.tag_id
+                 UNION ALL SELECT 'tag:' || %(row)s.tag_id || ':unanswered'
+                 WHERE NOT q.is_answered) AS k(list)
+    WHERE q.id = %(row)s.question_id AND {VISIBLE}
+"""
+
+TAGS = f"""
+CREATE OR REPLACE FUNCTION questions_tag_lists() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        {APPLY % (TAG_KEYS % {"d": "-1", "row": "OLD"})}
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        {APPLY % (TAG_KEYS % {"d": "1", "row": "NEW"})}
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER questions_tag_lists AFTER INSERT OR UPDATE OR DELETE ON questions_question_tags
+    FOR EACH ROW EXECUTE FUNCTION questions_tag_lists();
+"""
+
+FILL = f"""
+DELETE FROM questions_listbucket;
+INSERT INTO questions_listbucket (list, sort, bucket, n)
+SELECT k.list, k.sort, k.bucket, count(*)
+FROM questions_question q
+JOIN LATERAL (
+    SELECT 'all'::text, 'active'::text, {DAY.format("q.last_activity_at")}
+    UNION ALL SELECT 'all', 'newest', {DAY.format("q.created_at")}
+    UNION ALL SELECT 'all', 'votes', {VOTES}
+    UNION ALL SELECT 'unanswered', 'newest', {DAY.format("q.created_at")}
+        WHERE NOT q.is_answered
+    UNION ALL SELECT 'category:' || q.category_id, 'count', 0
+        WHERE q.category_id IS NOT NULL
+    UNION ALL SELECT 'category:' || q.category_id || ':unanswered', 'count', 0
+        WHERE q.category_id IS NOT NULL AND NOT q.is_answered
+) AS k(list, sort, bucket) ON true
+WHERE {VISIBLE}
+GROUP BY k.list, k.sort, k.bucket;
+INSERT INTO questions_listbucket (list, sort, bucket, n)
+SELECT k.list, 'count', 0, count(*)
+FROM questions_question_tags t
+JOIN questions_question q ON q.id = t.question_id
+JOIN LATERAL (
+    SELECT 'tag:' || t.tag_id
+    UNION ALL SELECT 'tag:' || t.tag_id || ':unanswered' WHERE NOT q.is_answered
+) AS k(list) ON true
+WHERE {VISIBLE}
+GROUP BY k.list;
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS questions_lists_insert_delete ON questions_question;
+DROP TRIGGER IF EXISTS questions_lists_update ON questions_question;
+DROP TRIGGER IF EXISTS questions_tag_lists ON questions_question_tags;
+DROP FUNCTION IF EXISTS questions_question_lists();
+DROP FUNCTION IF EXISTS questions_tag_lists();
+DROP FUNCTION IF EXISTS questions_list_keys(questions_question);
+"""
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in (KEYS, QUESTION, TAGS, FILL):
+            schema_editor.execute(statement, params=None)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("questions", "0011_lists"),
+        ("answers", "0005_answered_triggers"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="question",
+            index=models.Index(
+                condition=models.Q(
+                    ("deleted_at__isnull", True),
+                    ("hidden_at__isnull", True),
+                    ("is_answered", False),
+                ),
+                fields=["-created_at", "-id"],
+                name="question_unanswered_vis",
+            ),
+        ),
+        migrations.RunPython(create, drop),
+    ]
