@@ -7,7 +7,9 @@ how many visible questions it holds in each stretch ("bucket") of its order:
   by "votes": one per score and block of `VOTES_ID_BLOCK` ids (`score * VOTES_SCORE_STEP +
   id // VOTES_ID_BLOCK`), so no bucket is bigger than a block even when most scores are 0;
 - "unanswered" by "newest", the same days;
-- each tag and category, and its unanswered part, as one number (sort "count", bucket 0).
+- each tag and category, and its unanswered part, as one number (sort "count", bucket 0);
+- each member's shown questions, answers and accepted answers ("user:<id>:questions",
+  ":answers", ":accepted"; `AnswerQuerySet.visible`), for the profile.
 
 A list's count is the sum of its buckets (a few hundred rows at most). Page N of a bucketed
 list starts in the bucket where the running sum (in the list's order) passes (N - 1) x 20:
@@ -65,6 +67,7 @@ BUCKETS_SQL = [
             WHERE q.category_id IS NOT NULL
         UNION ALL SELECT 'category:' || q.category_id || ':unanswered', 'count', 0
             WHERE q.category_id IS NOT NULL AND NOT q.is_answered
+        UNION ALL SELECT 'user:' || q.author_id || ':questions', 'count', 0
     ) AS k(list, sort, bucket) ON true
     WHERE {_VISIBLE}
     GROUP BY k.list, k.sort, k.bucket""",
@@ -77,6 +80,16 @@ BUCKETS_SQL = [
         UNION ALL SELECT 'tag:' || t.tag_id || ':unanswered' WHERE NOT q.is_answered
     ) AS k(list) ON true
     WHERE {_VISIBLE}
+    GROUP BY k.list""",
+    """INSERT INTO questions_listbucket (list, sort, bucket, n)
+    SELECT k.list, 'count', 0, count(*)
+    FROM answers_answer a
+    JOIN questions_question q ON q.id = a.question_id
+    JOIN LATERAL (
+        SELECT 'user:' || a.author_id || ':answers'
+        UNION ALL SELECT 'user:' || a.author_id || ':accepted' WHERE a.is_accepted
+    ) AS k(list) ON true
+    WHERE a.deleted_at IS NULL AND a.hidden_at IS NULL AND q.deleted_at IS NULL
     GROUP BY k.list""",
 ]
 
@@ -110,13 +123,27 @@ def set_triggers(enabled: bool) -> None:
 
 def count(list_key: str) -> int:
     """The visible questions of a stored list ("all", "unanswered", "tag:7", ...)."""
-    sort = "count" if list_key.startswith(("tag:", "category:")) else "newest"
+    sort = "newest" if list_key in ("all", "unanswered") else "count"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(sum(n), 0) FROM questions_listbucket WHERE list = %s AND sort = %s",
             [list_key, sort],
         )
         return cursor.fetchone()[0]
+
+
+def member_counts(user_id: int) -> dict[str, int]:
+    """A member's shown "questions", "answers" and "accepted" answers, in one query."""
+    prefix = f"user:{user_id}:"
+    names = ("questions", "answers", "accepted")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT list, sum(n) FROM questions_listbucket
+               WHERE list IN (%s, %s, %s) AND sort = 'count' GROUP BY list""",
+            [prefix + name for name in names],
+        )
+        found = dict(cursor.fetchall())
+    return {name: int(found.get(prefix + name, 0)) for name in names}
 
 
 @dataclass(frozen=True)

@@ -146,9 +146,10 @@ def test_milestones_are_worked_out_from_the_data(client):
 
 
 @pytest.mark.parametrize("size", [1, 12])
-@pytest.mark.parametrize(("viewer", "queries"), [("visitor", 7), ("member", 12)])
+@pytest.mark.parametrize(("viewer", "queries"), [("visitor", 9), ("member", 14)])
 def test_profile_query_count_is_flat(client, django_assert_num_queries, size, viewer, queries):
-    """user, question and answer totals, daily reputation, recent rows, questions, answers;
+    """user, post totals, the chart's days, the days reaching 100 and 1,000, recent rows, the
+    milestones' firsts, questions, answers;
     a signed-in viewer adds their session, their user row, their unread notifications and, for
     the deleted posts, their permissions."""
     member = UserFactory()

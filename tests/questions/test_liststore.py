@@ -7,9 +7,11 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from answers.models import Answer
 from answers.services import post_answer
 from flags.services import set_hidden
 from moderation.services import delete_post, restore_post
@@ -37,6 +39,11 @@ def live_counts() -> dict[str, int]:
         mine = visible.filter(category_id=category_id)
         counts[f"category:{category_id}"] = mine.count()
         counts[f"category:{category_id}:unanswered"] = mine.unanswered().count()
+    for user in get_user_model().objects.all():
+        counts[f"user:{user.pk}:questions"] = visible.filter(author=user).count()
+        answers = Answer.objects.visible().filter(author=user)
+        counts[f"user:{user.pk}:answers"] = answers.count()
+        counts[f"user:{user.pk}:accepted"] = answers.filter(is_accepted=True).count()
     return counts
 
 
@@ -118,7 +125,10 @@ def test_stored_counts_follow_every_kind_of_write():
     set_hidden(second, False)
     merge_tags(sources=[Tag.objects.get(name="c")], target=Tag.objects.get(name="b"))
     assert_stored_counts_are_live()
-    Question.objects.filter(pk=second.pk).update(category=None)
+    Question.objects.filter(pk=second.pk).update(category=None, author=answerer)
+    delete_post(actor=moderator, post=second)  # takes its answers out of their authors' counts
+    assert_stored_counts_are_live()
+    restore_post(post=second)
     first.delete()  # from the database, with its tags and answers
     assert_stored_counts_are_live()
 
