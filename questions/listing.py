@@ -11,10 +11,10 @@ million questions:
 - a page is read by a "deferred join": the ids of the page are found by a subquery that walks
   the sort's index (index-only on PostgreSQL, through the partial indexes of visible
   questions), and only those 20 rows are read in full;
-- a deep page of the whole list ("all", any sort, and its unanswered part) starts where the
-  stored buckets say its first row is (`liststore.seek`): page 25,000 reads the index from
-  its bucket's bound and skips at most one bucket's rows, as page 1 reads from the top.
-  The rows are the ones an OFFSET would give.
+- a deep page of a stored list (any sort, and its unanswered part) starts where the stored
+  buckets say its first row is (`liststore.seek`): page 25,000 reads the index from its
+  bucket's bound and skips at most one bucket's rows, as page 1 reads from the top. The rows
+  are the ones an OFFSET would give.
 """
 
 from __future__ import annotations
@@ -29,15 +29,11 @@ from django.utils.functional import cached_property
 from . import liststore
 
 COUNT_SECONDS = 300
-# The lists whose buckets follow their order (the others keep only a count).
-BUCKETED = {"all"}
 
 
 def stored_key(stored: str, sort: str) -> str:
     """The `ListBucket.list` of a stored list shown in `sort` ("unanswered": its part)."""
-    if sort != "unanswered":
-        return stored
-    return "unanswered" if stored == "all" else f"{stored}:unanswered"
+    return f"{stored}:unanswered" if sort == "unanswered" else stored
 
 
 def list_count(queryset, stored: str | None = None) -> int:
@@ -78,7 +74,7 @@ class ListPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.object_list.values("pk")
-        if self.stored in BUCKETED and bottom >= liststore.SEEK_FROM:
+        if self.stored and bottom >= liststore.SEEK_FROM:
             sort = "newest" if self.sort == "unanswered" else self.sort
             seek = liststore.seek(stored_key(self.stored, self.sort), sort, bottom)
             if seek is not None:

@@ -3,11 +3,11 @@
 Database triggers (migration `questions.0012`) keep, for every list a reader pages through,
 how many visible questions it holds in each stretch ("bucket") of its order:
 
-- "all" by "active" and "newest": one bucket per UTC day of `last_activity_at` / `created_at`;
+- every list: "all", each category ("category:<id>") and each tag ("tag:<id>");
+- by "active" and "newest": one bucket per UTC day of `last_activity_at` / `created_at`;
   by "votes": one per score and block of `VOTES_ID_BLOCK` ids (`score * VOTES_SCORE_STEP +
   id // VOTES_ID_BLOCK`), so no bucket is bigger than a block even when most scores are 0;
-- "unanswered" by "newest", the same days;
-- each tag and category, and its unanswered part, as one number (sort "count", bucket 0);
+- each list's unanswered part ("all:unanswered", "tag:<id>:unanswered", ...) by "newest";
 - each member's shown questions, answers and accepted answers ("user:<id>:questions",
   ":answers", ":accepted"; `AnswerQuerySet.visible`), for the profile.
 
@@ -39,8 +39,14 @@ SEEK_FROM = 1000
 TRIGGER_TABLES = ("questions_question", "questions_question_tags", "answers_answer")
 
 _DAY_SQL = "floor(extract(epoch FROM {}) / 86400)::bigint"
-_VOTES_SQL = f"{{score}}::bigint * {VOTES_SCORE_STEP} + {{id}} / {VOTES_ID_BLOCK}"
 _VISIBLE = "q.deleted_at IS NULL AND q.hidden_at IS NULL"
+_SORTS = f"""
+    SELECT '', 'active', {_DAY_SQL.format("q.last_activity_at")}
+    UNION ALL SELECT '', 'newest', {_DAY_SQL.format("q.created_at")}
+    UNION ALL SELECT '', 'votes', q.score::bigint * {VOTES_SCORE_STEP} + q.id / {VOTES_ID_BLOCK}
+    UNION ALL SELECT ':unanswered', 'newest', {_DAY_SQL.format("q.created_at")}
+        WHERE NOT q.is_answered
+"""
 
 # Every question's answered flag from its answers, in one statement (only rows that differ
 # are written).
@@ -52,35 +58,30 @@ WHERE is_answered <> EXISTS (
       AND (a.is_accepted OR a.score > 0))
 """
 
-# Every bucket of every list from the questions (as migration `questions.0012` fills them).
+# Every bucket from the rows (as migration `questions.0012` fills them), one statement for
+# the whole list and the categories, one for the tags, two for the members.
 BUCKETS_SQL = [
     f"""INSERT INTO questions_listbucket (list, sort, bucket, n)
-    SELECT k.list, k.sort, k.bucket, count(*)
+    SELECT l.name || s.suffix, s.sort, s.bucket, count(*)
     FROM questions_question q
-    JOIN LATERAL (
-        SELECT 'all'::text, 'active'::text, {_DAY_SQL.format("q.last_activity_at")}
-        UNION ALL SELECT 'all', 'newest', {_DAY_SQL.format("q.created_at")}
-        UNION ALL SELECT 'all', 'votes', {_VOTES_SQL.format(score="q.score", id="q.id")}
-        UNION ALL SELECT 'unanswered', 'newest', {_DAY_SQL.format("q.created_at")}
-            WHERE NOT q.is_answered
-        UNION ALL SELECT 'category:' || q.category_id, 'count', 0
-            WHERE q.category_id IS NOT NULL
-        UNION ALL SELECT 'category:' || q.category_id || ':unanswered', 'count', 0
-            WHERE q.category_id IS NOT NULL AND NOT q.is_answered
-        UNION ALL SELECT 'user:' || q.author_id || ':questions', 'count', 0
-    ) AS k(list, sort, bucket) ON true
+    CROSS JOIN LATERAL (
+        SELECT 'all'::text
+        UNION ALL SELECT 'category:' || q.category_id WHERE q.category_id IS NOT NULL
+    ) AS l(name)
+    CROSS JOIN LATERAL ({_SORTS}) AS s(suffix, sort, bucket)
     WHERE {_VISIBLE}
-    GROUP BY k.list, k.sort, k.bucket""",
+    GROUP BY 1, 2, 3""",
     f"""INSERT INTO questions_listbucket (list, sort, bucket, n)
-    SELECT k.list, 'count', 0, count(*)
+    SELECT 'tag:' || t.tag_id || s.suffix, s.sort, s.bucket, count(*)
     FROM questions_question_tags t
     JOIN questions_question q ON q.id = t.question_id
-    JOIN LATERAL (
-        SELECT 'tag:' || t.tag_id
-        UNION ALL SELECT 'tag:' || t.tag_id || ':unanswered' WHERE NOT q.is_answered
-    ) AS k(list) ON true
+    CROSS JOIN LATERAL ({_SORTS}) AS s(suffix, sort, bucket)
     WHERE {_VISIBLE}
-    GROUP BY k.list""",
+    GROUP BY 1, 2, 3""",
+    f"""INSERT INTO questions_listbucket (list, sort, bucket, n)
+    SELECT 'user:' || q.author_id || ':questions', 'count', 0, count(*)
+    FROM questions_question q WHERE {_VISIBLE}
+    GROUP BY 1""",
     """INSERT INTO questions_listbucket (list, sort, bucket, n)
     SELECT k.list, 'count', 0, count(*)
     FROM answers_answer a
@@ -122,8 +123,8 @@ def set_triggers(enabled: bool) -> None:
 
 
 def count(list_key: str) -> int:
-    """The visible questions of a stored list ("all", "unanswered", "tag:7", ...)."""
-    sort = "newest" if list_key in ("all", "unanswered") else "count"
+    """The visible questions of a stored list ("all", "all:unanswered", "tag:7", ...)."""
+    sort = "count" if list_key.startswith("user:") else "newest"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(sum(n), 0) FROM questions_listbucket WHERE list = %s AND sort = %s",

@@ -331,9 +331,10 @@ class ListBucket(models.Model):
     page N are read from a few small rows instead of counting or skipping a million
     (`questions.liststore`). Not used on SQLite, whose small lists are counted.
 
-    `list` is "all", "unanswered", "tag:<id>", "tag:<id>:unanswered", "category:<id>" or
-    "category:<id>:unanswered"; `sort` the order the buckets follow ("active", "newest",
-    "votes"), or "count" for a list kept as one number (bucket 0).
+    `list` is "all", "tag:<id>" or "category:<id>", or its unanswered part ("all:unanswered",
+    ...); `sort` the order the buckets follow ("active", "newest", "votes"). A member's
+    totals ("user:<id>:questions", ":answers", ":accepted") are one number each, sort
+    "count", bucket 0.
     """
 
     list = models.CharField(max_length=60)

@@ -12,27 +12,29 @@ VISIBLE = "q.deleted_at IS NULL AND q.hidden_at IS NULL"
 DAY = "floor(extract(epoch FROM {}) / 86400)::bigint"
 VOTES = "q.score::bigint * 1000000 + q.id / 5000"
 
+# The buckets one question takes in each order of a list it is in, the list's name suffixed.
+SORTS = f"""
+    SELECT '', 'active', {DAY.format("q.last_activity_at")}
+    UNION ALL SELECT '', 'newest', {DAY.format("q.created_at")}
+    UNION ALL SELECT '', 'votes', {VOTES}
+    UNION ALL SELECT ':unanswered', 'newest', {DAY.format("q.created_at")} WHERE NOT q.is_answered
+"""
+# The lists a question is in: all, its category, each of its tags.
+LISTS = """
+    SELECT 'all'::text
+    UNION ALL SELECT 'category:' || q.category_id WHERE q.category_id IS NOT NULL
+    UNION ALL SELECT 'tag:' || t.tag_id FROM questions_question_tags t WHERE t.question_id = q.id
+"""
+
 KEYS = f"""
 CREATE OR REPLACE FUNCTION questions_list_keys(q questions_question)
 RETURNS TABLE (list text, sort text, bucket bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT k.list, k.sort, k.bucket FROM (
-        SELECT 'all'::text, 'active'::text, {DAY.format("q.last_activity_at")}
-        UNION ALL SELECT 'all', 'newest', {DAY.format("q.created_at")}
-        UNION ALL SELECT 'all', 'votes', {VOTES}
-        UNION ALL SELECT 'unanswered', 'newest', {DAY.format("q.created_at")}
-            WHERE NOT q.is_answered
-        UNION ALL SELECT 'category:' || q.category_id, 'count', 0
-            WHERE q.category_id IS NOT NULL
-        UNION ALL SELECT 'category:' || q.category_id || ':unanswered', 'count', 0
-            WHERE q.category_id IS NOT NULL AND NOT q.is_answered
-        UNION ALL SELECT 'user:' || q.author_id || ':questions', 'count', 0
-        UNION ALL SELECT 'tag:' || t.tag_id, 'count', 0
-            FROM questions_question_tags t WHERE t.question_id = q.id
-        UNION ALL SELECT 'tag:' || t.tag_id || ':unanswered', 'count', 0
-            FROM questions_question_tags t WHERE t.question_id = q.id AND NOT q.is_answered
-    ) AS k(list, sort, bucket)
+    SELECT l.name || s.suffix, s.sort, s.bucket
+    FROM ({LISTS}) AS l(name) CROSS JOIN ({SORTS}) AS s(suffix, sort, bucket)
     WHERE {VISIBLE}
+    UNION ALL
+    SELECT 'user:' || q.author_id || ':questions', 'count', 0 WHERE {VISIBLE}
 $$;
 """
 
@@ -88,10 +90,8 @@ CREATE TRIGGER questions_lists_update AFTER UPDATE ON questions_question FOR EAC
 """
 
 TAG_KEYS = f"""
-    SELECT k.list, 'count', 0::bigint, %(d)s FROM questions_question q,
-        LATERAL (SELECT 'tag:' || %(row)s.tag_id
-                 UNION ALL SELECT 'tag:' || %(row)s.tag_id || ':unanswered'
-                 WHERE NOT q.is_answered) AS k(list)
+    SELECT 'tag:' || %(row)s.tag_id || s.suffix, s.sort, s.bucket, %(d)s
+    FROM questions_question q CROSS JOIN LATERAL ({SORTS}) AS s(suffix, sort, bucket)
     WHERE q.id = %(row)s.question_id AND {VISIBLE}
 """
 
@@ -154,32 +154,26 @@ CREATE TRIGGER answers_lists_update AFTER UPDATE ON answers_answer FOR EACH ROW
 FILL = f"""
 DELETE FROM questions_listbucket;
 INSERT INTO questions_listbucket (list, sort, bucket, n)
-SELECT k.list, k.sort, k.bucket, count(*)
+SELECT l.name || s.suffix, s.sort, s.bucket, count(*)
 FROM questions_question q
-JOIN LATERAL (
-    SELECT 'all'::text, 'active'::text, {DAY.format("q.last_activity_at")}
-    UNION ALL SELECT 'all', 'newest', {DAY.format("q.created_at")}
-    UNION ALL SELECT 'all', 'votes', {VOTES}
-    UNION ALL SELECT 'unanswered', 'newest', {DAY.format("q.created_at")}
-        WHERE NOT q.is_answered
-    UNION ALL SELECT 'category:' || q.category_id, 'count', 0
-        WHERE q.category_id IS NOT NULL
-    UNION ALL SELECT 'category:' || q.category_id || ':unanswered', 'count', 0
-        WHERE q.category_id IS NOT NULL AND NOT q.is_answered
-    UNION ALL SELECT 'user:' || q.author_id || ':questions', 'count', 0
-) AS k(list, sort, bucket) ON true
+CROSS JOIN LATERAL (
+    SELECT 'all'::text
+    UNION ALL SELECT 'category:' || q.category_id WHERE q.category_id IS NOT NULL
+) AS l(name)
+CROSS JOIN LATERAL ({SORTS}) AS s(suffix, sort, bucket)
 WHERE {VISIBLE}
-GROUP BY k.list, k.sort, k.bucket;
+GROUP BY 1, 2, 3;
 INSERT INTO questions_listbucket (list, sort, bucket, n)
-SELECT k.list, 'count', 0, count(*)
+SELECT 'tag:' || t.tag_id || s.suffix, s.sort, s.bucket, count(*)
 FROM questions_question_tags t
 JOIN questions_question q ON q.id = t.question_id
-JOIN LATERAL (
-    SELECT 'tag:' || t.tag_id
-    UNION ALL SELECT 'tag:' || t.tag_id || ':unanswered' WHERE NOT q.is_answered
-) AS k(list) ON true
+CROSS JOIN LATERAL ({SORTS}) AS s(suffix, sort, bucket)
 WHERE {VISIBLE}
-GROUP BY k.list;
+GROUP BY 1, 2, 3;
+INSERT INTO questions_listbucket (list, sort, bucket, n)
+SELECT 'user:' || q.author_id || ':questions', 'count', 0, count(*)
+FROM questions_question q WHERE {VISIBLE}
+GROUP BY 1;
 INSERT INTO questions_listbucket (list, sort, bucket, n)
 SELECT k.list, 'count', 0, count(*)
 FROM answers_answer a
