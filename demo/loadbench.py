@@ -127,13 +127,14 @@ class Loader(SearchIndexLoad):
         else:
             self._fork(WORKERS)
         self._lap("rows", started)
+        if not alone:  # before the indexes: the answered flags are written without them
+            resume_list_triggers()
+            self._lap("list counts", started)
         self._restore_indexes(dropped)
         self._lap("indexes", started)
         restore_constraints([c for c in constraints if c[0] != search])
         self._lap("constraints", started)
         self._finish()
-        if not alone:
-            resume_list_triggers()
         self._lap("totals", started)
         self._search(started)
         restore_constraints([c for c in constraints if c[0] == search])
