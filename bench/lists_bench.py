@@ -82,6 +82,7 @@ def pages(rng: random.Random) -> list[tuple[str, object]]:
 def main(argv=None):
     args = parse_args(argv)
     env = run.environment(args)
+    run.manage(env, "collectstatic", "--noinput", "-v", "0")  # pages need the manifest
     os.environ.update(env)
     sys.path.insert(0, str(run.ROOT))
     import django

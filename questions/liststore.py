@@ -110,6 +110,7 @@ def recount() -> None:
             cursor.execute("DELETE FROM questions_listbucket")
             for statement in BUCKETS_SQL:
                 cursor.execute(statement)
+            cursor.execute("ANALYZE questions_listbucket")
 
 
 def set_triggers(enabled: bool) -> None:

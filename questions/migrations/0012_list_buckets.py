@@ -204,6 +204,9 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in (KEYS, QUESTION, TAGS, ANSWER_KEYS, ANSWERS, FILL):
             schema_editor.execute(statement, params=None)
+        # Planner statistics for the new rows and the new column's index.
+        schema_editor.execute("ANALYZE questions_listbucket", params=None)
+        schema_editor.execute("ANALYZE questions_question", params=None)
 
 
 def drop(apps, schema_editor):
