@@ -8,14 +8,14 @@ thousands of answers and reputation rows).
   `answer_author_accepted`, `answer_author_nice`), and "10 answers voted up" counts to 10.
 - The chart reads only the last days' ledger rows: the reputation before them is the stored
   total minus them (`User.reputation = max(1, 1 + ledger sum)`, so known above the floor).
-- The first day reaching a reputation stops at the ledger row that reaches it.
+- The first days reaching 100 and 1,000 reputation stop at the ledger row that reaches them.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Exists, F, Func, RowRange, Subquery, Sum, Window
+from django.db.models import Exists, Func, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from answers.models import Answer
@@ -24,6 +24,7 @@ from questions.models import Question
 from votes.models import ReputationEvent
 
 UPVOTED_ANSWERS = 10  # the milestone "10 answers voted up"
+LEDGER_BATCH = 1000
 
 
 def _count(queryset):
@@ -97,20 +98,24 @@ def reputation_days(user, today: date, days: int) -> list[tuple[date, int]]:
     return daily
 
 
-def first_day_reaching(user, reputation: int) -> date | None:
-    """The UTC day of the ledger row that first took the member to `reputation` (1 + the sum
-    so far), reading the ledger oldest first only up to that row. One query."""
-    running = ReputationEvent.objects.filter(user=user).annotate(
-        total=Window(
-            Sum("delta"),
-            order_by=[F("created_at").asc(), F("id").asc()],
-            frame=RowRange(start=None, end=0),
-        ),
-        day=TruncDate("created_at", tzinfo=UTC),
-    )
-    return (
-        running.filter(total__gte=reputation - 1)
-        .order_by("created_at", "id")
-        .values_list("day", flat=True)
-        .first()
-    )
+def first_days_reaching(user, levels: tuple[int, ...]) -> dict[int, date | None]:
+    """The UTC day of the ledger row that first took the member to each reputation in
+    `levels` (1 + the sum so far). Reads the ledger oldest first, `LEDGER_BATCH` rows a query,
+    and stops once every level is reached: one query for a member who reached them early or
+    has a short ledger (the planner would sort a whole ledger for a running sum instead)."""
+    rows = ReputationEvent.objects.filter(user=user).order_by("created_at", "id")
+    rows = rows.values_list("created_at", "id", "delta")
+    found: dict[int, date] = {}
+    total, batch = 0, list(rows[:LEDGER_BATCH])
+    while batch:
+        for created_at, _, delta in batch:
+            total += delta
+            for level in levels:
+                if level not in found and 1 + total >= level:
+                    found[level] = created_at.astimezone(UTC).date()
+        if len(found) == len(levels) or len(batch) < LEDGER_BATCH:
+            break
+        last_at, last_id = batch[-1][:2]
+        later = Q(created_at__gt=last_at) | Q(created_at=last_at, id__gt=last_id)
+        batch = list(rows.filter(later)[:LEDGER_BATCH])
+    return {level: found.get(level) for level in levels}

@@ -80,7 +80,7 @@ def profile(request, username):
     today = timezone.now().astimezone(UTC).date()
     daily = selectors.reputation_days(user, today, HISTORY_DAYS)
     chart = charts.line_chart(charts.last_days(charts.running_totals(daily), today, HISTORY_DAYS))
-    reached = {n: selectors.first_day_reaching(user, n) for n in (100, 1000)}
+    reached = selectors.first_days_reaching(user, (100, 1000))
     events = list(
         user.reputation_events.select_related("question", "answer__question").order_by(
             "-created_at", "-pk"

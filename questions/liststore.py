@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func, Q, Value
 
 DAY = 86400
@@ -102,11 +102,13 @@ def stored() -> bool:
 
 def recount() -> None:
     """Set every question's `is_answered` and rebuild every bucket from the rows: after a load
-    made with the triggers off, or to repair. Takes a lock on the buckets, so writes wait."""
-    with connection.cursor() as cursor:
+    made with the triggers off, or to repair. One transaction; it locks the buckets, so
+    writes wait."""
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(ANSWERED_SQL)
         if stored():
             cursor.execute("LOCK TABLE questions_listbucket IN EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the grouping fits in memory
             cursor.execute("DELETE FROM questions_listbucket")
             for statement in BUCKETS_SQL:
                 cursor.execute(statement)

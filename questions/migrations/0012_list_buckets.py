@@ -152,6 +152,7 @@ CREATE TRIGGER answers_lists_update AFTER UPDATE ON answers_answer FOR EACH ROW
 """
 
 FILL = f"""
+SET LOCAL work_mem = '256MB';
 DELETE FROM questions_listbucket;
 INSERT INTO questions_listbucket (list, sort, bucket, n)
 SELECT l.name || s.suffix, s.sort, s.bucket, count(*)
