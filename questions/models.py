@@ -346,6 +346,10 @@ class ListBucket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["list", "sort", "bucket"], name="list_bucket_key")
         ]
+        indexes = [
+            # A list's running sums from the index alone (`liststore.count`, `seek`).
+            models.Index(fields=["list", "sort", "bucket"], include=["n"], name="list_bucket_n")
+        ]
 
     def __str__(self):
         return f"{self.list} {self.sort} {self.bucket}: {self.n}"
