@@ -52,6 +52,18 @@ class Answer(Post):
                 include=["question", "is_accepted", "accepted_at", "score"],
                 name="answer_author_vis",
             ),
+            # A profile's milestones: the first accepted answer, and whether any scored 10,
+            # each the first entry of a small index (`profiles.selectors.firsts`).
+            models.Index(
+                fields=["author", "accepted_at"],
+                condition=Q(deleted_at__isnull=True, hidden_at__isnull=True, is_accepted=True),
+                name="answer_author_accepted",
+            ),
+            models.Index(
+                fields=["author"],
+                condition=Q(deleted_at__isnull=True, hidden_at__isnull=True, score__gte=10),
+                name="answer_author_nice",
+            ),
         ]
 
     def __str__(self):

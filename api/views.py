@@ -28,6 +28,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
 from core.ratelimits import limit_reads
+from questions.listing import ListPaginator
 from questions.models import (
     LIST_ORDERS,
     LIST_PAGE_SIZE,
@@ -131,7 +132,8 @@ def question_list(request):
     sort = request.GET.get("sort", "active")
     if sort not in LIST_ORDERS:
         sort = "active"
-    page = Paginator(Question.objects.for_listing(sort), LIST_PAGE_SIZE).get_page(
+    listed = Question.objects.for_listing(sort)
+    page = ListPaginator(listed, LIST_PAGE_SIZE, stored="all", sort=sort).get_page(
         request.GET.get("page")
     )
     questions = [_question_summary(request, q) for q in page]

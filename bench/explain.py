@@ -3,8 +3,9 @@
     .venv/bin/python bench/explain.py --database jokesite_bench1m
     .venv/bin/python bench/explain.py --database jokesite_bench --pages thread,tags --plans
 
-For the thread (a random question with answers), the home page, a deep list page, unanswered,
-the busiest tag's page, /tags/, a busy member's profile and two searches, this GETs the page
+For the thread (a random question with answers), the home page, the middle page of the list
+in each order, unanswered (its first and middle page), the busiest tag's page (first, middle,
+unanswered), a rare tag's page, /tags/, a busy member's profile and two searches, this GETs the page
 once as an anonymous reader through Django's test client (page cache off, the other caches
 cleared: the cold cost), captures its statements, and runs each again under
 `EXPLAIN (ANALYZE, BUFFERS)`. It prints, per page, the statements with their execution time
@@ -53,14 +54,22 @@ def pages(seed: int) -> list[tuple[str, str]]:
     while thread is None:  # a random thread with a few answers, found by its primary key
         thread = visible.filter(pk__gte=rng.randint(1, high), answer_count__gte=3).first()
     deep = max(1, visible.count() // 20 // 2)
+    deep_unanswered = max(1, visible.unanswered().count() // 20 // 2)
     tag = Tag.objects.order_by("-question_count", "name").first()
+    rare = Tag.objects.filter(question_count__gte=3).order_by("question_count", "name").first()
     member = get_user_model().objects.order_by("-reputation").first()
     return [
         ("thread", thread.get_absolute_url()),
         ("home", "/"),
         ("deep", f"/questions/?page={deep}"),
+        ("deep-newest", f"/questions/?sort=newest&page={deep}"),
+        ("deep-votes", f"/questions/?sort=votes&page={deep}"),
         ("unanswered", "/questions/?sort=unanswered"),
+        ("unanswered-deep", f"/questions/?sort=unanswered&page={deep_unanswered}"),
         ("tag", f"/tags/{quote(tag.name)}/"),
+        ("tag-deep", f"/tags/{quote(tag.name)}/?page={max(1, tag.question_count // 40)}"),
+        ("tag-unanswered", f"/tags/{quote(tag.name)}/?sort=unanswered"),
+        ("tag-rare", f"/tags/{quote(rare.name)}/"),
         ("tags", "/tags/"),
         ("profile", member.get_absolute_url()),
         ("search", f"/search/?q={quote('invest')}"),

@@ -70,6 +70,7 @@ from .bulk import (
     run_parallel,
     tag_names,
 )
+from .loadbench_lists import pause_list_triggers, resume_list_triggers
 from .loadbench_search import SearchIndexLoad
 from .words import TextMaker
 
@@ -115,6 +116,8 @@ class Loader(SearchIndexLoad):
         search = SearchEntry._meta.db_table
         constraints = [] if alone else drop_constraints([*tables, search])
         dropped = [] if alone else drop_indexes([*tables, search])
+        if not alone:
+            pause_list_triggers()
         if self.postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit = off")
@@ -125,6 +128,9 @@ class Loader(SearchIndexLoad):
         else:
             self._fork(WORKERS)
         self._lap("rows", started)
+        if not alone:  # before the indexes: the answered flags are written without them
+            resume_list_triggers()
+            self._lap("list counts", started)
         self._restore_indexes(dropped)
         self._lap("indexes", started)
         restore_constraints([c for c in constraints if c[0] != search])

@@ -4,8 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncDate
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +18,7 @@ from core import permissions
 from votes import reputation
 from votes.models import ReputationReason
 
-from . import charts
+from . import charts, selectors
 from .forms import ProfileForm
 
 HISTORY_DAYS = 90
@@ -45,7 +43,7 @@ def _shown_post(event, profile, viewer):
     return post
 
 
-def milestones(*, questions: dict, answers: dict, totals: list) -> list[dict]:
+def milestones(*, firsts: dict, reached: dict) -> list[dict]:
     """Badge-worthy moments, worked out from the member's posts and reputation history."""
 
     def moment(name, when=None, done=None, progress=None):
@@ -56,47 +54,33 @@ def milestones(*, questions: dict, answers: dict, totals: list) -> list[dict]:
             "progress": progress,
         }
 
-    upvoted = answers["upvoted"]
+    upvoted = firsts["upvoted"]
     return [
-        moment(_("First question"), questions["first"]),
-        moment(_("First answer"), answers["first"]),
-        moment(_("First accepted answer"), answers["first_accepted"]),
-        moment(_("An answer scored 10 or more"), done=answers["nice"] > 0),
+        moment(_("First question"), firsts["first_question"]),
+        moment(_("First answer"), firsts["first_answer"]),
+        moment(_("First accepted answer"), firsts["first_accepted"]),
+        moment(_("An answer scored 10 or more"), done=firsts["nice"]),
         moment(
             _("10 answers voted up"),
             done=upvoted >= 10,
             progress=None if upvoted >= 10 else f"{upvoted}/10",
         ),
-        moment(_("100 reputation"), charts.first_day_reaching(totals, 100)),
-        moment(_("1,000 reputation"), charts.first_day_reaching(totals, 1000)),
+        moment(_("100 reputation"), reached[100]),
+        moment(_("1,000 reputation"), reached[1000]),
     ]
 
 
 @require_safe
 def profile(request, username):
     """A member's reputation and where it came from (a 90-day chart and the latest ledger
-    rows), their posts and milestones: a fixed number of queries whatever the history."""
+    rows), their posts and milestones: a fixed number of queries, none of which reads the
+    member's whole history (`profiles.selectors`)."""
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
-    questions = user.questions.visible()
-    answers = user.answers.visible()
-    question_stats = questions.aggregate(count=Count("pk"), first=Min("created_at"))
-    answer_stats = answers.aggregate(
-        count=Count("pk"),
-        accepted=Count("pk", filter=Q(is_accepted=True)),
-        first=Min("created_at"),
-        first_accepted=Min("accepted_at", filter=Q(is_accepted=True)),
-        upvoted=Count("pk", filter=Q(score__gt=0)),
-        nice=Count("pk", filter=Q(score__gte=10)),
-    )
-    daily = (
-        user.reputation_events.annotate(day=TruncDate("created_at", tzinfo=UTC))
-        .values_list("day")
-        .annotate(delta=Sum("delta"))
-        .order_by("day")
-    )
-    totals = charts.running_totals(list(daily))
+    totals = selectors.post_totals(user)
     today = timezone.now().astimezone(UTC).date()
-    chart = charts.line_chart(charts.last_days(totals, today, HISTORY_DAYS))
+    daily = selectors.reputation_days(user, today, HISTORY_DAYS)
+    chart = charts.line_chart(charts.last_days(charts.running_totals(daily), today, HISTORY_DAYS))
+    reached = selectors.first_days_reaching(user, (100, 1000))
     events = list(
         user.reputation_events.select_related("question", "answer__question").order_by(
             "-created_at", "-pk"
@@ -104,17 +88,19 @@ def profile(request, username):
     )
     for event in events:
         event.shown_post = _shown_post(event, user, request.user)
+    questions = user.questions.visible()
+    answers = user.answers.visible()
     context = {
         "profile": user,
         "questions": questions.order_by("-created_at")[:20],
-        "question_count": question_stats["count"],
+        "question_count": totals["questions"],
         "answers": answers.select_related("question").order_by("-created_at")[:20],
-        "answer_count": answer_stats["count"],
-        "accepted_count": answer_stats["accepted"],
+        "answer_count": totals["answers"],
+        "accepted_count": totals["accepted"],
         "chart": chart,
         "history_days": HISTORY_DAYS,
         "events": events,
-        "milestones": milestones(questions=question_stats, answers=answer_stats, totals=totals),
+        "milestones": milestones(firsts=selectors.firsts(user), reached=reached),
         "canonical_url": request.build_absolute_uri(user.get_absolute_url()),
     }
     return render(request, "accounts/profile.html", context)

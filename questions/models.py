@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -197,15 +197,10 @@ class QuestionQuerySet(PostQuerySet):
     def unanswered(self):
         """No accepted answer and no answer with a positive score, as on Stack Overflow.
 
-        The conditions meet on the same answer; the answer model is reached through the
-        reverse relation, so nothing here imports the `answers` app.
+        `is_answered` stores it: database triggers on the answers table (migration
+        `answers.0005`) set it whenever an answer is added, deleted, voted on or accepted.
         """
-        answer = Question._meta.get_field("answers").related_model
-        answered = answer.objects.filter(
-            Q(question_id=OuterRef("pk"), deleted_at__isnull=True)
-            & (Q(is_accepted=True) | Q(score__gt=0))
-        )  # the conditions of `answer_answered_idx`, so each probe reads only that index
-        return self.filter(~Exists(answered))
+        return self.filter(is_answered=False)
 
     def for_listing(self, sort: str):
         """The visible questions in the `sort` order of LIST_ORDERS, with what a list shows."""
@@ -232,6 +227,11 @@ class Question(Post):
     )
     tags = models.ManyToManyField(Tag, related_name="questions", verbose_name=_("tags"))
     answer_count = models.PositiveIntegerField(_("answers"), default=0)
+    # Has an answer not deleted that is accepted or scores above 0 (`unanswered`): kept by
+    # database triggers on the answers table, whatever writes them; `recount_lists` redoes it.
+    is_answered = models.BooleanField(
+        _("answered"), default=False, db_default=False, editable=False
+    )
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     # A closed question takes no new answers; votes, comments and edits go on.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -275,6 +275,12 @@ class Question(Post):
                     ("-score", "votes"),
                 )
             ),  # fmt: skip
+            # The unanswered list, newest first (`unanswered`), from its own index.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=VISIBLE & Q(is_answered=False),
+                name="question_unanswered_vis",
+            ),
             # A profile's questions: counted and listed newest first from the index alone.
             models.Index(
                 fields=["author", "-created_at"], condition=VISIBLE, name="question_author_vis"
@@ -317,3 +323,33 @@ class Question(Post):
     def tag_names(self) -> list[str]:
         """Names of the tags, from the prefetch cache when there is one."""
         return [tag.name for tag in self.tags.all()]
+
+
+class ListBucket(models.Model):
+    """How many visible questions a list holds in one stretch of its order: kept by database
+    triggers on PostgreSQL (migration `questions.0012`), so a list's count and the place of
+    page N are read from a few small rows instead of counting or skipping a million
+    (`questions.liststore`). Not used on SQLite, whose small lists are counted.
+
+    `list` is "all", "tag:<id>" or "category:<id>", or its unanswered part ("all:unanswered",
+    ...); `sort` the order the buckets follow ("active", "newest", "votes"). A member's
+    totals ("user:<id>:questions", ":answers", ":accepted") are one number each, sort
+    "count", bucket 0.
+    """
+
+    list = models.CharField(max_length=60)
+    sort = models.CharField(max_length=8)
+    bucket = models.BigIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["list", "sort", "bucket"], name="list_bucket_key")
+        ]
+        indexes = [
+            # A list's running sums from the index alone (`liststore.count`, `seek`).
+            models.Index(fields=["list", "sort", "bucket"], include=["n"], name="list_bucket_n")
+        ]
+
+    def __str__(self):
+        return f"{self.list} {self.sort} {self.bucket}: {self.n}"

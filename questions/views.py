@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from core import seo
 
-from .listing import ListPaginator
+from .listing import ListPaginator, list_count
 from .models import (
     LIST_ORDERS,
     LIST_PAGE_SIZE,
@@ -35,12 +35,13 @@ TAG_SORT_NAMES = {
 }
 
 
-def question_listing(request, queryset, *, default_sort="active"):
-    """Sort and paginate a question queryset for a list page; returns template context."""
+def question_listing(request, queryset, *, default_sort="active", stored=None):
+    """Sort and paginate a question queryset for a list page; returns template context.
+    `stored`: the name of the list in `questions.liststore` ("all", "tag:<id>", ...)."""
     sort = request.GET.get("sort", default_sort)
     if sort not in SORTS:
         sort = default_sort
-    paginator = ListPaginator(queryset.for_listing(sort), LIST_PAGE_SIZE)
+    paginator = ListPaginator(queryset.for_listing(sort), LIST_PAGE_SIZE, stored=stored, sort=sort)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page_obj": page, "questions": page.object_list, "sort": sort, "sorts": SORTS}
     context["canonical_url"] = seo.listing_canonical_url(request, context, default_sort)
@@ -50,7 +51,7 @@ def question_listing(request, queryset, *, default_sort="active"):
 
 @require_safe
 def question_list(request):
-    context = question_listing(request, Question.objects.all())
+    context = question_listing(request, Question.objects.all(), stored="all")
     return render(request, "questions/question_list.html", context)
 
 
@@ -84,10 +85,10 @@ def tag_detail(request, name):
         target = synonym.tag.get_absolute_url()
         query = request.GET.urlencode()
         return redirect(f"{target}?{query}" if query else target, permanent=True)
-    context = question_listing(request, tag.questions.all())
+    context = question_listing(request, tag.questions.all(), stored=f"tag:{tag.pk}")
     context["tag"] = tag
     if context["sort"] == "unanswered":
-        context["question_count"] = tag.questions.visible().count()
+        context["question_count"] = list_count(tag.questions.visible(), f"tag:{tag.pk}")
     else:
         context["question_count"] = context["page_obj"].paginator.count
     return render(request, "questions/tag_detail.html", context)
@@ -106,7 +107,7 @@ def category_list(request):
 @require_safe
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    context = question_listing(request, category.questions.all())
+    context = question_listing(request, category.questions.all(), stored=f"category:{category.pk}")
     context["category"] = category
     return render(request, "questions/category_detail.html", context)
 

@@ -106,6 +106,10 @@ class ReputationEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="reputation_event_user_idx"),
+            # A profile's 90-day chart sums the days' deltas from this index alone.
+            models.Index(
+                fields=["user", "created_at"], include=["delta"], name="reputation_event_user_day"
+            ),
         ]
 
     def __str__(self):

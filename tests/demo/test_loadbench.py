@@ -129,3 +129,15 @@ def test_loads_twice_into_the_same_database():
     out = io.StringIO()
     call_command("recompute_reputation", "--dry-run", stdout=out, stderr=io.StringIO())
     assert "no drift" in out.getvalue()
+
+
+def test_list_counts_match_the_rows(loaded):
+    """`is_answered` and the stored list counts (PostgreSQL) are what the rows say."""
+    from tests.questions.test_liststore import answered_flags, assert_stored_counts_are_live
+
+    before = answered_flags()
+    call_command("recount_lists", stdout=io.StringIO())
+    assert answered_flags() == before
+    assert any(before.values()) and not all(before.values())
+    if connection.vendor == "postgresql":
+        assert_stored_counts_are_live()

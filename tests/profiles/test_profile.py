@@ -146,9 +146,10 @@ def test_milestones_are_worked_out_from_the_data(client):
 
 
 @pytest.mark.parametrize("size", [1, 12])
-@pytest.mark.parametrize(("viewer", "queries"), [("visitor", 7), ("member", 12)])
+@pytest.mark.parametrize(("viewer", "queries"), [("visitor", 8), ("member", 13)])
 def test_profile_query_count_is_flat(client, django_assert_num_queries, size, viewer, queries):
-    """user, question and answer totals, daily reputation, recent rows, questions, answers;
+    """user, post totals, the chart's days, the ledger up to 1,000 reputation, recent rows,
+    the milestones' firsts, questions, answers;
     a signed-in viewer adds their session, their user row, their unread notifications and, for
     the deleted posts, their permissions."""
     member = UserFactory()
@@ -198,3 +199,16 @@ def test_a_bonus_shows_as_such(client):
     member = UserFactory()
     reputation.award_bonus(user=member, amount=50)
     assert str(ReputationReason.BONUS.label) in page(client, member)
+
+
+def test_reaching_a_reputation_reads_a_long_ledger_in_batches(monkeypatch):
+    from profiles import selectors
+
+    monkeypatch.setattr(selectors, "LEDGER_BATCH", 2)
+    member = UserFactory()
+    for day, amount in ((1, 40), (2, -30), (3, 80), (4, 15), (5, 900)):
+        with freeze_time(f"2026-03-0{day} 12:00"):
+            reputation.award_bonus(user=member, amount=amount)
+    reached = selectors.first_days_reaching(member, (100, 1000))
+    assert reached == {100: date(2026, 3, 4), 1000: date(2026, 3, 5)}
+    assert selectors.first_days_reaching(member, (5000,)) == {5000: None}
