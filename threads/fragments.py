@@ -83,13 +83,13 @@ def render_parts(request, post) -> dict:
 
 def _attach(post, parts: dict) -> None:
     post.shared = {
-        "head": mark_safe(parts["head"]),  # noqa: S308 rendered by our template, escaped there
-        "share": mark_safe(parts["share"]),  # noqa: S308
-        "signature": mark_safe(parts["signature"]),  # noqa: S308
+        "head": mark_safe(parts["head"]),  # rendered by our templates, which escape
+        "share": mark_safe(parts["share"]),
+        "signature": mark_safe(parts["signature"]),
         "excerpt": parts["excerpt"],
     }
     for comment in post.visible_comments:
-        comment.shared = mark_safe(parts["comments"][comment.pk])  # noqa: S308
+        comment.shared = mark_safe(parts["comments"][comment.pk])
 
 
 def _get_many(keys: list[str]) -> dict:
@@ -107,15 +107,28 @@ def _set_many(entries: dict) -> None:
         logger.warning("fragment cache unreachable: fragments not kept", exc_info=True)
 
 
-def prepare(request, question, posts, stamp: str | None, *, related_limit: int) -> dict:
+def prepare(
+    request, question, posts, stamp: str | None, *, related_limit: int, whole: dict | None = None
+) -> dict:
     """Give each post (the question and its answers) its `shared` parts, its comments theirs,
-    and return the sidebar: `{"html": ..., "ids": [related question ids]}`. From the cache
-    where kept under `stamp`, else rendered (and kept). One round trip to read, one more when
-    the sidebar lists questions, one to keep what was rendered."""
+    and return the sidebar, `{"sidebar": html, "related_ids": [...]}`, with the value of
+    each of `whole` (name: function making a string that depends on nothing but the thread's
+    rows and the names in it; the name says what else, such as the answers' order). From the
+    cache where kept under `stamp`, else made (and kept). One round trip to read, one more
+    when the sidebar lists questions, one to keep what was made."""
+    whole = whole or {}
     keys = {_post_key(post, stamp): post for post in posts} if stamp else {}
     sidebar_key = _sidebar_key(question, stamp) if stamp else None
-    found = _get_many([*keys, sidebar_key]) if stamp else {}
+    whole_keys = {name: f"fragment:{stamp}:{name}:{question.pk}" for name in whole}
+    found = _get_many([*keys, sidebar_key, *whole_keys.values()]) if stamp else {}
     kept = {}
+    made = {}
+    for name, make in whole.items():
+        made[name] = found.get(whole_keys[name])
+        if made[name] is None:
+            made[name] = make()
+            if stamp:
+                kept[whole_keys[name]] = made[name]
     for post in posts:
         key = _post_key(post, stamp) if stamp else None
         parts = found.get(key)
@@ -146,7 +159,8 @@ def prepare(request, question, posts, stamp: str | None, *, related_limit: int) 
                 kept[sidebar_key] = sidebar
     if kept:
         _set_many(kept)
-    return {"html": mark_safe(sidebar["html"]), "ids": sidebar["ids"]}  # noqa: S308
+    html = mark_safe(sidebar["html"])  # rendered by our template
+    return {"sidebar": html, "related_ids": sidebar["ids"], **made}
 
 
 def question_related_ids(question) -> list[int]:

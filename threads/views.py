@@ -83,24 +83,34 @@ def question_detail(request, pk, slug=None):
     answers = selectors.thread_answers(question, request.user, order)
     answer_form = BodyForm()
     answer_form.fields["body"].label = _("Your answer")
-    sidebar = fragments.prepare(
-        request, question, [question, *answers], stamp, related_limit=RELATED_LIMIT
+    # The same for every reader (moderators' extra answers are left out of it too).
+    json_ld = {f"json-ld-{order}": lambda: qa_page_json_ld(request, question, answers)}
+    shared = fragments.prepare(
+        request,
+        question,
+        [question, *answers],
+        stamp,
+        related_limit=RELATED_LIMIT,
+        whole=json_ld,
     )
     shown = [question, *answers]
     shown += [comment for post in shown for comment in post.visible_comments]
     placed, rest = place_messages(request, {anchor_of(item) for item in shown})
     context = {
+        # The member itself rather than request.user's lazy wrapper, through which each of the
+        # page's hundreds of permission checks would reach every attribute.
+        "user": getattr(request.user, "_wrapped", request.user),
         "messages": rest,  # the top of the page: what is about no item shown here
         "placed_messages": placed,  # confirmations shown inside the item they are about
         "question": question,
         "answers": answers,
         "answer_order": order,
         "answer_orders": list(selectors.ANSWER_ORDERS),
-        "sidebar": sidebar["html"],
+        "sidebar": shared["sidebar"],
         "answer_form": answer_form,
         "close_reasons": CloseReason.choices,
         "close_votes_needed": close_votes.needed(),
-        "json_ld": qa_page_json_ld(request, question, answers),
+        "json_ld": shared[f"json-ld-{order}"],
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
         # The visitor's way to vote: log in, then back here (one URL for every post).
         "login_next_url": f"{reverse('account_login')}?next={quote(request.path, safe='/')}",
@@ -108,7 +118,7 @@ def question_detail(request, pk, slug=None):
     # An anonymous page kept by the page cache shows these questions' scores and answer counts
     # and these members' reputation: their writes elsewhere make it out of date.
     page_versions.depends_on(
-        [page_versions.thread_key(pk) for pk in sidebar["ids"]]
+        [page_versions.thread_key(pk) for pk in shared["related_ids"]]
         + [
             page_versions.user_key(pk)
             for pk in {question.author_id, *(answer.author_id for answer in answers)}

@@ -403,7 +403,9 @@ def test_a_related_questions_write_renews_the_thread_listing_it(monkeypatch, thr
     """The sidebar shows the related questions' scores and answer counts."""
     import threads.fragments
 
-    monkeypatch.setattr(threads.fragments, "related_questions", lambda question, limit: [other_thread])
+    monkeypatch.setattr(
+        threads.fragments, "related_questions", lambda question, limit: [other_thread]
+    )
     url = thread.get_absolute_url()
     assert f'href="{other_thread.get_absolute_url()}"' in read(url)[1]
     _, body, state = write_then_read(url, vote_on(other_thread))

@@ -210,6 +210,7 @@ def test_vote_changes_the_author_reputation(thread):
         assert response.status_code == 302
 
     page = assert_reader_sees(thread, write)
+    assert '"upvoteCount": 1' in page  # the JSON-LD, kept for the thread
     answer.author.refresh_from_db()
     assert answer.author.reputation > reputation
     signature = page.split(f'id="answer-{answer.pk}"')[1].split('class="rep"')[1]
