@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -66,6 +67,14 @@ def qa_page_json_ld(request, question, answers) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _unwrapped(user):
+    """The member itself rather than request.user's lazy wrapper, through which each of a
+    thread's hundreds of permission checks would reach every attribute."""
+    if getattr(user, "_wrapped", None) is empty:
+        user._setup()
+    return getattr(user, "_wrapped", user)
+
+
 @require_safe
 def question_detail(request, pk, slug=None):
     stamp = fragments.stamp(request, pk)  # before any of the thread's rows (threads.fragments)
@@ -97,9 +106,7 @@ def question_detail(request, pk, slug=None):
     shown += [comment for post in shown for comment in post.visible_comments]
     placed, rest = place_messages(request, {anchor_of(item) for item in shown})
     context = {
-        # The member itself rather than request.user's lazy wrapper, through which each of the
-        # page's hundreds of permission checks would reach every attribute.
-        "user": getattr(request.user, "_wrapped", request.user),
+        "user": _unwrapped(request.user),
         "messages": rest,  # the top of the page: what is about no item shown here
         "placed_messages": placed,  # confirmations shown inside the item they are about
         "question": question,
