@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.fasturls import reverse_fast
 
 
 class Theme(models.TextChoices):
@@ -55,7 +56,7 @@ class User(AbstractUser):
         return self.username
 
     def get_absolute_url(self):
-        return reverse("accounts:profile", kwargs={"username": self.username})
+        return reverse_fast("accounts:profile", username=self.username)
 
     @property
     def shown_name(self) -> str:

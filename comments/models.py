@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from answers.models import Answer
+from core.fasturls import reverse_fast
 from core.markdown import render_comment
 from core.models import COMMENT_MAX, exactly_one_post
 from questions.models import Question
@@ -54,7 +54,7 @@ class Comment(models.Model):
         return f"{self.post.get_absolute_url().split('#')[0]}#comment-{self.pk}"
 
     def get_flag_url(self):
-        return reverse("questions:comment_flag", kwargs={"pk": self.pk})
+        return reverse_fast("questions:comment_flag", pk=self.pk)
 
     @property
     def post(self):

@@ -9,10 +9,10 @@ constraint that exactly one is set, and one `related_name`, so `post.votes` work
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fasturls import reverse_fast
 from .markdown import render_post
 from .textrules import BODY_MAX, BODY_MIN, COMMENT_MAX, COMMENT_MIN, TITLE_MAX, TITLE_MIN
 
@@ -104,7 +104,7 @@ class Post(models.Model):
         return votes[0].value if votes else 0
 
     def _action_url(self, action: str) -> str:
-        return reverse(f"{self._meta.app_label}:{action}", kwargs={"pk": self.pk})
+        return reverse_fast(f"{self._meta.app_label}:{action}", pk=self.pk)
 
     def get_vote_url(self):
         return self._action_url("vote")
@@ -135,4 +135,4 @@ class Post(models.Model):
 
     def get_rollback_url(self, number: int) -> str:
         app = self._meta.app_label
-        return reverse(f"{app}:rollback", kwargs={"pk": self.pk, "number": number})
+        return reverse_fast(f"{app}:rollback", pk=self.pk, number=number)

@@ -182,6 +182,12 @@ else:
 # ago") lag and what a cache outage can leave stale.
 JOKESITE_PAGE_CACHE = "default"
 JOKESITE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# The parts of a thread every reader sees alike (each post's body, signature and comments, the
+# sidebar) are kept in the same cache for at most this many seconds (0 turns it off), under the
+# same versions (threads/fragments.py), for signed-in readers as for visitors.
+JOKESITE_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", JOKESITE_PAGE_CACHE_SECONDS)
+)
 # Never cached: forms with per-visitor tokens (accounts), the admin, JSON, members' own pages.
 JOKESITE_PAGE_CACHE_SKIP = ["/admin/", "/accounts/", "/api/", "/inbox/", "/settings/", "/review/",
                             "/notifications/", "/healthz", "/bench/"]  # fmt: skip

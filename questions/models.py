@@ -5,12 +5,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.fasturls import reverse_fast
 from core.models import TITLE_MAX, Post, PostQuerySet
 
 TAG_MAX_LENGTH, TAGS_MIN, TAGS_MAX = 35, 1, 5
@@ -102,7 +102,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("questions:category", kwargs={"slug": self.slug})
+        return reverse_fast("questions:category", slug=self.slug)
 
     @property
     def shown_name(self) -> str:
@@ -146,7 +146,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("questions:tag", kwargs={"name": self.name})
+        return reverse_fast("questions:tag", name=self.name)
 
 
 class TagSynonym(models.Model):
@@ -169,7 +169,7 @@ class TagSynonym(models.Model):
         return f"{self.name} → {self.tag}"
 
     def get_absolute_url(self):
-        return reverse("questions:tag", kwargs={"name": self.name})
+        return reverse_fast("questions:tag", name=self.name)
 
 
 VISIBLE = Q(deleted_at__isnull=True, hidden_at__isnull=True)  # PostQuerySet.visible()
@@ -296,10 +296,10 @@ class Question(Post):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("questions:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return reverse_fast("questions:detail", pk=self.pk, slug=self.slug)
 
     def get_answer_url(self):
-        return reverse("answers:post", kwargs={"pk": self.pk})
+        return reverse_fast("answers:post", pk=self.pk)
 
     def get_close_url(self):
         return self._action_url("close")

@@ -30,9 +30,9 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     """MD5 hashing for speed, plain static storage (no manifest), no rate limits and no robot
-    checks on forms, background tasks run at once, a clean cache per test, no page cache
-    (tests/pagecache turns it on: a test's writes never commit, so they never move the
-    version)."""
+    checks on forms, background tasks run at once, a clean cache per test, no page cache and
+    no fragment cache (tests/pagecache and tests/threads/test_fragments.py turn them on: a
+    test's writes never commit, so they never move the version)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -42,6 +42,7 @@ def _fast_and_isolated(settings):
     settings.JOKESITE_FORM_PROTECTION = False  # tests/test_protection.py turns it on
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.JOKESITE_PAGE_CACHE_SECONDS = 0
+    settings.JOKESITE_FRAGMENT_CACHE_SECONDS = 0  # tests/threads/test_fragments.py turns it on
     cache.clear()
     yield
     cache.clear()

@@ -1,11 +1,14 @@
 """The thread page, which shows everything a question carries, and the ask page."""
 
 import json
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,10 +21,9 @@ from pagecache import versions as page_versions
 from questions import services
 from questions.forms import BodyForm, QuestionForm
 from questions.models import CloseReason
-from search.related import related_questions
 from search.views import similar_to_form
 
-from . import selectors
+from . import fragments, selectors
 
 RELATED_LIMIT = 5
 
@@ -65,8 +67,17 @@ def qa_page_json_ld(request, question, answers) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _unwrapped(user):
+    """The member itself rather than request.user's lazy wrapper, through which each of a
+    thread's hundreds of permission checks would reach every attribute."""
+    if getattr(user, "_wrapped", None) is empty:
+        user._setup()
+    return getattr(user, "_wrapped", user)
+
+
 @require_safe
 def question_detail(request, pk, slug=None):
+    stamp = fragments.stamp(request, pk)  # before any of the thread's rows (threads.fragments)
     question = get_object_or_404(selectors.thread_questions(request.user), pk=pk)
     if not permissions.can_view(request.user, question):
         raise Http404(_("This question was deleted."))
@@ -81,27 +92,40 @@ def question_detail(request, pk, slug=None):
     answers = selectors.thread_answers(question, request.user, order)
     answer_form = BodyForm()
     answer_form.fields["body"].label = _("Your answer")
+    # The same for every reader (moderators' extra answers are left out of it too).
+    json_ld = {f"json-ld-{order}": lambda: qa_page_json_ld(request, question, answers)}
+    shared = fragments.prepare(
+        request,
+        question,
+        [question, *answers],
+        stamp,
+        related_limit=RELATED_LIMIT,
+        whole=json_ld,
+    )
     shown = [question, *answers]
     shown += [comment for post in shown for comment in post.visible_comments]
     placed, rest = place_messages(request, {anchor_of(item) for item in shown})
     context = {
+        "user": _unwrapped(request.user),
         "messages": rest,  # the top of the page: what is about no item shown here
         "placed_messages": placed,  # confirmations shown inside the item they are about
         "question": question,
         "answers": answers,
         "answer_order": order,
         "answer_orders": list(selectors.ANSWER_ORDERS),
-        "related_questions": related_questions(question, limit=RELATED_LIMIT),
+        "sidebar": shared["sidebar"],
         "answer_form": answer_form,
         "close_reasons": CloseReason.choices,
         "close_votes_needed": close_votes.needed(),
-        "json_ld": qa_page_json_ld(request, question, answers),
+        "json_ld": shared[f"json-ld-{order}"],
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
+        # The visitor's way to vote: log in, then back here (one URL for every post).
+        "login_next_url": f"{reverse('account_login')}?next={quote(request.path, safe='/')}",
     }
     # An anonymous page kept by the page cache shows these questions' scores and answer counts
     # and these members' reputation: their writes elsewhere make it out of date.
     page_versions.depends_on(
-        [page_versions.thread_key(q.pk) for q in context["related_questions"]]
+        [page_versions.thread_key(pk) for pk in shared["related_ids"]]
         + [
             page_versions.user_key(pk)
             for pk in {question.author_id, *(answer.author_id for answer in answers)}

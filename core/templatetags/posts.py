@@ -151,9 +151,8 @@ def messages_about(placed, item):
     return (placed or {}).get(anchor_of(item), [])
 
 
-@register.simple_tag(takes_context=True)
-def share_url(context, post) -> str:
-    """The post's address in full (with the site's scheme and host), to copy and share."""
-    request = context.get("request")
-    url = post.get_absolute_url()
-    return request.build_absolute_uri(url) if request else url
+@register.filter(expects_localtime=True)
+def isotime(value) -> str:
+    """`value|date:'Y-m-d\\TH:i:sO'`, for `<time datetime>`: the same text, for a tenth of the
+    cost (a thread shows one per post and comment)."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S%z") if value else ""

@@ -425,9 +425,11 @@ def test_an_unplaced_write_moves_every_page(thread, other_thread):
 
 def test_a_related_questions_write_renews_the_thread_listing_it(monkeypatch, thread, other_thread):
     """The sidebar shows the related questions' scores and answer counts."""
-    import threads.views
+    import threads.fragments
 
-    monkeypatch.setattr(threads.views, "related_questions", lambda question, limit: [other_thread])
+    monkeypatch.setattr(
+        threads.fragments, "related_questions", lambda question, limit: [other_thread]
+    )
     url = thread.get_absolute_url()
     assert f'href="{other_thread.get_absolute_url()}"' in read(url)[1]
     _, body, state = write_then_read(url, vote_on(other_thread))
@@ -445,13 +447,13 @@ def test_a_reputation_change_renews_the_threads_showing_that_member(thread, othe
 def test_a_page_rendered_across_a_thread_write_is_not_kept(monkeypatch, thread):
     """Its related questions and members were read before the write committed: the list
     version that moved meanwhile keeps the page out of the cache."""
-    import threads.views
+    import threads.fragments
 
     def related_then_a_write_elsewhere(question, limit):
         versions.bump_keys((versions.thread_key(999_999),))
         return []
 
-    monkeypatch.setattr(threads.views, "related_questions", related_then_a_write_elsewhere)
+    monkeypatch.setattr(threads.fragments, "related_questions", related_then_a_write_elsewhere)
     url = thread.get_absolute_url()
     assert read(url)[2] == "miss"
     assert read(url)[2] == "miss"
