@@ -6,7 +6,7 @@ draws and an f-string, not a Markdown render, a text split or a datetime.
 A million questions drawing from pools of this size look like a big site's: the words are
 Zipf-distributed, a body is 1-5 paragraphs of 2-7 mixed Chinese/English sentences (a pool
 paragraph turns up in a few hundred posts at 1 M, a pool body in a dozen or two), titles are
-one of about 200 million Chinese/English pairs, comments one of 50,000.
+one of 200 million Chinese/English pairs, comments one of 30,000.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from .words import TextMaker
 
 PARAGRAPH_POOL = 20_000
 BODY_POOL = 100_000  # of each kind: questions' bodies (1-5 paragraphs), answers' (1-4)
-TITLE_HALVES = 20_000  # Chinese halves; as many English ones
-COMMENT_POOL = 50_000
+TITLE_HALVES = 10_000  # Chinese halves; as many English ones
+COMMENT_POOL = 30_000
 NULL = r"\N"
 
 
@@ -101,19 +101,21 @@ class Texts:
         for _ in range(min(PARAGRAPH_POOL, 200 + scale)):
             text = maker.body()
             self.pool.append(Paragraph(text, f"<p>{escape(text, quote=False)}</p>", document(text)))
-        numbers = range(len(self.pool))
+        # Paragraphs hold no tab, newline or backslash: only the joints need escaping.
+        assert not any(copy_text(p.text) != p.text for p in self.pool)
+        texts, htmls = [p.text for p in self.pool], [p.html for p in self.pool]
+        count, rand, randint = len(self.pool), rng.random, rng.randint
         self.body_paragraphs: list[list[int]] = []
         self.body_copy: list[tuple[str, str]] = []
         size = min(BODY_POOL, 100 + 2 * scale)
         for low, high in ((1, 5), (1, 4)):
             for _ in range(size):
-                chosen = rng.choices(numbers, k=rng.randint(low, high))
-                paragraphs = [self.pool[n] for n in chosen]
+                chosen = [int(rand() * count) for _ in range(randint(low, high))]
                 self.body_paragraphs.append(chosen)
                 self.body_copy.append(
                     (
-                        copy_text("\n\n".join(p.text for p in paragraphs)),
-                        copy_text("\n".join(p.html for p in paragraphs)),
+                        "\\n\\n".join([texts[n] for n in chosen]),
+                        "\\n".join([htmls[n] for n in chosen]),
                     )
                 )
         self.q_bodies = size
