@@ -20,7 +20,8 @@ skewed (a fifth with none, most with 1-3, a few with 50 or more), long bodies of
 and English paragraphs, comments, a third of the questions with an accepted answer. Bodies
 are made of paragraphs drawn from a pool, so a million posts do not cost a million Markdown
 renders: a paragraph of plain sentences renders to `<p>...</p>`, which the tests check
-against the real renderer.
+against the real renderer. Bodies, titles and comments come from pools made once
+(demo/pools.py), and rows are written as lines of COPY text.
 
 No first revisions are written: a post's history page then lists none, as for posts
 imported from elsewhere.
@@ -58,6 +59,7 @@ from .bulk import (
     Stats,
     Table,
     Zipf,
+    by_size,
     default_tags,
     default_users,
     drop_constraints,
@@ -145,7 +147,7 @@ class Loader(SearchIndexLoad):
         searched = [sql for table, sql in dropped if table == search]
         gin = [sql for sql in searched if "(vector)" in sql]
         unique = [c for c in constraints if c[2] == "u" and c[0] != search]
-        loaded = self._by_size([*tables, self.users.table, self.tags.table])
+        loaded = by_size([*tables, self.users.table, self.tags.table])
         run_parallel(
             gin
             + [
@@ -165,17 +167,6 @@ class Loader(SearchIndexLoad):
         self._lap("analyze", started)
         versions.bump()  # COPY is no statement the connection reports: say it here
         return self.stats
-
-    def _by_size(self, tables: list[str]) -> list[str]:
-        """The tables, biggest first (PostgreSQL; as they come on SQLite)."""
-        if not self.postgres:
-            return tables
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT t FROM unnest(%s::text[]) t ORDER BY pg_total_relation_size(t) DESC",
-                [tables],
-            )
-            return [row[0] for row in cursor.fetchall()]
 
     def _vacuum(self, tables: list[str]) -> list[str]:
         """VACUUM sets the visibility map, so list pages read their ids from the indexes
