@@ -1,6 +1,6 @@
 """The pieces loadbench builds its rows from: tables written in bulk (COPY or executemany),
-the text pool, tag names, the Zipf sampler, the run's statistics, and the index drop and
-rebuild around a load."""
+tag names, the Zipf sampler, the run's statistics, and the index drop and rebuild around a
+load (the text pools are in `pools`)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,17 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
 
 from django.db import connection, connections
 from django.utils.text import slugify
 
 from questions.models import RESERVED_SLUGS, TAG_PATTERN
-from search.text import Document, document
 from votes import reputation
 
-from .words import CHINESE, ENGLISH, TAGS, TextMaker
+from .words import CHINESE, ENGLISH, TAGS
 
 YEARS = 5
 MAX_UPVOTES_A_DAY = reputation.DAILY_CAP // reputation.UPVOTE_RECEIVED
-PARAGRAPH_POOL = 20_000
 ANSWERED = 0.8  # the share of questions with at least one answer
 FLUSH_ROWS = 20_000
 
@@ -77,8 +74,10 @@ def _copy_text(value) -> str:
 class Table:
     """Rows for one table, in a fixed column order, written in batches.
 
-    `columns` are attribute names of the model's concrete fields; `add` takes a tuple in that
-    order. On SQLite each value goes through its field's `get_db_prep_save`, as the ORM does.
+    `columns` are attribute names of the model's concrete fields. Rows are added as lines of
+    PostgreSQL's COPY text format (`add`: tab-separated, `\\N` for NULL, ending in a newline;
+    `add_row` makes one of a tuple). On SQLite each line is read back and each value goes
+    through its field's `to_python` and `get_db_prep_save`, as the ORM would.
     """
 
     def __init__(self, model, columns: list[str], *, table: str | None = None, extra=()):
@@ -87,7 +86,8 @@ class Table:
         self.fields = [fields[name] for name in columns]
         self.table = table or model._meta.db_table
         self.columns = [f.column for f in self.fields] + list(extra)  # extra: COPY only
-        self.rows: list[tuple] = []
+        self.rows: list[str] = []
+        self.add = self.rows.append
         self.written = 0
         self.next_id = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         self.stride = 1  # loadbench's worker k of n takes the ids next_id + k, + k + n, ...
@@ -100,8 +100,8 @@ class Table:
         self.next_id += self.stride
         return self.next_id - self.stride
 
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
+    def add_row(self, row: tuple) -> None:
+        self.add("\t".join(map(_copy_text, row)) + "\n")
 
     def flush(self) -> None:
         if not self.rows:
@@ -109,68 +109,35 @@ class Table:
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                for row in self.rows:
-                    buffer.write("\t".join(map(_copy_text, row)))
-                    buffer.write("\n")
-                buffer.seek(0)
-                cursor.copy_expert(f"COPY {self.table} ({columns}) FROM STDIN", buffer)
+                data = io.BytesIO("".join(self.rows).encode())
+                cursor.copy_expert(f"COPY {self.table} ({columns}) FROM STDIN", data, 1 << 20)
             else:
                 prepared = [
                     tuple(
-                        f.get_db_prep_save(v, connection)
-                        for f, v in zip(self.fields, row, strict=True)
+                        None
+                        if v == r"\N"
+                        else f.get_db_prep_save(f.to_python(_uncopy(v)), connection)
+                        for f, v in zip(self.fields, line[:-1].split("\t"), strict=True)
                     )
-                    for row in self.rows
+                    for line in self.rows
                 ]
                 marks = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(
                     f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", prepared
                 )
         self.written += len(self.rows)
-        self.rows = []
+        self.rows.clear()
 
 
-# --- Text -------------------------------------------------------------------------------------
+def _uncopy(value: str) -> str:
+    """A value of COPY text back as the string it stands for."""
+    if "\\" not in value:
+        return value
+    escapes = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+    return re.sub(r"\\.", lambda m: escapes[m.group()], value)
 
 
-@dataclass
-class Paragraph:
-    text: str
-    html: str
-    doc: Document
-
-
-class Texts:
-    """A pool of paragraphs, each with its HTML and its index form, computed once."""
-
-    def __init__(self, maker: TextMaker, rng: random.Random, size: int):
-        self.rng = rng
-        self.maker = maker
-        self.pool = []
-        for _ in range(size):
-            text = maker.body()
-            self.pool.append(Paragraph(text, f"<p>{escape(text, quote=False)}</p>", document(text)))
-        self.indexes = range(len(self.pool))
-
-    def body(self, low: int, high: int) -> tuple[str, str, list[int]]:
-        """(Markdown, HTML, the pool's paragraph numbers) of a body of `low`..`high`
-        paragraphs; the search index builds its text from the numbers (see loadbench)."""
-        numbers = self.rng.choices(self.indexes, k=self.rng.randint(low, high))
-        paragraphs = [self.pool[n] for n in numbers]
-        return (
-            "\n\n".join(p.text for p in paragraphs),
-            "\n".join(p.html for p in paragraphs),
-            numbers,
-        )
-
-    def document(self, numbers: list[int]) -> Document:
-        """The index form of a body made of these paragraphs (what `document` makes of it)."""
-        paragraphs = [self.pool[n] for n in numbers]
-        return Document(
-            " ".join(p.doc.words for p in paragraphs if p.doc.words),
-            " ".join(p.doc.cjk for p in paragraphs if p.doc.cjk),
-        )
+# --- Names ----------------------------------------------------------------------------------
 
 
 def question_slug(title: str) -> str:
@@ -209,16 +176,18 @@ def tag_names(count: int, rng: random.Random, taken: set[str]) -> list[str]:
 
 
 class Zipf:
-    """Draw indexes 0..n-1 with weight 1/(rank+1)^s, ranks shuffled."""
+    """Draw from `values` (default 0..n-1) with weight 1/(rank+1)^s, ranks shuffled."""
 
-    def __init__(self, n: int, s: float, rng: random.Random):
+    def __init__(self, n: int, s: float, rng: random.Random, values: list | None = None):
         self.rng = rng
         self.order = list(range(n))
         rng.shuffle(self.order)
+        if values is not None:
+            self.order = [values[i] for i in self.order]
         self.cum = list(itertools.accumulate(1 / (rank + 1) ** s for rank in range(n)))
         self.total = self.cum[-1]
 
-    def draw(self) -> int:
+    def draw(self):
         return self.order[bisect.bisect(self.cum, self.rng.random() * self.total)]
 
 
@@ -302,9 +271,37 @@ def restore_constraints(dropped: list[tuple[str, str, str, str]]) -> None:
     )
 
 
+def by_size(tables: list[str]) -> list[str]:
+    """The tables, biggest first (PostgreSQL; as they come on SQLite)."""
+    if connection.vendor != "postgresql":
+        return tables
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t FROM unnest(%s::text[]) t ORDER BY pg_total_relation_size(t) DESC",
+            [tables],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def fast_session(cursor) -> None:
+    """Settings for a loading connection: no waiting for the WAL at commit, and long values
+    compressed with lz4 where the server has it (pglz is several times slower; both read
+    back alike)."""
+    cursor.execute("SET synchronous_commit = off")
+    cursor.execute("SET jit = off")  # compiling the few big statements costs more than it saves
+    cursor.execute(
+        """SELECT 'lz4' = ANY(enumvals) FROM pg_settings
+           WHERE name = 'default_toast_compression'"""
+    )
+    if cursor.fetchone()[0]:
+        cursor.execute("SET default_toast_compression = lz4")
+
+
 def run_parallel(statements: list[str], workers: int = 2) -> None:
     """Run the statements on `workers` connections of their own; on this one, in turn,
     inside a transaction (a test's), which other connections could not see into."""
+    if not statements:
+        return
     if connection.in_atomic_block:
         with connection.cursor() as cursor:
             for statement in statements:
@@ -322,7 +319,9 @@ def run_parallel(statements: list[str], workers: int = 2) -> None:
                         return
                     statement = queue.pop(0)
                 with connection.cursor() as cursor:
+                    fast_session(cursor)
                     cursor.execute("SET maintenance_work_mem = '1GB'")
+                    cursor.execute("SET work_mem = '512MB'")  # the search entries' join
                     cursor.execute(statement)
         except Exception as error:  # re-raised below, in the caller's thread
             errors.append(error)

@@ -11,19 +11,16 @@ what the services would have left behind:
   answer (-1) and per accept (+15 answerer, +2 asker), and `User.reputation` = max(1, 1 + sum).
   No member receives more than 20 upvotes on one UTC day, so the daily cap never clips a vote
   and `recompute_reputation --dry-run` finds nothing to fix;
-- the search index holds one entry per post, built from the same text (on PostgreSQL by one
-  INSERT ... SELECT with to_tsvector, split over two connections).
+- the search index holds one entry per post, built from the same text (demo/loadbench_search).
 
 What it is like: thousands of members (posting as a Zipf distribution: a few write much),
 tags with a long tail, questions over five years (more recent than old), answers per question
 skewed (a fifth with none, most with 1-3, a few with 50 or more), long bodies of mixed Chinese
-and English paragraphs, comments, a third of the questions with an accepted answer. Bodies
-are made of paragraphs drawn from a pool, so a million posts do not cost a million Markdown
-renders: a paragraph of plain sentences renders to `<p>...</p>`, which the tests check
-against the real renderer.
-
-No first revisions are written: a post's history page then lists none, as for posts
-imported from elsewhere.
+and English paragraphs, comments, a third of the questions with an accepted answer. Bodies,
+titles and comments come from pools made once (demo/pools.py; a paragraph of plain sentences
+renders to `<p>...</p>`, which the tests check against the real renderer), and rows are
+written as lines of COPY text. No first revisions are written: a post's history page then
+lists none, as for posts imported from elsewhere.
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from html import escape
 
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
@@ -48,6 +44,7 @@ from pagecache import versions
 from questions.models import Question, Tag
 from search import slices
 from search.models import SearchEntry
+from search.text import Document
 from votes import reputation
 from votes.models import ReputationEvent, ReputationReason, Vote
 
@@ -55,26 +52,39 @@ from .bulk import (
     ANSWERED,
     FLUSH_ROWS,
     MAX_UPVOTES_A_DAY,
-    PARAGRAPH_POOL,
     YEARS,
     Stats,
     Table,
-    Texts,
     Zipf,
+    by_size,
     default_tags,
     default_users,
     drop_constraints,
     drop_indexes,
-    question_slug,
+    fast_session,
     restore_constraints,
     run_parallel,
     tag_names,
 )
 from .loadbench_lists import pause_list_triggers, resume_list_triggers
 from .loadbench_search import SearchIndexLoad
+from .pools import NULL, Clock, Texts, join_docs, tag_documents
 from .words import TextMaker
 
 WORKERS = 2  # processes generating rows: one per core
+# Ledger rows in COPY text: deltas and reasons.
+UP, DOWN, DOWN_GIVEN = (
+    reputation.UPVOTE_RECEIVED,
+    reputation.DOWNVOTE_RECEIVED,
+    reputation.DOWNVOTE_ANSWER_GIVEN,
+)
+ACCEPTED, ACCEPTER = reputation.ANSWER_ACCEPTED, reputation.ACCEPTER
+UPVOTE, DOWNVOTE, DOWNVOTED = (
+    ReputationReason.UPVOTE.value,
+    ReputationReason.DOWNVOTE.value,
+    ReputationReason.DOWNVOTED_ANSWER.value,
+)
+ACCEPT, ACCEPTER_REASON = ReputationReason.ACCEPTED.value, ReputationReason.ACCEPTER.value
 
 
 class Loader(SearchIndexLoad):
@@ -100,9 +110,10 @@ class Loader(SearchIndexLoad):
         self.start = self.now - timedelta(days=365 * YEARS)
         self.stats = Stats()
         self.postgres = connection.vendor == "postgresql"
+        self.start_ts = self.start.timestamp()
+        self.latest = self.now.timestamp() - 60  # no post in the last minute
         # Upvotes received per (member, UTC day), to stay under the daily cap.
         self.upvotes_on: dict[int, int] = {}
-        self.reputation: dict[int, int] = {}
 
     # -- public ----------------------------------------------------------------------------
 
@@ -120,7 +131,7 @@ class Loader(SearchIndexLoad):
             pause_list_triggers()
         if self.postgres:
             with connection.cursor() as cursor:
-                cursor.execute("SET synchronous_commit = off")
+                fast_session(cursor)
         self._lap("setup", started)
         self._users_and_tags()
         if alone or self.n_questions < 2 * WORKERS * 100:
@@ -131,27 +142,47 @@ class Loader(SearchIndexLoad):
         if not alone:  # before the indexes: the answered flags are written without them
             resume_list_triggers()
             self._lap("list counts", started)
-        self._restore_indexes(dropped)
-        self._lap("indexes", started)
-        restore_constraints([c for c in constraints if c[0] != search])
-        self._lap("constraints", started)
-        self._finish()
-        self._lap("totals", started)
+        self.stats.events = self.stats.events or self.events.written
         self._search(started)
-        restore_constraints([c for c in constraints if c[0] == search])
+        # One queue for two connections: the GIN index of the search vectors first (the
+        # longest step: one connection spends most of the time on it), then on the other
+        # the other indexes, the totals and the other tables' VACUUM ANALYZE, biggest first.
+        searched = [sql for table, sql in dropped if table == search]
+        gin = [sql for sql in searched if "(vector)" in sql]
+        unique = [c for c in constraints if c[2] == "u" and c[0] != search]
+        loaded = by_size([*tables, self.users.table, self.tags.table])
+        run_parallel(
+            gin
+            + [
+                f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {sql}'
+                for table, name, _, sql in unique
+            ]
+            + [sql for table in loaded for t, sql in dropped if t == table]
+            + [sql for sql in searched if sql not in gin]
+            + self._totals()
+            + self._vacuum(loaded)
+        )
+        self._lap("indexes, totals, vacuum", started)
+        restore_constraints([c for c in constraints if c not in unique])
         self._reset_sequences()
-        self._lap("search indexes", started)
+        self._lap("constraints", started)
         if self.postgres:  # the search index's time slices (search.slices), two at a time
             slices.split(concurrently=False, create=None if alone else run_parallel)
         self._lap("search slices", started)
-        if self.postgres:
-            # VACUUM sets the visibility map, so list pages read their ids from the indexes
-            # alone (as autovacuum would in time); it cannot run inside a transaction.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        run_parallel(self._vacuum([search, "search_titleterm"]))
         self._lap("analyze", started)
         versions.bump()  # COPY is no statement the connection reports: say it here
         return self.stats
+
+    def _vacuum(self, tables: list[str]) -> list[str]:
+        """VACUUM sets the visibility map, so list pages read their ids from the indexes
+        alone (as autovacuum would in time); it cannot run inside a transaction (a test's),
+        where ANALYZE does."""
+        if not self.postgres:
+            return []
+        if connection.in_atomic_block:
+            return [f"ANALYZE {table}" for table in tables]
+        return [f"VACUUM (ANALYZE) {table}" for table in tables]
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -191,7 +222,7 @@ class Loader(SearchIndexLoad):
             ["id", "question_id", "answer_id", "kind", "author_id", "title", "tags",
              "score", "is_accepted", "answer_count", "created_at", "is_visible"],
             table="demo_loadbench_search" if self.postgres else None,
-            extra=["paragraphs", "tw", "tc", "gw", "gc"],
+            extra=["body_no", "tw", "tc", "gw", "gc"],
         )  # fmt: skip
         # Parents before children, so foreign keys hold at every flush.
         self.order = [
@@ -203,21 +234,16 @@ class Loader(SearchIndexLoad):
             self.events,
         ]
 
-    def _restore_indexes(self, dropped: list[tuple[str, str]]) -> None:
-        """Recreate the dropped indexes, two at a time (one per core); the search table's
-        once it is filled."""
-        run_parallel([sql for table, sql in dropped if table != "questions_searchentry"])
-        self.search_indexes = [sql for table, sql in dropped if table == "questions_searchentry"]
-
     def _users_and_tags(self) -> None:
         rng = self.rng
         first = self.users.next_id
+        style = get_user_model().avatar_style.field.default
         for _ in range(self.n_users):
             pk = self.users.new_id()
             joined = self.start + timedelta(seconds=rng.random() * YEARS * 365 * 86400 * 0.5)
-            self.users.add(
+            self.users.add_row(
                 (pk, "!", f"member{pk}", f"member{pk}@example.com", "", "", False, False, True,
-                 joined, 1, "", "", "", get_user_model().avatar_style.field.default, "")
+                 joined, 1, "", "", "", style, "")
             )  # fmt: skip
         self.users.flush()
         self.user_ids = list(range(first, first + self.n_users))
@@ -228,24 +254,24 @@ class Loader(SearchIndexLoad):
         self.tag_name = {}
         for name in names:
             pk = self.tags.new_id()
-            self.tags.add((pk, name, "", self.start, 0))
+            self.tags.add_row((pk, name, "", self.start, 0))
             self.tag_ids.append(pk)
             self.tag_name[pk] = name
         self.tags.flush()
+        self.tag_doc = dict(zip(self.tag_ids, tag_documents(names), strict=True))
         self.stats.tags = len(names)
-        self.authors = Zipf(self.n_users, 0.9, rng)
-        self.tag_draw = Zipf(len(self.tag_ids), 1.1, rng)
-        self.texts = Texts(TextMaker(rng), rng, min(PARAGRAPH_POOL, 200 + self.n_questions))
-        self.maker = self.texts.maker
+        self.authors = Zipf(self.n_users, 0.9, rng, values=self.user_ids)
+        self.tag_draw = Zipf(len(self.tag_ids), 1.1, rng, values=self.tag_ids)
+        self.texts = Texts(TextMaker(rng), rng, self.n_questions)
+        self.clock = Clock()
         self._staging_tables()
 
-    def _author(self) -> int:
-        return self.user_ids[self.authors.draw()]
-
-    def _when(self, after: datetime, mean_days: float) -> datetime:
-        """A moment after `after` (exponential delay), never after now."""
-        delay = timedelta(days=self.rng.expovariate(1 / mean_days))
-        return min(after + delay, self.now - timedelta(seconds=self.rng.random() * 60))
+    def _when(self, after: float, mean_days: float) -> float:
+        """A moment (seconds since the epoch) after `after` (exponential delay), never
+        after now."""
+        when = after - math.log(1.0 - self.rng.random()) * mean_days * 86400
+        latest = self.latest - self.rng.random() * 60
+        return when if when < latest else latest
 
     def _answer_count(self) -> int:
         """Answers to one question: none for a fifth, else Pareto (mean about 3 in all, 78%
@@ -254,70 +280,65 @@ class Loader(SearchIndexLoad):
             return 0
         return min(400, int(self.rng.paretovariate(1.25)))
 
-    def _event(self, user_id: int, delta: int, reason: str, when, *, question=None, answer=None):
-        self.events.add((self.events.new_id(), user_id, delta, reason, question, answer, when))
-        self.reputation[user_id] = self.reputation.get(user_id, 0) + delta
-
-    def _vote_moment(self, author: int, created: datetime) -> datetime | None:
+    def _vote_moment(self, author: int, created: float) -> float | None:
         """When an upvote for `author` on a post made at `created` is cast: a day on which
         they have fewer than 20 upvotes yet, or None when no such day is found."""
         for _ in range(8):
             when = self._when(created, 60)
-            key = author * 100_000 + when.toordinal()
+            key = author * 100_000 + int(when // 86400)
             count = self.upvotes_on.get(key, 0)
             if count < self.daily_cap:
                 self.upvotes_on[key] = count + 1
                 return when
         return None
 
-    def _votes(self, author: int, created: datetime, *, question=None, answer=None) -> int:
-        """Vote rows, reputation rows and the score of one post."""
+    def _votes(self, author: int, created: float, question: str, answer: str) -> int:
+        """Vote rows, reputation rows and the score of one post; `question` and `answer`
+        are the post's id and NULL (`\\N`) in COPY text, in either order."""
         rng = self.rng
         ups = min(300, int(rng.paretovariate(1.4)) - 1)
         downs = 0 if rng.random() < 0.85 else rng.randint(1, 3)
+        if not ups + downs:
+            return 0
         voters = rng.sample(self.user_ids, min(len(self.user_ids) - 1, ups + downs))
+        stamp, votes, events = self.clock.stamp, self.votes, self.events
+        post = f"{question}\t{answer}"
         score = 0
-        post = {"question": question, "answer": answer}
         for n, voter in enumerate(voters):
             if voter == author:
                 continue
-            value = 1 if n < ups else -1
-            if value == 1:
-                when = self._vote_moment(author, created)
+            if n < ups:
+                value, when = 1, self._vote_moment(author, created)
                 if when is None:
                     continue
-                self._event(
-                    author, reputation.UPVOTE_RECEIVED, ReputationReason.UPVOTE, when, **post
-                )
+                at = stamp(when)
+                events.add(f"{events.new_id()}\t{author}\t{UP}\t{UPVOTE}\t{post}\t{at}\n")
             else:
-                when = self._when(created, 60)
-                self._event(
-                    author, reputation.DOWNVOTE_RECEIVED, ReputationReason.DOWNVOTE, when, **post
-                )
-                if answer is not None:
-                    self._event(
-                        voter,
-                        reputation.DOWNVOTE_ANSWER_GIVEN,
-                        ReputationReason.DOWNVOTED_ANSWER,
-                        when,
-                        answer=answer,
+                value, at = -1, stamp(self._when(created, 60))
+                events.add(f"{events.new_id()}\t{author}\t{DOWN}\t{DOWNVOTE}\t{post}\t{at}\n")
+                if answer != NULL:
+                    events.add(
+                        f"{events.new_id()}\t{voter}\t{DOWN_GIVEN}\t{DOWNVOTED}\t{NULL}\t"
+                        f"{answer}\t{at}\n"
                     )
-            self.votes.add((self.votes.new_id(), voter, question, answer, value, when))
+            votes.add(f"{votes.new_id()}\t{voter}\t{post}\t{value}\t{at}\n")
             self.stats.votes += 1
             score += value
         return score
 
-    def _comments(self, created: datetime, *, question=None, answer=None) -> int:
+    def _comments(self, created: float, question: str, answer: str) -> int:
         rng = self.rng
         if rng.random() < 0.6:
             return 0
         count = min(30, int(rng.paretovariate(1.8)))
+        comments, stamp = self.comments, self.clock.stamp
         for _ in range(count):
-            text = self.maker.comment()
-            self.comments.add(
-                (self.comments.new_id(), self._author(), question, answer, text,
-                 escape(text, quote=False), self._when(created, 10))
-            )  # fmt: skip
+            text, html = self.texts.comment()
+            at = stamp(self._when(created, 10))
+            comments.add(
+                f"{comments.new_id()}\t{self.authors.draw()}\t{question}\t{answer}\t{text}\t"
+                f"{html}\t{at}\n"
+            )
         self.stats.comments += count
         return count
 
@@ -334,12 +355,12 @@ class Loader(SearchIndexLoad):
 
         def work(k: int) -> None:
             self.rng = random.Random(f"{self.seed}-{k}")
-            self.texts.rng = self.maker.rng = self.authors.rng = self.tag_draw.rng = self.rng
+            self.texts.rng = self.authors.rng = self.tag_draw.rng = self.rng
             self.daily_cap = MAX_UPVOTES_A_DAY // workers
             for table in [*self.order, self.entries]:
                 table.share(k, workers)
             with connection.cursor() as cursor:
-                cursor.execute("SET synchronous_commit = off")
+                fast_session(cursor)
             self.done = done[k]
             self._threads(shares[k])
             self.stats.events = self.events.written
@@ -369,63 +390,71 @@ class Loader(SearchIndexLoad):
 
     def _threads(self, total: int) -> None:
         rng = self.rng
-        span = (self.now - self.start).total_seconds()
+        texts, stamp, events = self.texts, self.clock.stamp, self.events
+        start, span = self.start_ts, self.latest - self.start_ts
         accept_rate = (1 / 3) / ANSWERED  # a third of all questions
         for done in range(1, total + 1):
             qid = self.questions.new_id()
-            asker = self._author()
+            asker = self.authors.draw()
             # More questions lately than at the start, as a site grows.
-            created = self.start + timedelta(seconds=span * math.sqrt(rng.random()))
-            created = min(created, self.now - timedelta(minutes=1))
-            title = self.maker.title()
-            body, body_html, body_doc = self.texts.body(1, 5)  # doc: paragraph numbers
+            created = start + span * math.sqrt(rng.random())
+            title, slug, title_doc = texts.title()
             tags = sorted(
-                {self.tag_ids[self.tag_draw.draw()] for _ in range(rng.randint(1, 5))},
+                {self.tag_draw.draw() for _ in range(rng.randint(1, 5))},
                 key=self.tag_name.__getitem__,
             )
-            names = [self.tag_name[t] for t in tags]
             for tag in tags:
-                self.question_tags.add((self.question_tags.new_id(), qid, tag))
-            q_score = self._votes(asker, created, question=qid)
-            q_comments = self._comments(created, question=qid)
+                self.question_tags.add(f"{self.question_tags.new_id()}\t{qid}\t{tag}\n")
+            q = str(qid)
+            q_score = self._votes(asker, created, q, NULL)
+            q_comments = self._comments(created, q, NULL)
             answers = []
             last_activity = created
             for _ in range(self._answer_count()):
                 aid = self.answers.new_id()
-                author = self._author()
+                author = self.authors.draw()
                 a_created = self._when(created, 20)
-                a_body, a_html, a_doc = self.texts.body(1, 4)
-                score = self._votes(author, a_created, answer=aid)
-                comments = self._comments(a_created, answer=aid)
-                answers.append([aid, author, a_body, a_html, score, comments, a_created, a_doc])
+                a = str(aid)
+                score = self._votes(author, a_created, NULL, a)
+                comments = self._comments(a_created, NULL, a)
+                answers.append((aid, author, score, comments, a_created))
                 last_activity = max(last_activity, a_created)
             accepted = None
             if answers and rng.random() < accept_rate:
                 candidates = [a for a in answers if a[1] != asker]
                 if candidates:
-                    accepted = max(candidates, key=lambda a: (a[4], -a[0]))
-            for aid, author, a_body, a_html, score, comments, a_created, a_doc in answers:
-                is_accepted = accepted is not None and aid == accepted[0]
-                accepted_at = None
-                if is_accepted:
-                    accepted_at = self._when(a_created, 5)
-                    self._event(author, reputation.ANSWER_ACCEPTED, ReputationReason.ACCEPTED,
-                                accepted_at, answer=aid)  # fmt: skip
-                    self._event(asker, reputation.ACCEPTER, ReputationReason.ACCEPTER,
-                                accepted_at, answer=aid)  # fmt: skip
+                    accepted = max(candidates, key=lambda a: (a[2], -a[0]))[0]
+            tag_text = " ".join(self.tag_name[t] for t in tags)
+            tag_docs = [self.tag_doc[t] for t in tags]
+            tokens = " ".join(token for _, token in tag_docs)
+            for aid, author, score, comments, a_created in answers:
+                body = texts.answer_body()
+                markdown, html = texts.body_copy[body]
+                at, accepted_at, flag = stamp(a_created), NULL, "f"
+                if aid == accepted:
+                    accepted_at, flag = stamp(self._when(a_created, 5)), "t"
+                    events.add(f"{events.new_id()}\t{author}\t{ACCEPTED}\t{ACCEPT}\t{NULL}\t"
+                               f"{aid}\t{accepted_at}\n")  # fmt: skip
+                    events.add(f"{events.new_id()}\t{asker}\t{ACCEPTER}\t{ACCEPTER_REASON}\t"
+                               f"{NULL}\t{aid}\t{accepted_at}\n")  # fmt: skip
                     self.stats.accepted += 1
                 self.answers.add(
-                    (aid, author, a_body, a_html, score, comments, a_created, qid, is_accepted,
-                     accepted_at)
-                )  # fmt: skip
-                self._entry(qid, aid, "answer", author, title, a_html, names, score,
-                            is_accepted, 0, a_created, a_doc)  # fmt: skip
+                    f"{aid}\t{author}\t{markdown}\t{html}\t{score}\t{comments}\t{at}\t{qid}\t"
+                    f"{flag}\t{accepted_at}\n"
+                )
+                self._entry(qid, str(aid), "answer", author, title, tag_text, score, flag, 0, at,
+                            body, Document("", ""), Document("", tokens))  # fmt: skip
+            body = texts.question_body()
+            markdown, html = texts.body_copy[body]
+            at = stamp(created)
             self.questions.add(
-                (qid, asker, body, body_html, q_score, q_comments, created, title,
-                 question_slug(title), len(answers), last_activity, "")
-            )  # fmt: skip
-            self._entry(qid, None, "question", asker, title, body_html, names, q_score,
-                        False, len(answers), created, body_doc)  # fmt: skip
+                f"{qid}\t{asker}\t{markdown}\t{html}\t{q_score}\t{q_comments}\t{at}\t{title}\t"
+                f"{slug}\t{len(answers)}\t{stamp(last_activity)}\t\n"
+            )
+            names = join_docs(*(doc for doc, _ in tag_docs))
+            tags_doc = Document(names.words, f"{names.cjk} {tokens}".strip())
+            self._entry(qid, NULL, "question", asker, title, tag_text, q_score, "f",
+                        len(answers), at, body, title_doc, tags_doc)  # fmt: skip
             self.stats.questions += 1
             self.stats.answers += len(answers)
             if len(self.votes.rows) + len(self.events.rows) > FLUSH_ROWS or done == total:
@@ -437,21 +466,24 @@ class Loader(SearchIndexLoad):
                 else:
                     self.done.value = done
 
-    def _finish(self) -> None:
-        """Reputation totals from the ledger, in one statement for all the loaded members."""
-        users = self.users.table
+    def _totals(self) -> list[str]:
+        """Members' reputation from the ledger and tags' question counts from the tag rows,
+        one statement each for all the loaded members and tags (/tags/ sorts on the count;
+        the loaded tags are on loaded questions only, none of them deleted)."""
         greatest = "greatest" if self.postgres else "max"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""UPDATE {users} SET reputation = {greatest}(1, 1 + coalesce(
-                        (SELECT sum(delta) FROM {self.events.table} e
-                         WHERE e.user_id = {users}.id), 0))
-                    WHERE id BETWEEN %s AND %s""",
-                [self.user_ids[0], self.user_ids[-1]],
-            )
-        if not self.stats.events:
-            self.stats.events = self.events.written
-        Tag.objects.filter(pk__in=self.tag_ids).recount()  # /tags/ sorts on the stored count
+        users, tags = self.users.table, self.tags.table
+        return [
+            f"""UPDATE {users} SET reputation = {greatest}(1, 1 + e.total)
+                FROM (SELECT user_id, sum(delta) AS total FROM {self.events.table}
+                      WHERE user_id BETWEEN {self.user_ids[0]} AND {self.user_ids[-1]}
+                      GROUP BY user_id) e
+                WHERE {users}.id = e.user_id""",
+            f"""UPDATE {tags} SET question_count = c.n
+                FROM (SELECT tag_id, count(*) AS n FROM {self.question_tags.table}
+                      WHERE tag_id BETWEEN {self.tag_ids[0]} AND {self.tag_ids[-1]}
+                      GROUP BY tag_id) c
+                WHERE {tags}.id = c.tag_id""",
+        ]
 
     def _reset_sequences(self) -> None:
         """Move the id sequences past the ids chosen here (PostgreSQL; SQLite needs nothing)."""

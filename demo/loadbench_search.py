@@ -1,8 +1,9 @@
 """The search index part of `loadbench` (demo/loadbench.py): entries made as `search.index`
-would make them, but with each pool paragraph's text and tsvectors computed once in SQL and a
-body's put together from its paragraphs' (one INSERT ... SELECT, split over connections), so a
-million posts are never parsed one by one. A mixin of `loadbench.Loader`, whose attributes it
-uses (`postgres`, `texts`, `entries`, `stats`, `search_indexes`, `_lap`)."""
+would make them, but with each pool paragraph's text and tsvectors computed once in SQL, each
+pool body's put together once from its paragraphs', and an entry's from its body's and its
+own title and tags (one INSERT ... SELECT, split over connections), so a million posts are
+never parsed one by one. A mixin of `loadbench.Loader`, whose attributes it uses (`postgres`,
+`texts`, `entries`, `stats`, `_lap`); the search table's indexes are rebuilt there."""
 
 from __future__ import annotations
 
@@ -10,47 +11,52 @@ import io
 
 from django.db import connection
 
-from search.index import CJK_CONFIG, WORDS_CONFIG, _tags_document
-from search.text import Document, document, html_to_text
+from search.index import CJK_CONFIG, WORDS_CONFIG
+from search.text import Document, html_to_text
 
 from .bulk import _copy_text, run_parallel
+from .pools import copy_text
 
 
 class SearchIndexLoad:
-    def _entry(self, qid, aid, kind, author, title, html, names, score, accepted, count, created,
-               paragraphs):  # fmt: skip
-        """A search entry, as `search.index` would make it: its body text and body vector are
-        put together in SQL from the pool's paragraphs (see `_search`)."""
+    def _entry(self, qid, answer, kind, author, title, tags, score, accepted, count, created,
+               body, title_doc: Document, tags_doc: Document):  # fmt: skip
+        """A search entry, as `search.index` would make it: its body text and body vector
+        are the pool body's (see `_search`); `answer`, `accepted` and `created` in COPY
+        text."""
         if not self.postgres:
             return  # SQLite: `rebuild` indexes the (few) posts at the end
-        tags = _tags_document(names, words=kind == "question")
-        title_doc = document(title) if kind == "question" else Document("", "")
         self.entries.add(
-            (self.entries.new_id(), qid, aid, kind, author, title, " ".join(names), score,
-             accepted, count, created, True, "{" + ",".join(map(str, paragraphs)) + "}",
-             title_doc.words, title_doc.cjk, tags.words, tags.cjk)
-        )  # fmt: skip
+            f"{self.entries.new_id()}\t{qid}\t{answer}\t{kind}\t{author}\t{title}\t"
+            f"{tags}\t{score}\t{accepted}\t{count}\t{created}\tt\t{body}\t"
+            f"{copy_text(title_doc.words)}\t{title_doc.cjk}\t{copy_text(tags_doc.words)}\t"
+            f"{tags_doc.cjk}\n"
+        )
 
     def _staging_tables(self) -> None:
-        """The pool's paragraphs with their plain text and tsvectors (each parsed once, not
-        once per post that uses it), and the entries waiting for their text and vectors."""
+        """The pool's paragraphs (with their plain text, parsed once in SQL, not once per post
+        that uses them) and bodies, and the entries waiting for their text and vectors."""
         if not self.postgres:
             return
-        plain = [html_to_text(p.html) for p in self.texts.pool]
+        plain = self.texts.plain_paragraphs()
         # What html_to_text puts between two paragraphs of a body.
         self.separator = html_to_text("<p>x</p>\n<p>y</p>")[1:-1]
-        buffer = io.StringIO()
+        paragraphs = io.StringIO()
         for number, (paragraph, text) in enumerate(zip(self.texts.pool, plain, strict=True)):
             row = (number, text, paragraph.doc.words, paragraph.doc.cjk)
-            buffer.write("\t".join(map(_copy_text, row)) + "\n")
-        buffer.seek(0)
+            paragraphs.write("\t".join(map(_copy_text, row)) + "\n")
+        paragraphs.seek(0)
+        bodies = io.StringIO()
+        for number, parts in enumerate(self.texts.body_paragraphs):
+            bodies.write(f"{number}\t{{{','.join(map(str, parts))}}}\n")
+        bodies.seek(0)
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS demo_loadbench_search")
-            cursor.execute("DROP TABLE IF EXISTS demo_loadbench_paragraph")
+            for table in ("search", "paragraph", "body"):
+                cursor.execute(f"DROP TABLE IF EXISTS demo_loadbench_{table}")
             cursor.execute(
                 """CREATE UNLOGGED TABLE demo_loadbench_search (
                        LIKE questions_searchentry INCLUDING DEFAULTS,
-                       paragraphs int[], tw text, tc text, gw text, gc text)"""
+                       body_no int, tw text, tc text, gw text, gc text)"""
             )
             cursor.execute("ALTER TABLE demo_loadbench_search ALTER body DROP NOT NULL")
             cursor.execute(
@@ -58,14 +64,20 @@ class SearchIndexLoad:
                        id int PRIMARY KEY, plain text, words text, cjk text,
                        wv tsvector, cv tsvector)"""
             )
-            cursor.copy_expert(
-                "COPY demo_loadbench_paragraph (id, plain, words, cjk) FROM STDIN", buffer
-            )
             cursor.execute(
-                f"""UPDATE demo_loadbench_paragraph
-                    SET wv = setweight(to_tsvector('{WORDS_CONFIG}', words), 'C'),
-                        cv = setweight(to_tsvector('{CJK_CONFIG}', cjk), 'C')"""
+                """CREATE UNLOGGED TABLE demo_loadbench_body (
+                       id int PRIMARY KEY, paragraphs int[], body text, vector tsvector)
+                   WITH (toast_tuple_target = 8160)"""
             )
+            # Kept in the row, uncompressed where it fits: read once per entry that uses it.
+            cursor.execute(
+                """ALTER TABLE demo_loadbench_body
+                   ALTER body SET STORAGE MAIN, ALTER vector SET STORAGE MAIN"""
+            )
+            cursor.copy_expert(
+                "COPY demo_loadbench_paragraph (id, plain, words, cjk) FROM STDIN", paragraphs
+            )
+            cursor.copy_expert("COPY demo_loadbench_body (id, paragraphs) FROM STDIN", bodies)
             # || of tsvectors as an aggregate: a body's vector from its paragraphs' vectors.
             cursor.execute("DROP AGGREGATE IF EXISTS demo_loadbench_concat(tsvector)")
             cursor.execute(
@@ -80,6 +92,34 @@ class SearchIndexLoad:
         self.entries.flush()
         self.stats.entries = self.entries.written
 
+    def _pool_vectors(self) -> None:
+        """Each pool paragraph's tsvectors, then each pool body's text and vector: its
+        paragraphs' words, then their CJK tokens, as `document` splits the body (for
+        tsvectors a || b || c == a || (b || c)); each half on its own connection."""
+        separator = self.separator.replace("'", "''")
+        bodies = len(self.texts.body_paragraphs)
+        run_parallel(
+            [
+                f"""UPDATE demo_loadbench_paragraph
+                    SET wv = setweight(to_tsvector('{WORDS_CONFIG}', words), 'C'),
+                        cv = setweight(to_tsvector('{CJK_CONFIG}', cjk), 'C')
+                    WHERE id % 2 = {half}"""
+                for half in (0, 1)
+            ]
+        )
+        run_parallel(
+            [
+                f"""UPDATE demo_loadbench_body d SET (body, vector) = (
+                        SELECT string_agg(p.plain, E'{separator}' ORDER BY n.o),
+                               demo_loadbench_concat(p.wv ORDER BY n.o)
+                               || demo_loadbench_concat(p.cv ORDER BY n.o)
+                        FROM unnest(d.paragraphs) WITH ORDINALITY AS n(id, o)
+                        JOIN demo_loadbench_paragraph p ON p.id = n.id)
+                    WHERE d.id >= {start} AND d.id < {start + bodies // 2 + 1}"""
+                for start in (0, bodies // 2 + 1)
+            ]
+        )
+
     def _search(self, started: float) -> None:
         if not self.postgres:
             from search.index import rebuild
@@ -90,29 +130,26 @@ class SearchIndexLoad:
             return
         columns = ", ".join(c for c in self.entries.columns[:-5])
         prefixed = ", ".join(f"s.{c}" for c in self.entries.columns[:-5])
-        title = f"to_tsvector('{WORDS_CONFIG}', s.tw) || to_tsvector('{CJK_CONFIG}', s.tc)"
-        head = (
-            f"setweight({title}, 'A') || setweight(to_tsvector('{WORDS_CONFIG}', s.gw) || "
-            f"to_tsvector('{CJK_CONFIG}', s.gc), 'B')"
-        )
+        tags = f"to_tsvector('{WORDS_CONFIG}', s.gw) || to_tsvector('{CJK_CONFIG}', s.gc)"
         with connection.cursor() as cursor:
             cursor.execute("SELECT min(id), max(id) FROM demo_loadbench_search")
             low, high = cursor.fetchone()
         if low is None:
             return
+        self._pool_vectors()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE demo_loadbench_search (id, body_no), demo_loadbench_body (id)")
         step = max(1, (high - low + 1) // 8 + 1)
-        separator = self.separator.replace("'", "''")
         run_parallel(
             [
                 f"""INSERT INTO questions_searchentry ({columns}, body, vector, title_vector)
-                    SELECT {prefixed}, b.body, {head} || b.wv || b.cv,
-                           CASE WHEN s.answer_id IS NULL THEN {title} END
-                    FROM demo_loadbench_search s, LATERAL (
-                        SELECT string_agg(p.plain, E'{separator}' ORDER BY n.o) AS body,
-                               demo_loadbench_concat(p.wv ORDER BY n.o) AS wv,
-                               demo_loadbench_concat(p.cv ORDER BY n.o) AS cv
-                        FROM unnest(s.paragraphs) WITH ORDINALITY AS n(id, o)
-                        JOIN demo_loadbench_paragraph p ON p.id = n.id) b
+                    SELECT {prefixed}, b.body,
+                           setweight(t.vector, 'A') || setweight({tags}, 'B') || b.vector,
+                           CASE WHEN s.answer_id IS NULL THEN t.vector END
+                    FROM demo_loadbench_search s
+                    JOIN demo_loadbench_body b ON b.id = s.body_no,
+                    LATERAL (SELECT to_tsvector('{WORDS_CONFIG}', s.tw)
+                                    || to_tsvector('{CJK_CONFIG}', s.tc) AS vector) t
                     WHERE s.id >= {start} AND s.id < {start + step}"""
                 for start in range(low, high + 1, step)
             ]
@@ -121,6 +158,7 @@ class SearchIndexLoad:
         # The title terms of similar and related questions (search.models.TitleTerm), as
         # search.index.TITLE_TERMS_SQL reads them from the title vectors; from the narrower
         # staging rows, and sorted, so the primary key grows at its end.
+        title = f"to_tsvector('{WORDS_CONFIG}', s.tw) || to_tsvector('{CJK_CONFIG}', s.tc)"
         run_parallel(
             [
                 f"""INSERT INTO search_titleterm (term, question_id)
@@ -132,8 +170,7 @@ class SearchIndexLoad:
             ]
         )
         self._lap("title terms", started)
-        run_parallel(getattr(self, "search_indexes", []))
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE demo_loadbench_search")
-            cursor.execute("DROP TABLE demo_loadbench_paragraph")
+            for table in ("search", "paragraph", "body"):
+                cursor.execute(f"DROP TABLE demo_loadbench_{table}")
             cursor.execute("DROP AGGREGATE demo_loadbench_concat(tsvector)")

@@ -1,4 +1,6 @@
 import io
+import random
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,10 +11,14 @@ from django.db.models import Count, F, Q, Sum
 from answers.models import Answer
 from comments.models import Comment
 from core.markdown import render_comment, render_post
+from demo.bulk import question_slug
 from demo.loadbench import Loader
+from demo.pools import Clock, Texts
+from demo.words import TextMaker
 from questions.models import Question, Tag
 from search import index as search
 from search.models import SearchEntry, TitleTerm
+from search.text import document
 from votes.models import ReputationEvent, Vote
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +147,19 @@ def test_list_counts_match_the_rows(loaded):
     assert any(before.values()) and not all(before.values())
     if connection.vendor == "postgresql":
         assert_stored_counts_are_live()
+
+
+def test_pooled_titles_and_stamps_are_what_the_site_makes():
+    """A title put together from two pooled halves has the slug `Question.save` sets and the
+    index form `document` makes of it; a pooled timestamp reads back as the moment it was."""
+    rng = random.Random(5)
+    texts = Texts(TextMaker(rng), rng, 50)
+    for _ in range(300):
+        title, slug, doc = texts.title()
+        assert slug == question_slug(title)
+        assert doc == document(title)
+    clock = Clock()
+    for moment in (0.0, 1_700_000_000.25, 1_234_567_890.999999, rng.random() * 2e9):
+        expected = datetime.fromtimestamp(moment, UTC)
+        read = datetime.fromisoformat(clock.stamp(moment))
+        assert abs((read - expected).total_seconds()) < 2e-6
