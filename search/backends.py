@@ -16,7 +16,8 @@ every Chinese post), because no statement reads more than about MAX_RESULTS matc
    that slice's newest WALK posts (`_newest_in`). For newest, exactly the newest (the slice's
    index is asked when the walk finds too few); for relevance, when the walk finds too few
    (the words are not that common), the probe's other rows of that slice make up the number.
-   For votes, the page itself, in the votes index's order.
+   For votes, the matches among the WALK best-voted posts, made up to the number with the
+   probe's when they are fewer (exact for common words; bounded whatever the words).
 3. The page: ranked (or sorted) among those ids only, with its questions and authors.
 """
 
@@ -41,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from .query import ParsedQuery
-from .slices import Slice, newest_first
+from .slices import EVERYTHING, Slice, newest_first
 from .text import Part, has_letters, tag_token
 
 SORTS = ("relevance", "newest", "votes")
@@ -122,12 +123,10 @@ def search(query: ParsedQuery, *, sort: str = "relevance") -> Results:
     if not capped:
         ids = [pk for _, pk in found]
     elif sort == "votes":
-        ids = None  # the page is read in the votes index's order, however many match
+        ids = _best_voted(entries, found)
     else:
         ids = _newest(entries, slices, found, exact=sort == "newest")
-    if ids is None:
-        page = entries
-    elif connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
         page = SearchEntry.objects.filter(_AnyOf(F("pk"), ids))
     else:
         page = SearchEntry.objects.filter(pk__in=ids)
@@ -181,6 +180,33 @@ def _newest(
     return ids + newest[:count]
 
 
+def _best_voted(entries: QuerySet, found: list[tuple[int, int]]) -> list[int]:
+    """The ids of MAX_RESULTS matches for the votes order, given a probe that found more: the
+    matches among the WALK best-voted posts (exact when they are enough: common words), made
+    up to the number with the probe's, so the cost stays bounded when they are rarer."""
+    ids = _walk(entries, EVERYTHING, _ORDERS["votes"], MAX_RESULTS)
+    seen = set(ids)
+    return ids + [pk for _, pk in found if pk not in seen][: MAX_RESULTS - len(ids)]
+
+
+def _walk(entries: QuerySet, piece: Slice, order: tuple, count: int) -> list[int]:
+    """The ids of the matches among the first WALK posts of a slice in `order`, at most
+    `count`: one statement over a window named like the table, so every column reference
+    (and join) of the statement reads from it."""
+    from search.models import SearchEntry
+
+    sql, params = (
+        entries.filter(piece.condition()).order_by(*order).values_list("pk")[:count]
+    ).query.sql_with_params()
+    window = SearchEntry.objects.filter(piece.condition()).order_by(*order)[:WALK]
+    window_sql, window_params = window.query.sql_with_params()
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    walk = sql.replace(f" FROM {table}", f" FROM ({window_sql}) {table}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(walk, [*window_params, *params])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def _newest_in(entries: QuerySet, piece: Slice, count: int, *, exact: bool) -> list[int]:
     """The ids of the newest `count` matches in one slice (fewer if not `exact`), found without
     trusting the planner's guess of how many posts hold the words (it cannot see that testing a
@@ -191,24 +217,13 @@ def _newest_in(entries: QuerySet, piece: Slice, count: int, *, exact: bool) -> l
     - else, when `exact`, fewer than count / WALK of its posts match: fetch all of them
       through the slice's index and keep the newest.
     """
-    from search.models import SearchEntry
-
     if count <= 0:
         return []
-    newest = _ORDERS["newest"]
     matches = entries.filter(piece.condition())
-    sql, params = matches.order_by(*newest).values_list("pk")[:count].query.sql_with_params()
-    window = SearchEntry.objects.filter(piece.condition()).order_by(*newest)[:WALK]
-    window_sql, window_params = window.query.sql_with_params()
-    # The same statement over the slice's newest WALK rows: a subquery named like the table,
-    # so every column reference (and join) of the statement reads from it.
-    table = connection.ops.quote_name(SearchEntry._meta.db_table)
-    walk = sql.replace(f" FROM {table}", f" FROM ({window_sql}) {table}", 1)
+    ids = _walk(entries, piece, _ORDERS["newest"], count)
+    if len(ids) == count or not exact:
+        return ids
     with connection.cursor() as cursor:
-        cursor.execute(walk, [*window_params, *params])
-        ids = [pk for (pk,) in cursor.fetchall()]
-        if len(ids) == count or not exact:
-            return ids
         # OFFSET 0 keeps PostgreSQL from walking the newest index with no end in sight: the
         # inner query is planned as "all matches", which the slice's partial index serves.
         sql, params = matches.order_by().values_list("pk", "created_at").query.sql_with_params()
