@@ -34,8 +34,9 @@ ANONYMOUS_LIST_QUERIES = 3
 ANONYMOUS_TAG_OR_CATEGORY_QUERIES = 4
 # a tag page also counts the tag's followers (issue 4: the follow link)
 ANONYMOUS_TAG_QUERIES = ANONYMOUS_TAG_OR_CATEGORY_QUERIES + 1
-# search: the matching ids (which are the count), the page, its questions and its authors
-ANONYMOUS_SEARCH_QUERIES = 4
+# search: the time slices (search.slices, then cached), the matching ids (which are the count),
+# the page, its questions and its authors
+ANONYMOUS_SEARCH_QUERIES = 5
 
 
 def build_thread(answers: int, comments_each: int = 3):
