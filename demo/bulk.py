@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from questions.models import RESERVED_SLUGS, TAG_PATTERN
 from votes import reputation
 
+from .pools import copy_text
 from .words import CHINESE, ENGLISH, TAGS
 
 YEARS = 5
@@ -45,14 +46,7 @@ def _copy_text(value) -> str:
     if kind is int:
         return str(value)
     if kind is str:
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return (
-                value.replace("\\", "\\\\")
-                .replace("\t", "\\t")
-                .replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )
-        return value
+        return copy_text(value)
     if value is None:
         return r"\N"
     if value is True:
