@@ -139,9 +139,6 @@ class Loader(SearchIndexLoad):
         else:
             self._fork(WORKERS)
         self._lap("rows", started)
-        if not alone:  # before the indexes: the answered flags are written without them
-            resume_list_triggers()
-            self._lap("list counts", started)
         self.stats.events = self.stats.events or self.events.written
         self._search(started)
         # One queue for two connections: the GIN index of the search vectors first (the
@@ -163,13 +160,16 @@ class Loader(SearchIndexLoad):
             + self._vacuum(loaded)
         )
         self._lap("indexes, totals, vacuum", started)
+        if not alone:  # with the indexes: the recount's EXISTS over the answers needs them
+            resume_list_triggers()
+            self._lap("list counts", started)
         restore_constraints([c for c in constraints if c not in unique])
         self._reset_sequences()
         self._lap("constraints", started)
         if self.postgres:  # the search index's time slices (search.slices), two at a time
             slices.split(concurrently=False, create=None if alone else run_parallel)
         self._lap("search slices", started)
-        run_parallel(self._vacuum([search, "search_titleterm"]))
+        run_parallel(self._vacuum([search, "search_titleterm", "questions_question"]))
         self._lap("analyze", started)
         versions.bump()  # COPY is no statement the connection reports: say it here
         return self.stats
