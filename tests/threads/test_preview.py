@@ -92,11 +92,26 @@ def test_live_preview_needs_a_member_and_a_post(client):
     assert client.get("/questions/preview/").status_code == 405
 
 
-def test_live_preview_is_rate_limited(client, settings):
+def test_live_preview_is_rate_limited(client, settings, monkeypatch):
+    """On a frozen clock with windows starting on the minute (see tests/core/test_ratelimits):
+    with the real clock a window could end between two of the requests."""
+    import django_ratelimit.core
+    from freezegun import freeze_time
+
+    from tests.core.test_ratelimits import _window_without_jitter
+
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", _window_without_jitter)
+    frozen = freeze_time("2026-12-06 10:00:01")
+    frozen.start()
     settings.RATELIMIT_ENABLE = True
     settings.JOKESITE_RATE_LIMITS = {**settings.JOKESITE_RATE_LIMITS, "preview": ("2/m", "2/m")}
     client.force_login(UserFactory())
-    statuses = [client.post("/questions/preview/", {"body": BODY}).status_code for _ in range(3)]
+    try:
+        statuses = [
+            client.post("/questions/preview/", {"body": BODY}).status_code for _ in range(3)
+        ]
+    finally:
+        frozen.stop()
     assert statuses == [200, 200, 429]
 
 
