@@ -109,6 +109,28 @@ class FailSafeRedisCache(RedisCache):
             _went_down("incr", error)
             raise ValueError(f"Key '{key}' not found (cache unreachable)") from error
 
+    def add_and_get_many(self, keys, value, version=None) -> dict:
+        """`add(key, value, timeout=None)` for each of `keys`, then `get_many(keys)`, in one
+        pipelined round trip (the page cache starts missing versions this way)."""
+        if _is_down():
+            return {}
+        names = {self.make_and_validate_key(key, version=version): key for key in keys}
+        serializer = self._cache._serializer
+        try:
+            pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+            for name in names:
+                pipe.set(name, serializer.dumps(value), nx=True)
+            pipe.mget(list(names))
+            values = pipe.execute()[-1]
+        except CACHE_ERRORS as error:
+            _went_down("add_and_get_many", error)
+            return {}
+        return {
+            key: serializer.loads(found)
+            for key, found in zip(names.values(), values, strict=True)
+            if found is not None
+        }
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set_many", list(data), data, timeout, version)
 

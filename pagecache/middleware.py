@@ -153,9 +153,11 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         current = {name: found[name] for name in base if name in found}
         if len(current) < len(base):
-            current = versions.current_many(base)
+            current = versions.current_many(base, known=current)
         if current is None:  # the cache went down meanwhile: render, and keep nothing
             return self.get_response(request)
+        # Read before the view: what it keeps under them is at least as new (threads.fragments).
+        request.page_versions = current
         # A thread page does not depend on the lists: the list version only guards its render.
         own = {k: v for k, v in current.items() if not (thread and k == versions.LISTS_KEY)}
         hit = found.get(key)

@@ -146,20 +146,37 @@ def current() -> int | None:
         return None
 
 
-def current_many(keys: list[str]) -> dict[str, int] | None:
-    """The versions of `keys`, each made when missing; None when the cache is unreachable."""
+def current_many(keys: list[str], known: dict | None = None) -> dict[str, int] | None:
+    """The versions of `keys`, each made when missing; None when the cache is unreachable.
+
+    `known`: what a read of all `keys` just found in this request (the middleware's first
+    round trip), so they are not read again; a key it lacks is missing. Making the missing
+    ones and reading them back is one more round trip on Redis (`_make_missing`), however
+    many there are."""
     try:
-        found = cache().get_many(keys)
+        if known is None:
+            found = cache().get_many(keys)
+        else:
+            found = {key: known[key] for key in keys if key in known}
         missing = [key for key in keys if key not in found]
         if missing:
-            start = time.time_ns()
-            for key in missing:
-                cache().add(key, start, timeout=None)
-            found.update(cache().get_many(missing))
+            found.update(_make_missing(missing, time.time_ns()))
         return found if len(found) == len(keys) else None
     except Exception:
         logger.warning("page cache unreachable: rendering without it", exc_info=True)
         return None
+
+
+def _make_missing(keys: list[str], start: int) -> dict[str, int]:
+    """Start each of `keys` at `start` where nobody did meanwhile, and read them back: a start
+    no earlier version can equal, also after an eviction or a flush. One round trip where the
+    cache offers `add_and_get_many` (jokesite.cache), else an add per key and a read."""
+    store = cache()
+    if hasattr(store, "add_and_get_many"):
+        return store.add_and_get_many(keys, start)
+    for key in keys:
+        store.add(key, start, timeout=None)
+    return store.get_many(keys)
 
 
 def bump_keys(keys: tuple[str, ...]) -> None:

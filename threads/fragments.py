@@ -50,7 +50,11 @@ def stamp(request, question_id: int) -> str | None:
     if not settings.JOKESITE_FRAGMENT_CACHE_SECONDS:
         return None
     keys = [versions.VERSION_KEY, versions.thread_key(question_id)]
-    found = versions.current_many(keys)
+    # The page cache read them before this request's view ran: no second read.
+    known = getattr(request, "page_versions", None)
+    if known is not None and not set(keys) <= set(known):
+        known = None
+    found = versions.current_many(keys, known=known)
     if found is None:
         return None
     origin = f"{request.scheme}://{request.get_host()}"
