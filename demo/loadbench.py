@@ -115,8 +115,6 @@ class Loader(SearchIndexLoad):
         # Upvotes received per (member, UTC day), to stay under the daily cap.
         self.upvotes_on: dict[int, int] = {}
 
-    # -- public ----------------------------------------------------------------------------
-
     def run(self) -> Stats:
         started = time.monotonic()
         self._tables()
@@ -202,8 +200,8 @@ class Loader(SearchIndexLoad):
         self.tags = Table(Tag, ["id", "name", "description", "created_at", "question_count"])
         post = ["id", "author_id", "body", "body_html", "score", "comment_count", "created_at"]
         self.questions = Table(
-            Question, [*post, "title", "slug", "answer_count", "last_activity_at", "close_reason"]
-        )
+            Question, [*post, "title", "slug", "answer_count", "last_activity_at",
+                       "close_reason", "is_answered"])  # fmt: skip
         self.question_tags = Table(Question.tags.through, ["id", "question_id", "tag_id"])
         self.answers = Table(Answer, [*post, "question_id", "is_accepted", "accepted_at"])
         self.votes = Table(
@@ -447,9 +445,11 @@ class Loader(SearchIndexLoad):
             body = texts.question_body()
             markdown, html = texts.body_copy[body]
             at = stamp(created)
+            # As `questions.liststore` has it (no answer is deleted here): no rewrite after.
+            answered = "t" if any(a[2] > 0 or a[0] == accepted for a in answers) else "f"
             self.questions.add(
                 f"{qid}\t{asker}\t{markdown}\t{html}\t{q_score}\t{q_comments}\t{at}\t{title}\t"
-                f"{slug}\t{len(answers)}\t{stamp(last_activity)}\t\n"
+                f"{slug}\t{len(answers)}\t{stamp(last_activity)}\t\t{answered}\n"
             )
             names = join_docs(*(doc for doc, _ in tag_docs))
             tags_doc = Document(names.words, f"{names.cjk} {tokens}".strip())

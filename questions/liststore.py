@@ -100,12 +100,13 @@ def stored() -> bool:
     return connection.vendor == "postgresql"
 
 
-def recount() -> None:
+def recount(*, answered: bool = True) -> None:
     """Set every question's `is_answered` and rebuild every bucket from the rows: after a load
-    made with the triggers off, or to repair. One transaction; it locks the buckets, so
-    writes wait."""
+    made with the triggers off, or to repair. `answered=False` leaves `is_answered` alone, for
+    a load that wrote it right. One transaction; it locks the buckets, so writes wait."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(ANSWERED_SQL)
+        if answered:
+            cursor.execute(ANSWERED_SQL)
         if stored():
             cursor.execute("LOCK TABLE questions_listbucket IN EXCLUSIVE MODE")
             cursor.execute("SET LOCAL work_mem = '256MB'")  # the grouping fits in memory

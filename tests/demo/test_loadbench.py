@@ -163,3 +163,26 @@ def test_pooled_titles_and_stamps_are_what_the_site_makes():
         expected = datetime.fromtimestamp(moment, UTC)
         read = datetime.fromisoformat(clock.stamp(moment))
         assert abs((read - expected).total_seconds()) < 2e-6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
+def test_the_loader_writes_is_answered_itself():
+    """A load on PostgreSQL runs with the triggers off and does not recount `is_answered`
+    (a rewrite of every question at a million): each question row must carry it."""
+    from questions import liststore
+
+    liststore.set_triggers(False)  # as a load outside a test's transaction runs
+    try:
+        Loader(questions=60, users=40, tags=30, seed=5).run()
+    finally:
+        with connection.cursor() as cursor:  # no deferred checks pending: the ALTER may run
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        liststore.set_triggers(True)
+    answered = set(
+        Answer.objects.filter(deleted_at__isnull=True)
+        .filter(Q(is_accepted=True) | Q(score__gt=0))
+        .values_list("question_id", flat=True)
+    )
+    flags = dict(Question.objects.values_list("pk", "is_answered"))
+    assert {pk for pk, flag in flags.items() if flag} == answered
+    assert answered and len(answered) < len(flags)
