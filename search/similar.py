@@ -3,7 +3,7 @@
 
 `similar_questions` is the one door; its signature stays while its insides may change (a
 full-text index can replace the candidate query). The approach works the same on SQLite and
-PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_sources`):
+PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_candidates`):
 
 1. Terms: the title's words (lower case, without stop words, a trailing plural "s" folded) and,
    for Chinese, Japanese and Korean text, which has no spaces, its character bigrams (a lone
@@ -12,7 +12,10 @@ PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_so
    and the newest `PER_SOURCE` whose title contains each of the (at most `MAX_QUERY_TERMS`)
    longest terms: bounded work per source, however common a word or tag is.
 3. Rank in Python: overlap of title terms (cosine over the two sets) plus a smaller weight for
-   shared tags, then score and recency as tiebreaks. Candidates with neither are dropped.
+   shared tags, then score and recency as tiebreaks. Candidates with neither are dropped. On
+   PostgreSQL the statement ranks the candidates first by an estimate of the same (cheap
+   string functions) and returns only the best `RANKED`: a few hundred candidates are read,
+   a few dozen built and ranked.
 """
 
 from __future__ import annotations
