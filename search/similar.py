@@ -249,7 +249,10 @@ def _indexed_candidates(
         params += [*query, PER_SOURCE]
     if not parts:
         return []
-    ctes.append(f"found AS ({' UNION '.join(parts)})")
+    # The LIMIT (never reached) tells the planner how few rows to expect, whatever its
+    # statistics: the questions are then read by primary key.
+    ctes.append(f"found AS (SELECT * FROM ({' UNION '.join(parts)}) source LIMIT %s)")
+    params.append(PER_SOURCE * (len(parts) + len(tag_ids) + 2 * len(tag_names)))
     counted = terms[:MAX_COUNTED_TERMS]
     hits = " + ".join(["(strpos(low, %s) > 0)::int"] * len(counted)) or "0"
     params += [exclude_pk or 0, *counted, max(len(terms), 1), TAG_WEIGHT]
