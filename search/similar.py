@@ -3,7 +3,7 @@
 
 `similar_questions` is the one door; its signature stays while its insides may change (a
 full-text index can replace the candidate query). The approach works the same on SQLite and
-PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_sources`):
+PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_candidates`):
 
 1. Terms: the title's words (lower case, without stop words, a trailing plural "s" folded) and,
    for Chinese, Japanese and Korean text, which has no spaces, its character bigrams (a lone
@@ -12,7 +12,10 @@ PostgreSQL; on PostgreSQL the candidates come through indexes only (`_indexed_so
    and the newest `PER_SOURCE` whose title contains each of the (at most `MAX_QUERY_TERMS`)
    longest terms: bounded work per source, however common a word or tag is.
 3. Rank in Python: overlap of title terms (cosine over the two sets) plus a smaller weight for
-   shared tags, then score and recency as tiebreaks. Candidates with neither are dropped.
+   shared tags, then score and recency as tiebreaks. Candidates with neither are dropped. On
+   PostgreSQL the statement ranks the candidates first by an estimate of the same (cheap
+   string functions) and returns only the best `RANKED`: a few hundred candidates are read,
+   a few dozen built and ranked.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from questions.models import Question, Tag, TagSynonym
@@ -35,6 +37,10 @@ PER_SOURCE = 40
 # What similar and related questions are ranked by and shown with (_question_links.html).
 LINK_FIELDS = ("id", "title", "slug", "score", "answer_count", "last_activity_at")
 MAX_QUERY_TERMS = 8
+# PostgreSQL: how many candidates, the best by the statement's estimate, are ranked exactly
+# in Python; and how many of the title's terms that estimate looks for.
+RANKED = 30
+MAX_COUNTED_TERMS = 16
 TAG_WEIGHT = 0.5
 
 # CJK Unified Ideographs (and extension A), kana, Hangul syllables.
@@ -107,37 +113,11 @@ def similar_questions(
     tag_names = [name for name in tags if name]
     if not terms and not tag_ids and not tag_names:
         return []
-
-    visible = Question.objects.visible()
-    through = Question.tags.through
-    tagged = Q(tag_id__in=tag_ids)
-    if tag_names and connection.vendor == "postgresql":
-        # A name or a synonym's, by index: an OR across the join to the synonyms made the
-        # planner test every candidate's tags against both tables, and scan the tags.
-        tagged |= Q(tag_id__in=RawSQL(_NAMED_TAGS, [tag_names, tag_names]))
-    elif tag_names:
-        names = Q(name__in=tag_names) | Q(synonyms__name__in=tag_names)
-        tagged |= Q(tag_id__in=Tag.objects.filter(names).values("pk"))
-    links = through.objects.filter(tagged)
-    shared = (
-        links.filter(question_id=OuterRef("pk"))
-        .values("question_id")
-        .annotate(n=Count("tag_id", distinct=True))
-        .values("n")
-    )
+    exclude_pk = exclude.pk if exclude is not None else None
     if connection.vendor == "postgresql":
-        sources = _indexed_sources(terms, tag_ids, tag_names)
+        candidates = _indexed_candidates(terms, tag_ids, tag_names, exclude_pk, limit)
     else:
-        sources = _scanned_sources(visible, links, terms)
-
-    candidates = (
-        visible.filter(sources)
-        .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
-        # Hundreds of candidates: load what ranking and the links use, nothing more.
-        .only(*LINK_FIELDS)
-    )
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude.pk)
+        candidates = _scanned_candidates(terms, tag_ids, tag_names, exclude_pk)
 
     wanted = set(terms)
     tag_count = max(len(tag_ids) + len(tag_names), 1)
@@ -149,6 +129,29 @@ def similar_questions(
             ranked.append((relevance, question.score, question.last_activity_at, question))
     ranked.sort(key=lambda row: row[:3], reverse=True)
     return [row[3] for row in ranked[:limit]]
+
+
+def _scanned_candidates(terms, tag_ids, tag_names, exclude_pk):
+    """SQLite (development): every candidate with its shared tags counted, ranked in Python."""
+    visible = Question.objects.visible()
+    through = Question.tags.through
+    names = Q(name__in=tag_names) | Q(synonyms__name__in=tag_names)
+    tagged = Q(tag_id__in=tag_ids)
+    if tag_names:
+        tagged |= Q(tag_id__in=Tag.objects.filter(names).values("pk"))
+    links = through.objects.filter(tagged)
+    shared = (
+        links.filter(question_id=OuterRef("pk"))
+        .values("question_id")
+        .annotate(n=Count("tag_id", distinct=True))
+        .values("n")
+    )
+    candidates = (
+        visible.filter(_scanned_sources(visible, links, terms))
+        .annotate(shared_tags=Coalesce(Subquery(shared, output_field=IntegerField()), Value(0)))
+        .only(*LINK_FIELDS)
+    )
+    return candidates.exclude(pk=exclude_pk) if exclude_pk is not None else candidates
 
 
 def _scanned_sources(visible, links, terms: list[str]) -> Q:
@@ -184,17 +187,29 @@ _NAMED_TAGS = f"""SELECT named.id FROM {Tag._meta.db_table} named WHERE named.na
     WHERE synonym.name = ANY(%s)"""
 
 
-def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) -> Q:
-    """Candidates on PostgreSQL, through indexes only, so the cost does not grow with the site:
-    per tag the `PER_SOURCE` newest questions (the (tag, question) index, read backwards), and
-    per term the `PER_SOURCE` newest questions whose title holds it (TitleTerm's primary key,
-    read backwards: its cost does not grow with how common the term is; a lone CJK character,
-    which matches as a prefix, goes through the title vectors' GIN index and takes any few).
-    One UNION, so the questions are then read by primary key; hidden and deleted ones are
-    dropped there."""
+def _indexed_candidates(
+    terms: list[str], tag_ids: set[int], tag_names: list[str], exclude_pk: int | None, limit: int
+):
+    """Candidates on PostgreSQL, found through indexes only, so the cost does not grow with the
+    site, and ranked roughly in the same statement, so that only the best `RANKED` are built
+    and ranked exactly in Python:
+
+    1. Sources: per tag the `PER_SOURCE` newest questions (the (tag, question) index, read
+       backwards), and per term the `PER_SOURCE` newest questions whose title holds it
+       (TitleTerm's primary key, read backwards: its cost does not grow with how common the
+       term is; a lone CJK character, which matches as a prefix, goes through the title
+       vectors' GIN index and takes any few).
+    2. The candidates by primary key, visible ones only, ranked as Python ranks them but
+       cheaply: the title terms each holds (a substring test of its title in lower case), over
+       its term count estimated from its spaces and CJK characters; the tags it shares (a probe
+       of the (question, tag) index each). The best `RANKED` are returned.
+    """
     parts: list[str] = []
     params: list = []
-    if tag_ids or tag_names:
+    ctes: list[str] = []
+    through = Question.tags.through._meta.db_table
+    tagged = bool(tag_ids or tag_names)
+    if tagged:
         # Only the conditions that apply, so the planner expects as few tags as there are.
         which, which_params = [], []
         if tag_ids:
@@ -203,15 +218,18 @@ def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) 
         if tag_names:
             which.append(f"tag.id IN ({_NAMED_TAGS})")
             which_params += [list(tag_names), list(tag_names)]
-        parts.append(
-            f"""(SELECT newest.question_id FROM {Tag._meta.db_table} tag
-                CROSS JOIN LATERAL (
-                    SELECT link.question_id FROM {Question.tags.through._meta.db_table} link
-                    WHERE link.tag_id = tag.id ORDER BY link.question_id DESC LIMIT %s
-                ) newest
+        ctes.append(
+            f"""wanted AS MATERIALIZED (SELECT tag.id FROM {Tag._meta.db_table} tag
                 WHERE {" OR ".join(which)})"""
         )
-        params += [PER_SOURCE, *which_params]
+        params += which_params
+        parts.append(
+            f"""SELECT newest.question_id FROM wanted CROSS JOIN LATERAL (
+                    SELECT link.question_id FROM {through} link
+                    WHERE link.tag_id = wanted.id ORDER BY link.question_id DESC LIMIT %s
+                ) newest"""
+        )
+        params.append(PER_SOURCE)
     for term in _query_terms(terms):
         if not (query := _tsquery(term)):
             continue
@@ -230,7 +248,37 @@ def _indexed_sources(terms: list[str], tag_ids: set[int], tag_names: list[str]) 
             )
         params += [*query, PER_SOURCE]
     if not parts:
-        return Q(pk__in=[])
-    # The LIMIT (never reached) tells the planner how few rows to expect: primary-key lookups.
-    union = f"SELECT question_id FROM ({' UNION '.join(parts)}) candidate LIMIT %s"
-    return Q(pk__in=RawSQL(union, [*params, PER_SOURCE * (len(parts) + len(tag_ids) + 5)]))
+        return []
+    # The LIMIT (never reached) tells the planner how few rows to expect, whatever its
+    # statistics: the questions are then read by primary key.
+    ctes.append(f"found AS (SELECT * FROM ({' UNION '.join(parts)}) source LIMIT %s)")
+    params.append(PER_SOURCE * (len(parts) + len(tag_ids) + 2 * len(tag_names)))
+    counted = terms[:MAX_COUNTED_TERMS]
+    hits = " + ".join(["(strpos(low, %s) > 0)::int"] * len(counted)) or "0"
+    params += [exclude_pk or 0, *counted, max(len(terms), 1), TAG_WEIGHT]
+    params += [max(len(tag_ids) + len(tag_names), 1), max(RANKED, 2 * limit)]
+    shared = (
+        f"""(SELECT count(*) FROM {through} link WHERE link.question_id = question.id
+            AND link.tag_id = ANY(ARRAY(SELECT id FROM wanted)))"""
+        if tagged
+        else "0"
+    )
+    columns = ", ".join(f"question.{field}" for field in LINK_FIELDS)
+    sql = f"""WITH {", ".join(ctes)},
+        candidate AS MATERIALIZED (  -- each title lowered and each shared count taken once
+            SELECT {columns}, {shared} AS shared_tags, lower(question.title) AS low
+            FROM found JOIN {Question._meta.db_table} question ON question.id = found.question_id
+            WHERE question.deleted_at IS NULL AND question.hidden_at IS NULL
+            AND question.id <> %s
+        )
+        SELECT {", ".join(LINK_FIELDS)}, shared_tags FROM candidate
+        ORDER BY ({hits}) / sqrt(%s::float8 * ({_TERM_COUNT})) + %s * least(
+            shared_tags::float8 / %s, 1) DESC, score DESC, last_activity_at DESC
+        LIMIT %s"""
+    return Question.objects.raw(sql, params)
+
+
+# A title's term count, estimated cheaply: its words (spaces + 1) and CJK characters (three
+# bytes in UTF-8: each adds two to the length in bytes).
+_TERM_COUNT = """length(title) - length(replace(title, ' ', '')) + 1
+    + (octet_length(title) - length(title)) / 2"""

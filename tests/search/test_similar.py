@@ -273,3 +273,64 @@ def test_postgresql_connections_do_not_jit_compile():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+# --- ranking in the statement (PostgreSQL), exact ranking of the best few --------------------
+
+
+@pytest.fixture
+def few_candidates(monkeypatch):
+    """Small sources and a small cut, so a few questions exercise what a million would."""
+    from search import similar
+
+    monkeypatch.setattr(similar, "PER_SOURCE", 3)
+    monkeypatch.setattr(similar, "RANKED", 2)
+
+
+def test_more_term_hits_rank_first_though_found_by_one_term_only(few_candidates):
+    """The best is older than the newest few holding each of its common terms: found by its
+    rare term alone, yet ranked by all the terms it holds."""
+    best = QuestionFactory(title="Ledger audit quarterly zucchini")
+    for word in ("ledger", "audit", "quarterly"):
+        for n in range(4):
+            QuestionFactory(title=f"{word.title()} entry {n} for later")
+    found = similar_questions("Quarterly ledger audit of zucchini", limit=2)
+    assert found[0] == best
+
+
+def test_shared_tags_count_beyond_the_tags_newest(few_candidates):
+    """Two titles alike; the older shares the tag but is not among the tag's newest."""
+    banks = TagFactory(name="banks")
+    tagged = QuestionFactory(title="Cheap cucumber recipes for winter", tags=[banks])
+    QuestionFactory(title="Cheap cucumber recipes for winter?", tags=[TagFactory()])
+    QuestionFactory.create_batch(4, title="Unrelated words entirely", tags=[banks])
+    found = similar_questions("Cheap cucumber recipes", tags=["banks"], limit=2)
+    assert found[0] == tagged
+
+
+def test_hidden_and_deleted_questions_never_crowd_out_visible_ones(few_candidates, monkeypatch):
+    """Found, and better matches, but dropped before the best few are chosen."""
+    from search import similar
+
+    monkeypatch.setattr(similar, "PER_SOURCE", 10)
+    visible = QuestionFactory(title="Alipay refund takes weeks to arrive")
+    for _ in range(3):
+        QuestionFactory(title="Refund an Alipay payment", hidden_at=timezone.now())
+        QuestionFactory(title="Refund an Alipay payment", deleted_at=timezone.now())
+    assert similar_questions("Refund an Alipay payment") == [visible]
+
+
+@needs_postgresql
+def test_only_the_best_few_candidates_are_built(few_candidates, monkeypatch):
+    """The statement ranks the candidates; Python builds and ranks only `RANKED` of them."""
+    QuestionFactory.create_batch(6, title="Refund an Alipay payment today")
+    built = []
+    from_db = Question.from_db.__func__
+
+    def counting(cls, *args):
+        built.append(1)
+        return from_db(cls, *args)
+
+    monkeypatch.setattr(Question, "from_db", classmethod(counting))
+    assert len(similar_questions("Refund an Alipay payment", limit=1)) == 1
+    assert len(built) == 2
