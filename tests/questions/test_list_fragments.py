@@ -319,3 +319,37 @@ def test_author_renamed(lists):
             )
 
     assert_reader_sees("/questions/?sort=newest", write, ['href="/users/renamed-author/"'])
+
+
+def test_profile_same_with_and_without_and_nothing_of_its_owner(settings, lists):
+    """The owner reads first (they see their edit link, outside the kept block); then another
+    member reads the kept block and sees no edit link."""
+    author = lists[-1].author
+    url = author.get_absolute_url()
+    owner, other = member(author), member()
+    settings.JOKESITE_FRAGMENT_CACHE_SECONDS = 0
+    without = read(other, url)[0]
+    settings.JOKESITE_FRAGMENT_CACHE_SECONDS = 300
+    mine = read(owner, url)[0]
+    edit = 'button--ghost" href="/settings/profile/"'
+    assert edit in mine
+    theirs = read(other, url)[0]
+    assert edit not in theirs
+    assert normal(without) == normal(theirs)
+    assert "kept list number 30" in theirs
+
+
+def test_profile_vote(lists):
+    question = lists[-1]
+    voter = member()
+
+    def write():
+        assert voter.post(f"/questions/{question.pk}/vote/", {"value": 1}).status_code == 302
+
+    reader = member()
+    url = question.author.get_absolute_url()
+    before = read(reader, url)[0]
+    assert '<span class="score-pill">0</span>' in before
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        write()
+    assert '<span class="score-pill">1</span>' in read(reader, url)[0]
