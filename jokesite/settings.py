@@ -183,8 +183,9 @@ else:
 JOKESITE_PAGE_CACHE = "default"
 JOKESITE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # The parts of a thread every reader sees alike (each post's body, signature and comments, the
-# sidebar) are kept in the same cache for at most this many seconds (0 turns it off), under the
-# same versions (threads/fragments.py), for signed-in readers as for visitors.
+# sidebar), and the list bodies, /tags/, search results and a profile's posts ({% shared %},
+# pagecache/fragments.py), are kept in the same cache for at most this many seconds (0 turns it
+# off), under the same versions, for signed-in readers as for visitors.
 JOKESITE_FRAGMENT_CACHE_SECONDS = int(
     os.environ.get("FRAGMENT_CACHE_SECONDS", JOKESITE_PAGE_CACHE_SECONDS)
 )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import themes
 from accounts.models import Theme
 from core import permissions
+from pagecache.fragments import lists_fragments
 from votes import reputation
 from votes.models import ReputationReason
 
@@ -71,6 +72,7 @@ def milestones(*, firsts: dict, reached: dict) -> list[dict]:
 
 
 @require_safe
+@lists_fragments
 def profile(request, username):
     """A member's reputation and where it came from (a 90-day chart and the latest ledger
     rows), their posts and milestones: a fixed number of queries, none of which reads the

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core import seo
+from pagecache.fragments import lists_fragments
 
 from .listing import ListPaginator, list_count
 from .models import (
@@ -50,12 +51,14 @@ def question_listing(request, queryset, *, default_sort="active", stored=None):
 
 
 @require_safe
+@lists_fragments
 def question_list(request):
     context = question_listing(request, Question.objects.all(), stored="all")
     return render(request, "questions/question_list.html", context)
 
 
 @require_safe
+@lists_fragments
 def tag_list(request):
     """Tags sorted by `?sort=popular|name|new`, filtered by `?q=` (part of the name)."""
     sort, query = tag_listing_params(request.GET)
@@ -78,6 +81,7 @@ def tag_list(request):
 
 
 @require_safe
+@lists_fragments
 def tag_detail(request, name):
     tag = Tag.objects.filter(name=name).first()
     if tag is None:
@@ -105,6 +109,7 @@ def category_list(request):
 
 
 @require_safe
+@lists_fragments
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     context = question_listing(request, category.questions.all(), stored=f"category:{category.pk}")

@@ -1,9 +1,13 @@
 """Full-text search, and the similar-questions fragment of the ask form."""
 
+import functools
+
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from core.ratelimits import limit_reads
+from pagecache.fragments import lists_fragments
 from questions.services import normalize_tags
 
 from . import fulltext
@@ -24,6 +28,7 @@ def similar_to_form(request) -> dict:
 
 
 @require_safe
+@lists_fragments
 def search(request):
     """Full-text search over questions and answers (questions/search). Any input is a normal
     page: what cannot be searched gets a message, never an error."""
@@ -31,15 +36,22 @@ def search(request):
     sort = request.GET.get("sort")
     if sort not in fulltext.SORTS or (sort == "relevance" and not query.parts):
         sort = "relevance" if query.parts else "votes"
-    results = fulltext.search(query, sort=sort)
-    page = fulltext.ResultPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = fulltext.with_snippets(page.object_list, query)
+
+    @functools.cache
+    def run():
+        results = fulltext.search(query, sort=sort)
+        page = fulltext.ResultPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = fulltext.with_snippets(page.object_list, query)
+        return results, page
+
+    # Searched only when the page shows the results: not when they come kept with the block
+    # around them (pagecache.fragments).
     context = {
         "query": query.text,  # what the header's search box shows, as on every page
         "parsed": query,
-        "page_obj": page,
-        "results": page.object_list,
-        "capped": results.capped,
+        "page_obj": SimpleLazyObject(lambda: run()[1]),
+        "results": SimpleLazyObject(lambda: run()[1].object_list),
+        "capped": SimpleLazyObject(lambda: run()[0].capped),
         "sort": sort,
         "sorts": fulltext.SORTS if query.parts else fulltext.SORTS[1:],
         "limits": {"length": fulltext.MAX_QUERY_LENGTH, "terms": fulltext.MAX_TERMS},

@@ -22,20 +22,15 @@ can lag.
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import secrets
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from core import textrules
+from pagecache import fragments as shared
 from pagecache import versions
 from search.related import related_questions
-
-logger = logging.getLogger(__name__)
 
 PARTS_TEMPLATE = "questions/_post_parts.html"
 SIDEBAR_TEMPLATE = "questions/_related.html"
@@ -47,19 +42,8 @@ LAYOUT = 1
 def stamp(request, question_id: int) -> str | None:
     """What every part of this thread is kept under now, or None when nothing is to be kept
     (the cache off or down). Read it before any of the thread's rows."""
-    if not settings.JOKESITE_FRAGMENT_CACHE_SECONDS:
-        return None
     keys = [versions.VERSION_KEY, versions.thread_key(question_id)]
-    # The page cache read them before this request's view ran: no second read.
-    known = getattr(request, "page_versions", None)
-    if known is not None and not set(keys) <= set(known):
-        known = None
-    found = versions.current_many(keys, known=known)
-    if found is None:
-        return None
-    origin = f"{request.scheme}://{request.get_host()}"
-    origin = hashlib.md5(origin.encode(), usedforsecurity=False).hexdigest()[:12]
-    return f"{LAYOUT}:{get_language()}:{origin}:{found[keys[0]]}:{found[keys[1]]}"
+    return shared.stamp(request, keys, LAYOUT)
 
 
 def _post_key(post, stamp: str) -> str:
@@ -96,21 +80,6 @@ def _attach(post, parts: dict) -> None:
         comment.shared = mark_safe(parts["comments"][comment.pk])
 
 
-def _get_many(keys: list[str]) -> dict:
-    try:
-        return versions.cache().get_many(keys)
-    except Exception:
-        logger.warning("fragment cache unreachable: rendering without it", exc_info=True)
-        return {}
-
-
-def _set_many(entries: dict) -> None:
-    try:
-        versions.cache().set_many(entries, settings.JOKESITE_FRAGMENT_CACHE_SECONDS)
-    except Exception:
-        logger.warning("fragment cache unreachable: fragments not kept", exc_info=True)
-
-
 def prepare(
     request, question, posts, stamp: str | None, *, related_limit: int, whole: dict | None = None
 ) -> dict:
@@ -124,7 +93,7 @@ def prepare(
     keys = {_post_key(post, stamp): post for post in posts} if stamp else {}
     sidebar_key = _sidebar_key(question, stamp) if stamp else None
     whole_keys = {name: f"fragment:{stamp}:{name}:{question.pk}" for name in whole}
-    found = _get_many([*keys, sidebar_key, *whole_keys.values()]) if stamp else {}
+    found = shared.get_many([*keys, sidebar_key, *whole_keys.values()]) if stamp else {}
     kept = {}
     made = {}
     for name, make in whole.items():
@@ -162,7 +131,7 @@ def prepare(
             if shown <= set(deps):
                 kept[sidebar_key] = sidebar
     if kept:
-        _set_many(kept)
+        shared.set_many(kept)
     html = mark_safe(sidebar["html"])  # rendered by our template
     return {"sidebar": html, "related_ids": sidebar["ids"], **made}
 

@@ -25,9 +25,10 @@ pytestmark = pytest.mark.django_db
 # (with authors), their comments (with authors), the related questions in the sidebar
 ANONYMOUS_THREAD_QUERIES = 6
 # the above + the session and the viewer, the viewer's vote on the question
-# and on the answers, the viewer's permissions (user and group) read once to decide on every
-# button, the unread notification badge and whether the viewer follows the question
-MEMBER_THREAD_QUERIES = 14
+# and on the answers, whether the viewer moderates (its permissions or its groups', one query)
+# read once to decide on every button, the unread notification badge and whether the viewer
+# follows the question
+MEMBER_THREAD_QUERIES = 13
 # paginator count, the page of questions (with authors and categories), their tags
 ANONYMOUS_LIST_QUERIES = 3
 # the above + the tag or category named in the URL
