@@ -9,14 +9,15 @@ loads the demo thread, collects static files, starts gunicorn (gunicorn.conf.py,
 PostgreSQL and Redis) on a loopback port, and runs wrk against each page, anonymous and signed
 in: the floor (a bare Django view returning as many bytes as the demo thread), the demo thread,
 a mix of random threads (a Lua script walking thousands of them, so no cache hides the cold
-cost), a 50-answer thread, the home page, a deep list page, unanswered, a tag page, /tags/ and
-search (a mix of queries). For each: requests per second, p50 and p99 latency, SQL statements
-per request (counted in this process with the test client: cold, then again once warm),
-bytes, and the ratio to the floor's requests per second. The table goes to stdout and to the
+cost), a 50-answer thread, the home page, a deep list page, unanswered, a tag page, /tags/,
+search (a mix of queries) and the profile of the member with the most reputation. For each:
+requests per second, p50 and p99 latency, SQL statements per request (counted in this process
+with the test client: cold, then again once warm), bytes, and the ratio to the floor's requests
+per second. The table goes to stdout and to the
 top of bench/RESULTS.md with the date and the machine.
 
 Bounded in time: each measurement lasts --duration seconds (default 10) after a --warmup
-(default 2; none for the random mixes); the whole run takes about 21 x (duration + warmup)
+(default 2; none for the random mixes); the whole run takes about 23 x (duration + warmup)
 seconds plus the load. Nothing listens beyond 127.0.0.1, and gunicorn is stopped at the end
 (also on Ctrl+C).
 """
@@ -155,8 +156,12 @@ def pages(args) -> tuple[list[Page], str]:
         Page("tags", "/tags/", ["/tags/"]),
         Page("search", f"search ({len(queries)} queries)", [f"/search/?q={q}" for q in queries]),
     ]
-
     User = get_user_model()
+    # The member with the most reputation: the longest lists and the fullest chart.
+    busiest = User.objects.exclude(username="bench-reader").order_by("-reputation", "pk").first()
+    if busiest is not None:
+        profile = busiest.get_absolute_url()
+        result.append(Page("profile", f"profile [{busiest.username}]", [profile]))
     member, _ = User.objects.get_or_create(
         username="bench-reader", defaults={"email": "bench-reader@example.com", "reputation": 3000}
     )
