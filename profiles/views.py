@@ -1,3 +1,4 @@
+import functools
 from datetime import UTC
 
 from django.conf import settings
@@ -80,9 +81,21 @@ def profile(request, username):
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
     totals = selectors.post_totals(user)
     today = timezone.now().astimezone(UTC).date()
-    daily = selectors.reputation_days(user, today, HISTORY_DAYS)
-    chart = charts.line_chart(charts.last_days(charts.running_totals(daily), today, HISTORY_DAYS))
-    reached = selectors.first_days_reaching(user, (100, 1000))
+
+    # The chart and the milestones are the same for every reader: `{% shared %}` blocks, so
+    # their rows are read only when a block is rendered (the template calls these once).
+    @functools.cache
+    def chart():
+        daily = selectors.reputation_days(user, today, HISTORY_DAYS)
+        return charts.line_chart(
+            charts.last_days(charts.running_totals(daily), today, HISTORY_DAYS)
+        )
+
+    @functools.cache
+    def shown_milestones():
+        reached = selectors.first_days_reaching(user, (100, 1000))
+        return milestones(firsts=selectors.firsts(user), reached=reached)
+
     events = list(
         user.reputation_events.select_related("question", "answer__question").order_by(
             "-created_at", "-pk"
@@ -102,7 +115,7 @@ def profile(request, username):
         "chart": chart,
         "history_days": HISTORY_DAYS,
         "events": events,
-        "milestones": milestones(firsts=selectors.firsts(user), reached=reached),
+        "milestones": shown_milestones,
         "canonical_url": request.build_absolute_uri(user.get_absolute_url()),
     }
     return render(request, "accounts/profile.html", context)

@@ -132,16 +132,17 @@ def test_milestones_are_worked_out_from_the_data(client):
 
     html = page(client, member)
 
-    assert "★</span>\n              First question\n              " in html
+    assert "★</span>\n                First question\n                " in html
     for name, day in (
         ("First question", "Jan. 5, 2026"),
         ("First answer", "Jan. 6, 2026"),
         ("First accepted answer", "Jan. 7, 2026"),
         ("100 reputation", "Jan. 8, 2026"),
     ):
-        assert f'{name}\n              <time class="small muted" datetime' in html
+        assert f'{name}\n                <time class="small muted" datetime' in html
         assert day in html
-    assert '10 answers voted up\n              \n              <span class="small">(0/10)' in html
+    indent = "\n" + " " * 16
+    assert f'10 answers voted up{indent}{indent}<span class="small">(0/10)' in html
     assert html.count("not yet") == 3  # scored 10, 10 upvoted answers, 1,000 reputation
 
 
