@@ -137,6 +137,7 @@ def words() -> dict[str, str]:
         "retract_upvote": _("Retract upvote"),
         "vote_up": _("Vote up"),
         "score": _("Score:"),
+        "score_title": _("score"),  # the jump list's, once per answer
         "retract_your_downvote": _("Retract your downvote"),
         "not_useful": _("This is not useful"),
         "retract_downvote": _("Retract downvote"),
