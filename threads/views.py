@@ -23,7 +23,7 @@ from questions.forms import BodyForm, QuestionForm
 from questions.models import CloseReason
 from search.views import similar_to_form
 
-from . import fragments, selectors
+from . import fragments, readers, selectors
 
 RELATED_LIMIT = 5
 
@@ -105,8 +105,12 @@ def question_detail(request, pk, slug=None):
     shown = [question, *answers]
     shown += [comment for post in shown for comment in post.visible_comments]
     placed, rest = place_messages(request, {anchor_of(item) for item in shown})
+    user = _unwrapped(request.user)
+    reader = readers.Reader(user)
+    for post in (question, *answers):
+        post.reader = reader.facts(post)
     context = {
-        "user": _unwrapped(request.user),
+        "user": user,
         "messages": rest,  # the top of the page: what is about no item shown here
         "placed_messages": placed,  # confirmations shown inside the item they are about
         "question": question,
@@ -121,6 +125,8 @@ def question_detail(request, pk, slug=None):
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
         # The visitor's way to vote: log in, then back here (one URL for every post).
         "login_next_url": f"{reverse('account_login')}?next={quote(request.path, safe='/')}",
+        "privileges_url": reverse("accounts:privileges"),
+        "words": readers.words(),  # what every post shows alike, translated once
     }
     # An anonymous page kept by the page cache shows these questions' scores and answer counts
     # and these members' reputation: their writes elsewhere make it out of date.
