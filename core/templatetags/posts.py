@@ -1,4 +1,5 @@
-"""Template access to the permission rules: `{% if post|editable_by:user %}`."""
+"""Template access to the permission rules and post text: `{% if question|answerable_by:user %}`.
+A thread's per-post controls come from `threads.readers` instead."""
 
 from django import template
 from django.utils.translation import gettext as _
@@ -7,52 +8,6 @@ from core import permissions, textrules
 from core.views import anchor_of
 
 register = template.Library()
-
-
-@register.filter
-def editable_by(post, user):
-    return permissions.can_edit(user, post)
-
-
-@register.filter
-def deletable_by(post, user):
-    return permissions.can_delete(user, post)
-
-
-@register.filter
-def commentable_by(post, user):
-    return permissions.can_comment(user, post)
-
-
-@register.filter
-def flaggable_by(post, user):
-    return permissions.can_flag(user, post)
-
-
-@register.filter
-def acceptable_by(answer, user):
-    return permissions.can_accept(user, answer)
-
-
-@register.filter
-def can_vote_up(post, user):
-    return permissions.can_vote(user, post, 1)
-
-
-@register.filter
-def can_vote_down(post, user):
-    return permissions.can_vote(user, post, -1)
-
-
-@register.filter
-def is_author_of(user, post):
-    return permissions.is_author(user, post)
-
-
-@register.simple_tag
-def privilege_hint(privilege):
-    """Why a button is disabled: `You need 15 reputation to vote up.`"""
-    return permissions.explain(privilege)
 
 
 @register.filter
@@ -95,32 +50,6 @@ def blocked_reason(user, post=None):
 
 
 @register.filter
-def retaggable_by(question, user):
-    return permissions.can_retag(user, question)
-
-
-@register.filter
-def close_votable_by(question, user):
-    return permissions.can_vote_close(user, question)
-
-
-@register.filter
-def reopen_votable_by(question, user):
-    return permissions.can_vote_reopen(user, question)
-
-
-@register.filter
-def can_review(user):
-    return permissions.can_review(user)
-
-
-@register.filter
-def suggestable_by(post, user):
-    """Whether `user` may suggest an edit to `post` (the edit form, kept for review)."""
-    return permissions.can_suggest_edit(user, post)
-
-
-@register.filter
 def is_suspended(user):
     """A suspended member sees no links to what they cannot do (the banner says why)."""
     return permissions.is_suspended(user)
@@ -129,19 +58,6 @@ def is_suspended(user):
 @register.filter
 def can_decide_review(user):
     return permissions.can_decide_review(user)
-
-
-@register.simple_tag
-def vote_refusal(user, post):
-    """Why `user` cannot vote on `post`, up first, then down: the sentence shown in words
-    under the post (a disabled button's `title` never reaches a touch screen), or "" when
-    both ways are open, for visitors (they get "Log in to vote") and on deleted posts (their
-    note says it)."""
-    if not user.is_authenticated or post.is_deleted:
-        return ""
-    if blocked := blocked_reason(user, post):
-        return blocked
-    return permissions.vote_refusal(user, post, 1) or permissions.vote_refusal(user, post, -1) or ""
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from answers.models import Answer
+from core import permissions
 from core.templatetags import posts
 from questions.models import Question
 from tests.factories import (
@@ -79,42 +80,49 @@ def world(settings):
 
 
 def as_filters(user, post) -> readers.Facts:
-    """The facts as the templates' permission filters (core/templatetags/posts.py) gave them."""
+    """The facts as the templates' permission filters gave them before `threads.readers`: each
+    rule of core/permissions.py asked on its own, through its suspension check."""
     if not user.is_authenticated:
         return readers.VISITOR
     blocked = posts.blocked_reason(user, post)
-    own = posts.is_author_of(user, post)
+    own = permissions.is_author(user, post)
     question = post.kind == "question"
-    moderate = posts.moderatable_by(post, user)
+    moderate = permissions.can_moderate(user)
+    editable = permissions.can_edit(user, post)
+    flaggable = permissions.can_flag(user, post)
 
     def off(privilege):
         return blocked or (
-            "You cannot vote on your own post." if own else posts.privilege_hint(privilege)
+            "You cannot vote on your own post." if own else permissions.explain(privilege)
         )
 
+    vote_why = ""
+    if not post.is_deleted:
+        up, down = (permissions.vote_refusal(user, post, way) for way in (1, -1))
+        vote_why = blocked or up or down or ""
     return readers.Facts(
-        vote_why=posts.vote_refusal(user, post),
+        vote_why=vote_why,
         blocked=blocked,
-        up=posts.can_vote_up(post, user),
-        down=posts.can_vote_down(post, user),
+        up=permissions.can_vote(user, post, 1),
+        down=permissions.can_vote(user, post, -1),
         up_off=off("vote_up"),
         down_off=off("vote_down"),
-        edit=posts.editable_by(post, user),
-        suggest=not posts.editable_by(post, user) and posts.suggestable_by(post, user),
-        retag=question and posts.retaggable_by(post, user) and not posts.editable_by(post, user),
-        flag=posts.flaggable_by(post, user),
-        flag_off=not posts.flaggable_by(post, user)
+        edit=editable,
+        suggest=not editable and permissions.can_suggest_edit(user, post),
+        retag=question and permissions.can_retag(user, post) and not editable,
+        flag=flaggable,
+        flag_off=not flaggable
         and not post.is_deleted
         and not own
-        and not posts.is_suspended(user),
-        delete=posts.deletable_by(post, user) and not post.is_deleted,
+        and not permissions.is_suspended(user),
+        delete=permissions.can_delete(user, post) and not post.is_deleted,
         moderate=moderate,
-        accept=not question and posts.acceptable_by(post, user),
-        comment=posts.commentable_by(post, user),
+        accept=not question and permissions.can_accept(user, post),
+        comment=permissions.can_comment(user, post),
         close_votes=question
         and not moderate
-        and (posts.close_votable_by(post, user) or posts.reopen_votable_by(post, user)),
-        flaggable=frozenset(c.pk for c in post.visible_comments if posts.flaggable_by(c, user)),
+        and (permissions.can_vote_close(user, post) or permissions.can_vote_reopen(user, post)),
+        flaggable=frozenset(c.pk for c in post.visible_comments if permissions.can_flag(user, c)),
     )
 
 
