@@ -66,7 +66,7 @@ from .bulk import (
     run_parallel,
     tag_names,
 )
-from .loadbench_lists import pause_list_triggers, resume_list_triggers
+from .loadbench_lists import bucket_statements, pause_list_triggers, resume_list_triggers
 from .loadbench_search import SearchIndexLoad
 from .pools import NULL, Clock, Texts, join_docs, tag_documents
 from .words import TextMaker
@@ -148,6 +148,7 @@ class Loader(SearchIndexLoad):
         loaded = by_size([*tables, self.users.table, self.tags.table])
         run_parallel(
             gin
+            + ([] if alone else bucket_statements())
             + [
                 f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {sql}'
                 for table, name, _, sql in unique
@@ -157,10 +158,9 @@ class Loader(SearchIndexLoad):
             + self._totals()
             + self._vacuum(loaded)
         )
-        self._lap("indexes, totals, vacuum", started)
-        if not alone:  # with the indexes: the recount's EXISTS over the answers needs them
+        if not alone:
             resume_list_triggers()
-            self._lap("list counts", started)
+        self._lap("indexes, list counts, totals, vacuum", started)
         restore_constraints([c for c in constraints if c not in unique])
         self._reset_sequences()
         self._lap("constraints", started)
