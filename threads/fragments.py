@@ -5,8 +5,7 @@ A post's notes, body and tags, its share panel, its signature (dates, the author
 and reputation), its plain-text excerpt for the jump list, and each of its comments without the
 flag link are the same for everyone (templates/questions/_post_parts.html); so is the related
 questions sidebar. What depends on the reader (their vote, the buttons they may use, CSRF and
-form tokens, confirmations) is rendered for each request around them
-(templates/questions/_post.html, _comments.html).
+form tokens, confirmations) is written for each request around them (`threads.render`).
 
 Never stale: the parts are kept under the content versions of `pagecache.versions`, read
 before any of the thread's rows (`stamp`), so what is kept under a version is at least as new

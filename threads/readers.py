@@ -1,6 +1,6 @@
 """What one reader may do with each post of a thread, worked out once per post in Python.
 
-A thread's templates (questions/_post.html, _votes.html, _comments.html) used to ask the
+A thread's post templates (now `threads.render`, in Python) used to ask the
 permission rules through template filters: a dozen checks per post, each re-deriving the same
 things (the suspension, the moderator check, the privilege sentences), hundreds per long
 thread. `facts(reader, post)` asks each rule once and keeps the answers on `post.reader`; what

@@ -24,6 +24,7 @@ from questions.models import CloseReason
 from search.views import similar_to_form
 
 from . import fragments, readers, selectors
+from .render import ThreadRenderer
 
 RELATED_LIMIT = 5
 
@@ -107,8 +108,21 @@ def question_detail(request, pk, slug=None):
     placed, rest = place_messages(request, {anchor_of(item) for item in shown})
     user = _unwrapped(request.user)
     reader = readers.Reader(user)
+    login_next_url = f"{reverse('account_login')}?next={quote(request.path, safe='/')}"
+    privileges_url = reverse("accounts:privileges")
+    words = readers.words()  # what every post shows alike, translated once
+    renderer = ThreadRenderer(
+        request,
+        user,
+        words=words,
+        placed=placed,
+        login_next_url=login_next_url,
+        privileges_url=privileges_url,
+        extra={"close_reasons": CloseReason.choices, "close_votes_needed": close_votes.needed()},
+    )
     for post in (question, *answers):
         post.reader = reader.facts(post)
+        post.html = renderer.post(post)
     context = {
         "user": user,
         "messages": rest,  # the top of the page: what is about no item shown here
@@ -119,14 +133,11 @@ def question_detail(request, pk, slug=None):
         "answer_orders": list(selectors.ANSWER_ORDERS),
         "sidebar": shared["sidebar"],
         "answer_form": answer_form,
-        "close_reasons": CloseReason.choices,
-        "close_votes_needed": close_votes.needed(),
         "json_ld": shared[f"json-ld-{order}"],
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
-        # The visitor's way to vote: log in, then back here (one URL for every post).
-        "login_next_url": f"{reverse('account_login')}?next={quote(request.path, safe='/')}",
-        "privileges_url": reverse("accounts:privileges"),
-        "words": readers.words(),  # what every post shows alike, translated once
+        "words": words,
+        "answers_html": renderer.answers(answers),
+        "jump_list": renderer.jump_list(answers) if len(answers) >= 3 else "",
     }
     # An anonymous page kept by the page cache shows these questions' scores and answer counts
     # and these members' reputation: their writes elsewhere make it out of date.
