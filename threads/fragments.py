@@ -3,7 +3,7 @@ cache, so the next reader (signed in or not) reuses them.
 
 A post's notes, body and tags, its share panel, its signature (dates, the author's avatar, name
 and reputation), its plain-text excerpt for the jump list, and each of its comments without the
-flag link are the same for everyone (templates/questions/_post_parts.html); so is the related
+flag link are the same for everyone (`threads.render.shared_parts`); so is the related
 questions sidebar. What depends on the reader (their vote, the buttons they may use, CSRF and
 form tokens, confirmations) is written for each request around them (`threads.render`).
 
@@ -21,8 +21,6 @@ can lag.
 
 from __future__ import annotations
 
-import secrets
-
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -31,11 +29,12 @@ from pagecache import fragments as shared
 from pagecache import versions
 from search.related import related_questions
 
-PARTS_TEMPLATE = "questions/_post_parts.html"
+from .render import shared_parts
+
 SIDEBAR_TEMPLATE = "questions/_related.html"
 EXCERPT_LENGTH = 70  # the jump list's
 # Bump when the parts' templates change shape, so no process reads another release's parts.
-LAYOUT = 1
+LAYOUT = 2
 
 
 def stamp(request, question_id: int) -> str | None:
@@ -55,14 +54,11 @@ def _sidebar_key(question, stamp: str) -> str:
 
 def render_parts(request, post) -> dict:
     """The parts of `post` (with `visible_comments` and its author) every reader sees alike."""
-    cut = f"cut-{secrets.token_hex(12)}"  # unguessable: no post or name can contain it
     url = post.get_absolute_url()
-    context = {"post": post, "cut": cut, "url": url, "share_url": request.build_absolute_uri(url)}
-    head, share, signature, *comments = render_to_string(PARTS_TEMPLATE, context).split(cut)
+    parts = shared_parts(post, url, request.build_absolute_uri(url))
+    comments = parts.pop("comments")
     return {
-        "head": head.strip(),
-        "share": share,
-        "signature": signature.strip(),
+        **parts,
         "excerpt": textrules.excerpt(textrules.plain_text(post), EXCERPT_LENGTH),
         "comments": {c.pk: html for c, html in zip(post.visible_comments, comments, strict=True)},
     }

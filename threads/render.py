@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from accounts.avatars import avatar_svg
 from core.fasturls import reverse_fast
 from core.protection import HONEYPOT, STARTED, TOKEN, started_value
+from core.templatetags.posts import isotime
 from core.views import anchor_of
 
 PLACED_TEMPLATE = "includes/placed_messages.html"
@@ -89,7 +93,9 @@ class ThreadRenderer:
 
     def answers(self, answers) -> SafeString:
         """Every answer in its <article>, the accepted one marked."""
-        badge = f'<p class="accepted-badge">✔ {esc(gettext("Accepted answer"))}</p>\n'
+        # (No gettext inside an f-string: makemessages would not find the sentence.)
+        label = esc(gettext("Accepted answer"))
+        badge = f'<p class="accepted-badge">✔ {label}</p>\n'
         out = []
         for answer in answers:
             classes = " accepted" if answer.is_accepted else ""
@@ -103,7 +109,8 @@ class ThreadRenderer:
 
     def jump_list(self, answers) -> SafeString:
         """A long thread's list of its answers, each one tap away without JavaScript."""
-        accepted = f'<span class="jump-list__accepted">✔ {esc(gettext("Accepted"))}</span> '
+        label = esc(gettext("Accepted"))
+        accepted = f'<span class="jump-list__accepted">✔ {label}</span> '
         title = self.words["score_title"]
         return mark_safe(
             "\n".join(
@@ -286,3 +293,86 @@ class ThreadRenderer:
                 )
         out.append("</section>")
         return "".join(out)
+
+
+# -- the parts every reader sees alike ---------------------------------------------------------
+
+
+def _local(value):
+    return template_localtime(value) if value is not None else None
+
+
+def shared_parts(post, url: str, share_url: str) -> dict:
+    """The parts of `post` (with `visible_comments` and its author, and its tags for a
+    question) every reader sees alike, as HTML: "head" (notes, body, tags), "share" (the share
+    panel), "signature", and "comments" (each comment without its flag link, in order). What
+    questions/_post_parts.html and _share.html wrote, kept in the shared cache by
+    `threads.fragments`."""
+    question = post.kind == "question"
+    head = []
+    if post.is_deleted:
+        note = gettext("This post is deleted: only its author and moderators see it.")
+        head.append(f'<p class="deleted-note">{esc(note)}</p>\n')
+    if post.is_hidden:
+        note = gettext(
+            "This post is hidden after flags from the community until a moderator reviews it: "
+            "only its author and moderators see it."
+        )
+        head.append(f'<p class="deleted-note">{esc(note)}</p>\n')
+    if post.is_locked:
+        note = gettext("This post is locked by a moderator: no edits, votes or comments.")
+        head.append(f'<p class="lock-note">{esc(note)}</p>\n')
+    head.append(f'<div class="post__body prose">{post.body_html}</div>')
+    if question:
+        tags = "".join(
+            f'<li><a class="tag" href="{esc(tag.get_absolute_url())}">{esc(tag.name)}</a></li>'
+            for tag in post.tags.all()
+        )
+        head.append(f'\n<ul class="tags">\n{tags}\n</ul>')
+    field = f"share-{post.kind}-{post.pk}"
+    link = gettext("Link to this question") if question else gettext("Link to this answer")
+    summary, copied, copy = gettext("Share"), gettext("Link copied."), gettext("Copy link")
+    share = (
+        f'<details class="share">\n<summary>{esc(summary)}</summary>\n'
+        f'<div class="share__panel">\n<label for="{field}">{esc(link)}</label>\n'
+        f'<input id="{field}" type="url" value="{esc(share_url)}" readonly>\n'
+        f'<button type="button" class="button button--small" data-copy="{field}" '
+        f'data-copied="{esc(copied)}" hidden>{esc(copy)}'
+        "</button>\n"
+        '<span class="share__status small" role="status"></span>\n</div>\n</details>'
+    )
+    signature = ['<div class="signature">\n']
+    if post.edited_at:
+        edited = gettext("edited %(when)s") % {"when": esc(naturaltime(_local(post.edited_at)))}
+        signature.append(f'<span class="muted small">{edited}</span>\n')
+    created = _local(post.created_at)
+    when = {"iso": esc(isotime(created)), "when": esc(naturaltime(created))}
+    if question:
+        asked = gettext('asked <time datetime="%(iso)s">%(when)s</time>') % when
+    else:
+        asked = gettext('answered <time datetime="%(iso)s">%(when)s</time>') % when
+    author = post.author
+    reputation = gettext("reputation")
+    signature.append(
+        f'<span class="muted small"><a class="permalink" href="{esc(url)}">{asked}</a></span>\n'
+        f'<a class="signature__user" href="{esc(author.get_absolute_url())}">'
+        f"{avatar_svg(author, 24)} {esc(author.shown_name)}</a>\n"
+        f'<span class="rep" title="{esc(reputation)}">{author.reputation}</span>\n'
+        "</div>"
+    )
+    comments = []
+    for comment in post.visible_comments:
+        created = _local(comment.created_at)
+        comments.append(
+            f'<span class="comment__body">{comment.body_html}</span>\n'
+            f'– <a class="comment__author" href="{esc(comment.author.get_absolute_url())}">'
+            f"{esc(comment.author.username)}</a>\n"
+            f'<time class="muted" datetime="{esc(isotime(created))}">'
+            f"{esc(naturaltime(created))}</time>"
+        )
+    return {
+        "head": "".join(head),
+        "share": share,
+        "signature": "".join(signature),
+        "comments": comments,
+    }
