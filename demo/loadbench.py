@@ -139,13 +139,13 @@ class Loader(SearchIndexLoad):
         self._lap("rows", started)
         self.stats.events = self.stats.events or self.events.written
         self._search(started)
-        # One queue for two connections: the GIN index of the search vectors first (the
-        # longest step: one connection spends most of the time on it), then on the other
-        # the other indexes, the totals and the other tables' VACUUM ANALYZE, biggest first.
+        # One queue, two connections: the search vectors' GIN index (the longest step) on one;
+        # on the other the list buckets, the other indexes, the search slices' (search.slices).
         searched = [sql for table, sql in dropped if table == search]
         gin = [sql for sql in searched if "(vector)" in sql]
         unique = [c for c in constraints if c[2] == "u" and c[0] != search]
         loaded = by_size([*tables, self.users.table, self.tags.table])
+        cut = None if alone else slices.plan(concurrently=False)
         run_parallel(
             gin
             + ([] if alone else bucket_statements())
@@ -155,18 +155,18 @@ class Loader(SearchIndexLoad):
             ]
             + [sql for table in loaded for t, sql in dropped if t == table]
             + [sql for sql in searched if sql not in gin]
+            + (cut.statements if cut else [])
             + self._totals()
             + self._vacuum(loaded)
         )
         if not alone:
             resume_list_triggers()
-        self._lap("indexes, list counts, totals, vacuum", started)
+        if cut or (self.postgres and alone):  # alone: a test's few rows, in its transaction
+            slices.save(cut, concurrently=False) if cut else slices.split(concurrently=False)
+        self._lap("indexes, list counts, search slices, totals, vacuum", started)
         restore_constraints([c for c in constraints if c not in unique])
         self._reset_sequences()
         self._lap("constraints", started)
-        if self.postgres:  # the search index's time slices (search.slices), two at a time
-            slices.split(concurrently=False, create=None if alone else run_parallel)
-        self._lap("search slices", started)
         run_parallel(self._vacuum([search, "search_titleterm", "questions_question"]))
         self._lap("analyze", started)
         versions.bump()  # COPY is no statement the connection reports: say it here

@@ -140,36 +140,32 @@ class SearchIndexLoad:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE demo_loadbench_search (id, body_no), demo_loadbench_body (id)")
         step = max(1, (high - low + 1) // 8 + 1)
+        # Each question's title terms (search.models.TitleTerm, for similar and related
+        # questions) from the title vector its entry was just given, as
+        # search.index.TITLE_TERMS_SQL reads them: in the same statement, so no title is parsed
+        # twice; sorted, so the primary key grows at its end.
         run_parallel(
             [
-                f"""INSERT INTO questions_searchentry ({columns}, body, vector, title_vector)
-                    SELECT {prefixed}, b.body,
-                           setweight(t.vector, 'A') || setweight({tags}, 'B') || b.vector,
-                           CASE WHEN s.answer_id IS NULL THEN t.vector END
-                    FROM demo_loadbench_search s
-                    JOIN demo_loadbench_body b ON b.id = s.body_no,
-                    LATERAL (SELECT to_tsvector('{WORDS_CONFIG}', s.tw)
-                                    || to_tsvector('{CJK_CONFIG}', s.tc) AS vector) t
-                    WHERE s.id >= {start} AND s.id < {start + step}"""
-                for start in range(low, high + 1, step)
-            ]
-        )
-        self._lap("search entries", started)
-        # The title terms of similar and related questions (search.models.TitleTerm), as
-        # search.index.TITLE_TERMS_SQL reads them from the title vectors; from the narrower
-        # staging rows, and sorted, so the primary key grows at its end.
-        title = f"to_tsvector('{WORDS_CONFIG}', s.tw) || to_tsvector('{CJK_CONFIG}', s.tc)"
-        run_parallel(
-            [
-                f"""INSERT INTO search_titleterm (term, question_id)
-                    SELECT term, s.question_id FROM demo_loadbench_search s,
-                        unnest(tsvector_to_array({title})) term
-                    WHERE s.answer_id IS NULL AND s.id >= {start} AND s.id < {start + step}
+                f"""WITH entry AS (
+                        INSERT INTO questions_searchentry ({columns}, body, vector, title_vector)
+                        SELECT {prefixed}, b.body,
+                               setweight(t.vector, 'A') || setweight({tags}, 'B') || b.vector,
+                               CASE WHEN s.answer_id IS NULL THEN t.vector END
+                        FROM demo_loadbench_search s
+                        JOIN demo_loadbench_body b ON b.id = s.body_no,
+                        LATERAL (SELECT to_tsvector('{WORDS_CONFIG}', s.tw)
+                                        || to_tsvector('{CJK_CONFIG}', s.tc) AS vector) t
+                        WHERE s.id >= {start} AND s.id < {start + step}
+                        RETURNING question_id, title_vector)
+                    INSERT INTO search_titleterm (term, question_id)
+                    SELECT term, entry.question_id
+                    FROM entry, unnest(tsvector_to_array(entry.title_vector)) term
+                    WHERE entry.title_vector IS NOT NULL
                     ORDER BY 1, 2"""
                 for start in range(low, high + 1, step)
             ]
         )
-        self._lap("title terms", started)
+        self._lap("search entries and title terms", started)
         with connection.cursor() as cursor:
             for table in ("search", "paragraph", "body"):
                 cursor.execute(f"DROP TABLE demo_loadbench_{table}")

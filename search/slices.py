@@ -152,6 +152,57 @@ def _drop_index(name: str, *, concurrently: bool) -> None:
         cursor.execute(f"DROP INDEX {how}IF EXISTS {name}")
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A planned split: the slice it replaces, the slices that replace it, and the CREATE INDEX
+    statements of their partial indexes."""
+
+    newest: Slice
+    pieces: list[Slice]
+    statements: list[str]
+
+
+def plan(*, rows: int = ROWS_PER_SLICE, concurrently: bool = True, apps=None) -> Cut | None:
+    """How `split` would cut the newest slice now, or None when it would not."""
+    apps = apps or global_apps
+    SearchSlice = apps.get_model("search", "SearchSlice")
+    newest = _load(SearchSlice)[0]
+    cuts = boundaries(apps.get_model("search", "SearchEntry"), rows, after=newest.starts_at)
+    if not cuts:
+        return None
+    first = newest.starts_at is None and len(cuts) > FIRST_SLICES
+    if first:  # the oldest posts stay one slice, which the full index serves
+        cuts = cuts[-FIRST_SLICES:]
+    edges = [newest.starts_at, *cuts, None]
+    pieces = [Slice(start, end) for start, end in zip(edges, edges[1:], strict=False)]
+    pieces = [Slice(p.starts_at, p.ends_at, index_name(p)) for p in pieces]
+    if first:
+        pieces[0] = Slice(None, pieces[0].ends_at, "")
+    statements = []
+    if connection.vendor == "postgresql":
+        statements = [
+            create_index_sql(p, concurrently=concurrently) for p in pieces if p.index_name
+        ]
+    return Cut(newest, pieces, statements)
+
+
+def save(cut: Cut, *, concurrently: bool = True, apps=None) -> int:
+    """Replace the newest slice by the planned ones, once their indexes are built; drop the
+    replaced slice's index. Returns how many slices were made."""
+    apps = apps or global_apps
+    SearchSlice = apps.get_model("search", "SearchSlice")
+    with transaction.atomic():
+        SearchSlice.objects.filter(starts_at=cut.newest.starts_at, ends_at=None).delete()
+        SearchSlice.objects.bulk_create(
+            SearchSlice(starts_at=p.starts_at, ends_at=p.ends_at, index_name=p.index_name)
+            for p in cut.pieces
+        )
+        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    cache.delete(CACHE_KEY)
+    _drop_index(cut.newest.index_name, concurrently=concurrently)
+    return len(cut.pieces)
+
+
 def split(
     *,
     rows: int = ROWS_PER_SLICE,
@@ -166,40 +217,19 @@ def split(
     The new indexes are built before the new slices are saved, and the replaced slice's index
     is dropped after, so every search meets slices with their indexes. `concurrently` builds
     and drops without blocking writes (outside a transaction only). `create` runs the CREATE
-    INDEX statements (default: one after the other; `loadbench` runs two at a time). `apps`
-    lets a migration run this with its historical models.
+    INDEX statements (default: one after the other). `apps` lets a migration run this with its
+    historical models. (`loadbench` calls `plan` and `save` itself, to build the indexes beside
+    its others.)
     """
-    apps = apps or global_apps
-    SearchSlice = apps.get_model("search", "SearchSlice")
-    newest = _load(SearchSlice)[0]
-    cuts = boundaries(apps.get_model("search", "SearchEntry"), rows, after=newest.starts_at)
-    if not cuts:
+    cut = plan(rows=rows, concurrently=concurrently, apps=apps)
+    if cut is None:
         return 0
-    first = newest.starts_at is None and len(cuts) > FIRST_SLICES
-    if first:  # the oldest posts stay one slice, which the full index serves
-        cuts = cuts[-FIRST_SLICES:]
-    edges = [newest.starts_at, *cuts, None]
-    pieces = [Slice(start, end) for start, end in zip(edges, edges[1:], strict=False)]
-    pieces = [Slice(p.starts_at, p.ends_at, index_name(p)) for p in pieces]
-    if first:
-        pieces[0] = Slice(None, pieces[0].ends_at, "")
-    if connection.vendor == "postgresql":
-        indexed = [p for p in pieces if p.index_name]
-        statements = [create_index_sql(p, concurrently=concurrently) for p in indexed]
-        if create:
-            create(statements)
-        for number, (piece, statement) in enumerate(zip(indexed, statements, strict=True), 1):
-            if report:
-                report(f"slice index {number}/{len(indexed)}: {piece.predicate_sql()}")
-            if not create:
-                _create_indexes([statement])
-    with transaction.atomic():
-        SearchSlice.objects.filter(starts_at=newest.starts_at, ends_at=None).delete()
-        SearchSlice.objects.bulk_create(
-            SearchSlice(starts_at=p.starts_at, ends_at=p.ends_at, index_name=p.index_name)
-            for p in pieces
-        )
-        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
-    cache.delete(CACHE_KEY)
-    _drop_index(newest.index_name, concurrently=concurrently)
-    return len(pieces)
+    if create and cut.statements:
+        create(cut.statements)
+    indexed = [p for p in cut.pieces if p.index_name]
+    for number, (piece, statement) in enumerate(zip(indexed, cut.statements, strict=False), 1):
+        if report:
+            report(f"slice index {number}/{len(indexed)}: {piece.predicate_sql()}")
+        if not create:
+            _create_indexes([statement])
+    return save(cut, concurrently=concurrently, apps=apps)
