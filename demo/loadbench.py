@@ -122,9 +122,9 @@ class Loader(SearchIndexLoad):
         # a test's few rows are written in this process.
         alone = not self.postgres or connection.in_atomic_block
         tables = [t.model._meta.db_table for t in self.order]
-        search = SearchEntry._meta.db_table
-        constraints = [] if alone else drop_constraints([*tables, search])
-        dropped = [] if alone else drop_indexes([*tables, search])
+        search, terms = SearchEntry._meta.db_table, "search_titleterm"  # (search.TitleTerm)
+        constraints = [] if alone else drop_constraints([*tables, search, terms])
+        dropped = [] if alone else drop_indexes([*tables, search, terms])
         if not alone:
             pause_list_triggers()
         if self.postgres:
@@ -141,7 +141,7 @@ class Loader(SearchIndexLoad):
         self._search(started)
         # One queue, two connections: the search vectors' GIN index (the longest step) on one;
         # on the other the list buckets, the other indexes, the search slices' (search.slices).
-        searched = [sql for table, sql in dropped if table == search]
+        searched = [sql for table, sql in dropped if table in (search, terms)]
         gin = [sql for sql in searched if "(vector)" in sql]
         unique = [c for c in constraints if c[2] == "u" and c[0] != search]
         loaded = by_size([*tables, self.users.table, self.tags.table])
@@ -167,7 +167,7 @@ class Loader(SearchIndexLoad):
         restore_constraints([c for c in constraints if c not in unique])
         self._reset_sequences()
         self._lap("constraints", started)
-        run_parallel(self._vacuum([search, "search_titleterm", "questions_question"]))
+        run_parallel(self._vacuum([search, terms, "questions_question"]))
         self._lap("analyze", started)
         versions.bump()  # COPY is no statement the connection reports: say it here
         return self.stats
