@@ -99,7 +99,7 @@ class Post(models.Model):
 
     @property
     def viewer_vote(self) -> int:
-        """The viewer's vote (1, -1 or 0), once `with_viewer_votes` has run."""
+        """The viewer's vote (1, -1 or 0), once `votes.selectors.attach_viewer_votes` has run."""
         votes = getattr(self, "viewer_votes", None)
         return votes[0].value if votes else 0
 

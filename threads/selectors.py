@@ -7,11 +7,11 @@ above all of them, and the thread page and the JSON API share them.
 from django.db.models import Prefetch, Q
 
 from answers.models import Answer
-from comments.selectors import with_comments
+from comments.selectors import attach_comments, with_comments
 from core import permissions
 from moderation.selectors import with_close_votes
 from questions.models import Question, Tag
-from votes.selectors import with_viewer_votes
+from votes.selectors import attach_viewer_votes
 
 # `?answers=` on a thread: the accepted answer stays first in every order. "votes" (the
 # default): by score, highest first, then oldest first, as the contract orders a thread.
@@ -25,24 +25,22 @@ ANSWER_ORDER = ANSWER_ORDERS["votes"]
 
 def thread_questions(viewer):
     """Questions with what the thread page shows of them: author, category, duplicate target,
-    tags by name, visible comments, the viewer's vote and the close votes, and its stored related
-    question ids (`search.related`). Four queries for one question, however many comments and
-    tags it has."""
+    tags by name, the close votes and its stored related question ids (`search.related`).
+    Two queries for one question, however many tags it has; `thread_answers` gives it its
+    comments and the viewer's votes, with the answers'."""
     questions = Question.objects.select_related(
         "author", "category", "duplicate_of", "related_list"
     ).prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
-    return with_close_votes(with_viewer_votes(with_comments(questions), viewer), viewer)
+    return with_close_votes(questions, viewer)
 
 
 def thread_answers(question, viewer, order: str = "votes"):
-    """The answers `viewer` may see on `question`'s thread, in the ANSWER_ORDERS `order`, with
-    their visible
-    comments and the viewer's votes: public ones, plus the viewer's own deleted or hidden ones,
-    and every answer for moderators. Each answer's `question` is the one given: no query per
+    """The answers `viewer` may see on `question`'s thread, in the ANSWER_ORDERS `order`: public
+    ones, plus the viewer's own deleted or hidden ones, and every answer for moderators. The
+    question and each answer get their visible comments and the viewer's votes: one query
+    each for the whole thread. Each answer's `question` is the one given: no query per
     answer."""
-    answers = with_viewer_votes(
-        with_comments(question.answers.select_related("author")), viewer
-    ).order_by(*ANSWER_ORDERS[order])
+    answers = question.answers.select_related("author").order_by(*ANSWER_ORDERS[order])
     if not permissions.is_moderator(viewer):
         visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
         if viewer.is_authenticated:
@@ -51,6 +49,8 @@ def thread_answers(question, viewer, order: str = "votes"):
     answers = list(answers)
     for answer in answers:
         answer.question = question
+    attach_comments(question, answers)
+    attach_viewer_votes(question, answers, viewer)
     return answers
 
 

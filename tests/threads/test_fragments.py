@@ -104,9 +104,9 @@ def test_a_second_reader_reuses_the_parts_and_the_sidebar(thread, django_assert_
 def test_the_kept_sidebar_spares_its_query(thread, django_assert_num_queries):
     url = thread.get_absolute_url()
     client = Client()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
-    with django_assert_num_queries(5):  # the related questions come with the sidebar
+    with django_assert_num_queries(4):  # the related questions come with the sidebar
         client.get(url)
 
 

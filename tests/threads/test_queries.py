@@ -21,14 +21,14 @@ from votes import services as vote_services
 
 pytestmark = pytest.mark.django_db
 
-# question (with author and category), its tags, its comments (with authors), the answers
-# (with authors), their comments (with authors), the related questions in the sidebar
-ANONYMOUS_THREAD_QUERIES = 6
-# the above + the session and the viewer, the viewer's vote on the question
-# and on the answers, whether the viewer moderates (its permissions or its groups', one query)
-# read once to decide on every button, the unread notification badge and whether the viewer
-# follows the question
-MEMBER_THREAD_QUERIES = 13
+# question (with author and category), its tags, the answers (with authors), the comments on
+# the question and on the answers (with authors, one query), the related questions in the sidebar
+ANONYMOUS_THREAD_QUERIES = 5
+# the above + the session and the viewer, the viewer's votes on the question and the answers
+# (one query), whether the viewer moderates (its permissions or its groups', one query) read
+# once to decide on every button, the unread notification badge and whether the viewer follows
+# the question
+MEMBER_THREAD_QUERIES = 11
 # paginator count, the page of questions (with authors and categories), their tags
 ANONYMOUS_LIST_QUERIES = 3
 # the above + the tag or category named in the URL
