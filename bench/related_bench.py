@@ -72,9 +72,7 @@ def main(argv=None):
             ids.append(pk)
 
     def load(pk):
-        from django.contrib.auth.models import AnonymousUser
-
-        return thread_questions(AnonymousUser()).get(pk=pk)
+        return thread_questions().get(pk=pk)
 
     from search.similar import similar_questions
 

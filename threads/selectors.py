@@ -9,7 +9,6 @@ from django.db.models import Prefetch, Q
 from answers.models import Answer
 from comments.selectors import attach_comments, with_comments
 from core import permissions
-from moderation.selectors import with_close_votes
 from questions.models import Question, Tag
 from votes.selectors import attach_viewer_votes
 
@@ -23,15 +22,14 @@ ANSWER_ORDERS = {
 ANSWER_ORDER = ANSWER_ORDERS["votes"]
 
 
-def thread_questions(viewer):
+def thread_questions():
     """Questions with what the thread page shows of them: author, category, duplicate target,
-    tags by name, the close votes and its stored related question ids (`search.related`).
+    tags by name and its stored related question ids (`search.related`).
     Two queries for one question, however many tags it has; `thread_answers` gives it its
     comments and the viewer's votes, with the answers'."""
-    questions = Question.objects.select_related(
+    return Question.objects.select_related(
         "author", "category", "duplicate_of", "related_list"
     ).prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
-    return with_close_votes(questions, viewer)
 
 
 def thread_answers(question, viewer, order: str = "votes"):

@@ -17,6 +17,7 @@ from core.protection import protect_form
 from core.ratelimits import limit
 from core.views import anchor_of, is_preview, place_messages, preview_html
 from moderation import close_votes
+from moderation.selectors import attach_close_votes
 from pagecache import versions as page_versions
 from questions import services
 from questions.forms import BodyForm, QuestionForm
@@ -79,7 +80,7 @@ def _unwrapped(user):
 @require_safe
 def question_detail(request, pk, slug=None):
     stamp = fragments.stamp(request, pk)  # before any of the thread's rows (threads.fragments)
-    question = get_object_or_404(selectors.thread_questions(request.user), pk=pk)
+    question = get_object_or_404(selectors.thread_questions(), pk=pk)
     if not permissions.can_view(request.user, question):
         raise Http404(_("This question was deleted."))
     if slug != question.slug:
@@ -122,6 +123,9 @@ def question_detail(request, pk, slug=None):
     )
     for post in (question, *answers):
         post.reader = reader.facts(post)
+    if question.reader.close_votes:  # the count and their own vote, shown to them alone
+        attach_close_votes(question, user)
+    for post in (question, *answers):
         post.html = renderer.post(post)
     context = {
         "user": user,
