@@ -75,6 +75,10 @@ class ReputationReason(models.TextChoices):
         return [reason for reason in cls if reason not in (cls.BONUS, cls.SUGGESTED_EDIT)]
 
 
+# Each reason's label (lazy: translated when shown), for `ReputationEvent.reason_label`.
+REASON_LABELS = dict(ReputationReason.choices)
+
+
 class ReputationEvent(models.Model):
     """One change to a member's reputation: the ledger a profile's history is read from.
 
@@ -114,6 +118,12 @@ class ReputationEvent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.delta:+d} {self.get_reason_display()}"
+
+    @property
+    def reason_label(self):
+        """What `get_reason_display()` says, without rebuilding the field's choices on every
+        call (70 µs each; a profile lists 20 changes)."""
+        return REASON_LABELS.get(self.reason, self.reason)
 
     @property
     def post(self):
