@@ -255,7 +255,6 @@ class ThreadRenderer:
         comments = post.visible_comments
         if comments:
             out.append('<ul class="comments__list">\n')
-            flag = ""
             for comment in comments:
                 if comment.pk in f.flaggable:
                     flag = (
