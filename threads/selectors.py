@@ -23,13 +23,15 @@ ANSWER_ORDER = ANSWER_ORDERS["votes"]
 
 
 def thread_questions():
-    """Questions with what the thread page shows of them: author, category, duplicate target,
-    tags by name and its stored related question ids (`search.related`).
-    Two queries for one question, however many tags it has; `thread_answers` gives it its
-    comments and the viewer's votes, with the answers'."""
-    return Question.objects.select_related(
-        "author", "category", "duplicate_of", "related_list"
-    ).prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+    """Questions with what the thread page shows of them: author, category, tags by name and
+    its stored related question ids (`search.related`). Two queries for one question, however
+    many tags it has; `thread_answers` gives it its comments and the viewer's votes, with the
+    answers'. The duplicate target is not joined: only a question closed as a duplicate shows
+    it (one more query, then), and joining the questions table to itself made PostgreSQL plan
+    every thread's first statement in 0.5 ms rather than 0.19."""
+    return Question.objects.select_related("author", "category", "related_list").prefetch_related(
+        Prefetch("tags", Tag.objects.order_by("name"))
+    )
 
 
 def thread_answers(question, viewer, order: str = "votes"):
