@@ -31,7 +31,6 @@ from django.utils.translation import gettext
 from accounts.avatars import avatar_svg
 from core.fasturls import reverse_fast
 from core.protection import HONEYPOT, STARTED, TOKEN, started_value
-from core.templatetags.posts import isotime
 from core.views import anchor_of
 
 PLACED_TEMPLATE = "includes/placed_messages.html"
@@ -299,6 +298,12 @@ class ThreadRenderer:
 
 def _local(value):
     return template_localtime(value) if value is not None else None
+
+
+def isotime(value) -> str:
+    """`value|date:'Y-m-d\\TH:i:sO'` (a local time), for `<time datetime>`: the same text, for
+    a tenth of the cost."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S%z") if value else ""
 
 
 def shared_parts(post, url: str, share_url: str) -> dict:

@@ -5,7 +5,6 @@ from django import template
 from django.utils.translation import gettext as _
 
 from core import permissions, textrules
-from core.views import anchor_of
 
 register = template.Library()
 
@@ -27,12 +26,6 @@ def excerpt(post, length=180):
 @register.filter
 def answerable_by(question, user):
     return permissions.can_answer(user, question)
-
-
-@register.filter
-def moderatable_by(post, user):
-    """Whether `user` sees the moderator controls (close, lock, undelete) on `post`."""
-    return permissions.can_moderate(user)
 
 
 @register.filter
@@ -58,17 +51,3 @@ def is_suspended(user):
 @register.filter
 def can_decide_review(user):
     return permissions.can_decide_review(user)
-
-
-@register.filter
-def messages_about(placed, item):
-    """The confirmations `core.views.place_messages` set aside for this question, answer or
-    comment."""
-    return (placed or {}).get(anchor_of(item), [])
-
-
-@register.filter(expects_localtime=True)
-def isotime(value) -> str:
-    """`value|date:'Y-m-d\\TH:i:sO'`, for `<time datetime>`: the same text, for a tenth of the
-    cost (a thread shows one per post and comment)."""
-    return value.strftime("%Y-%m-%dT%H:%M:%S%z") if value else ""
