@@ -24,3 +24,11 @@ class AccountsConfig(AppConfig):
             sender=self.get_model("User").groups.through,
             dispatch_uid="accounts.moderators_are_staff",
         )
+        from django.contrib.auth.models import Group
+
+        for through in (self.get_model("User").user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(
+                signals.moderate_makes_staff,
+                sender=through,
+                dispatch_uid=f"accounts.moderate_makes_staff.{through.__name__}",
+            )

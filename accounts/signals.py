@@ -1,36 +1,84 @@
-"""The Moderators group: its members are staff.
+"""Moderators are staff: whoever holds `questions.moderate` (the Moderators group's) is made
+staff, however they came to hold it.
 
 The group itself is created by migration `accounts.0002_moderators_group`; what it may do is
 granted by `moderation.signals`. The handlers here are connected in `AccountsConfig.ready()`.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.models import update_last_login as save_last_login
+from django.db.models import Q
 
 from pagecache.versions import unshown
 
-MODERATORS = "Moderators"
+MODERATORS = "Moderators"  # made by migration accounts.0002, granted by moderation.signals
+
+
+def _holding_moderate(permissions):
+    return permissions.filter(content_type__app_label="questions", codename="moderate")
+
+
+def _make_staff(users) -> None:
+    users.filter(is_staff=False).update(is_staff=True)
 
 
 def moderators_are_staff(sender, instance, action, reverse, model, pk_set, using, **kwargs):
-    """m2m_changed on User.groups: whoever joins Moderators becomes staff, so the admin lets
-    them in. Covers `user.groups.add(group)` and `group.user_set.add(user)`.
+    """m2m_changed on User.groups: whoever joins a group holding `questions.moderate` (the
+    Moderators group) becomes staff, so the admin lets them in. Covers `user.groups.add(group)`
+    and `group.user_set.add(user)`.
 
-    Leaving the group keeps `is_staff` as it is: without the group's permissions a staff
-    account sees nothing in the admin, and another reason for staff status may exist.
+    With `moderate_makes_staff` below, holding the permission always makes the account staff,
+    so `permissions.is_moderator` needs no query for members who are not staff (most readers
+    of every page). Leaving the group keeps `is_staff` as it is: without the group's
+    permissions a staff account sees nothing in the admin, and another reason for staff status
+    may exist. Unticking staff status takes moderator powers away, as it does the admin.
     """
     if action != "post_add" or not pk_set:
         return
+    User = type(instance) if not reverse else model
     if reverse:  # group.user_set.add(...): instance is the group, pk_set holds users.
-        if instance.name == MODERATORS:
-            model._default_manager.using(using).filter(pk__in=pk_set, is_staff=False).update(
-                is_staff=True
-            )
+        if instance.name == MODERATORS or _holding_moderate(instance.permissions.all()).exists():
+            _make_staff(User._default_manager.using(using).filter(pk__in=pk_set))
         return
     # user.groups.add(...): instance is the user, pk_set holds groups.
-    joined = model._default_manager.using(using).filter(pk__in=pk_set, name=MODERATORS)
-    if not instance.is_staff and joined.exists():
+    groups = model._default_manager.using(using).filter(pk__in=pk_set)
+    moderating = Q(name=MODERATORS) | Q(
+        permissions__content_type__app_label="questions", permissions__codename="moderate"
+    )
+    if not instance.is_staff and groups.filter(moderating).exists():
         instance.is_staff = True
-        type(instance)._default_manager.using(using).filter(pk=instance.pk).update(is_staff=True)
+        _make_staff(User._default_manager.using(using).filter(pk=instance.pk))
+
+
+def moderate_makes_staff(sender, instance, action, reverse, model, pk_set, using, **kwargs):
+    """m2m_changed on User.user_permissions and Group.permissions: whoever is given
+    `questions.moderate`, directly or through a group they are in, becomes staff."""
+    if action != "post_add" or not pk_set:
+        return
+    if sender is Group.permissions.through:
+        if reverse:  # permission.group_set.add(...): instance is the permission.
+            groups = pk_set if _is_moderate(instance) else ()
+        else:  # group.permissions.add(...): instance is the group.
+            held = _holding_moderate(model._default_manager.using(using).filter(pk__in=pk_set))
+            groups = [instance.pk] if held.exists() else ()
+        if groups:
+            User = get_user_model()
+            _make_staff(User._default_manager.using(using).filter(groups__in=groups))
+        return
+    # User.user_permissions
+    if reverse:  # permission.user_set.add(...): instance is the permission.
+        if _is_moderate(instance):
+            _make_staff(model._default_manager.using(using).filter(pk__in=pk_set))
+        return
+    held = _holding_moderate(model._default_manager.using(using).filter(pk__in=pk_set))
+    if not instance.is_staff and held.exists():
+        instance.is_staff = True
+        _make_staff(type(instance)._default_manager.using(using).filter(pk=instance.pk))
+
+
+def _is_moderate(permission) -> bool:
+    return permission.codename == "moderate" and permission.content_type.app_label == "questions"
 
 
 def update_last_login(sender, user, **kwargs):

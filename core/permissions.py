@@ -134,11 +134,13 @@ def block_notice(user, post=None) -> str:
 
 
 def is_moderator(user) -> bool:
-    """Superusers and members holding `questions.moderate` (the Moderators group); a suspended
-    moderator holds no moderator powers until the suspension ends."""
+    """Superusers and staff members holding `questions.moderate` (the Moderators group); a
+    suspended moderator holds no moderator powers until the suspension ends. Holding the
+    permission makes a member staff (`accounts.signals`), so most readers, who are not staff,
+    cost no query here."""
     if not (user.is_authenticated and user.is_active) or user.is_suspended:
         return False
-    return user.is_superuser or holds_moderate(user)
+    return user.is_superuser or (user.is_staff and holds_moderate(user))
 
 
 def holds_moderate(user) -> bool:
@@ -167,9 +169,9 @@ def has_privilege(user, privilege: str) -> bool:
         return False
     if user.reputation >= threshold(privilege):
         return True
-    # Moderators are staff (joining the group makes the account staff), so a member who is
-    # not needs no permission lookup: the header's Review link costs no query on any page.
-    return (user.is_staff or user.is_superuser) and is_moderator(user)
+    # Moderators are staff (holding the permission makes the account staff), so a member who
+    # is not needs no permission lookup: the header's Review link costs no query on any page.
+    return is_moderator(user)
 
 
 def explain(privilege: str) -> str:

@@ -25,10 +25,9 @@ pytestmark = pytest.mark.django_db
 # the question and on the answers (with authors, one query), the related questions in the sidebar
 ANONYMOUS_THREAD_QUERIES = 5
 # the above + the session and the viewer, the viewer's votes on the question and the answers
-# (one query), whether the viewer moderates (its permissions or its groups', one query) read
-# once to decide on every button, the unread notification badge and whether the viewer follows
-# the question
-MEMBER_THREAD_QUERIES = 11
+# (one query), the unread notification badge and whether the viewer follows the question; not
+# whether they moderate, since only staff can (core.permissions.is_moderator)
+MEMBER_THREAD_QUERIES = 10
 # paginator count, the page of questions (with authors and categories), their tags
 ANONYMOUS_LIST_QUERIES = 3
 # the above + the tag or category named in the URL
