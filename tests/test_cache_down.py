@@ -138,3 +138,22 @@ def test_revision_diffs_are_computed_without_the_cache(client, redis_down):
         '<span class="visually-hidden">added: </span>',
     )
     assert f"The {removed}<del>first</del>{added}<ins>second</ins> version of this" in html
+
+
+def test_keys_are_made_without_memcached_checks():
+    """Redis takes any key: no memcached warning for a long one (a page hit makes about twenty),
+    and the key is still prefixed and versioned as Django makes it."""
+    import warnings
+
+    cache = failsafe.FailSafeRedisCache("redis://127.0.0.1:1/0", {"KEY_PREFIX": "p"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        key = cache.make_and_validate_key("k" * 300 + " with spaces", version=3)
+    assert key == "p:3:" + "k" * 300 + " with spaces"
+
+
+def test_replies_are_parsed_in_c():
+    """hiredis (pinned in pyproject.toml) is what redis-py parses replies with."""
+    from redis.utils import HIREDIS_AVAILABLE
+
+    assert HIREDIS_AVAILABLE
