@@ -54,6 +54,30 @@ def thread_answers(question, viewer, order: str = "votes"):
     return answers
 
 
+def every_answer(question, order: str = "votes") -> list:
+    """Every answer on `question`'s thread, deleted and hidden ones too, in the ANSWER_ORDERS
+    `order`, with its author, its `question` and its visible comments (the question gets its
+    own): what any reader's view of the thread is cut from (`visible_to`), so it can be kept
+    for all of them (threads.rows). No viewer's votes."""
+    answers = list(question.answers.select_related("author").order_by(*ANSWER_ORDERS[order]))
+    for answer in answers:
+        answer.question = question
+    attach_comments(question, answers)
+    return answers
+
+
+def visible_to(answers, viewer) -> list:
+    """Those of `every_answer` that `thread_answers` gives `viewer`, in the same order."""
+    if permissions.is_moderator(viewer):
+        return list(answers)
+    own = viewer.pk if viewer.is_authenticated else None
+    return [
+        answer
+        for answer in answers
+        if (answer.deleted_at is None and answer.hidden_at is None) or answer.author_id == own
+    ]
+
+
 def public_thread(pk):
     """A visible question with its visible answers (as `visible_answers`) and comments, for
     readers who are nobody in particular (the API)."""

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from questions.forms import BodyForm, QuestionForm
 from questions.models import CloseReason
 from search.views import similar_to_form
 
-from . import fragments, readers, selectors
+from . import fragments, readers, rows, selectors
 from .render import ThreadRenderer
 
 RELATED_LIMIT = 5
@@ -80,7 +80,11 @@ def _unwrapped(user):
 @require_safe
 def question_detail(request, pk, slug=None):
     stamp = fragments.stamp(request, pk)  # before any of the thread's rows (threads.fragments)
-    question = get_object_or_404(selectors.thread_questions(), pk=pk)
+    order = request.GET.get("answers", "votes")
+    if order not in selectors.ANSWER_ORDERS:
+        order = "votes"
+    thread = rows.ThreadRows(request, pk, order, stamp)
+    question = thread.question
     if not permissions.can_view(request.user, question):
         raise Http404(_("This question was deleted."))
     if slug != question.slug:
@@ -88,10 +92,7 @@ def question_detail(request, pk, slug=None):
         if request.GET:  # ?answers=oldest survives the way to the canonical URL
             url = f"{url}?{request.GET.urlencode()}"
         return redirect(url, permanent=True)
-    order = request.GET.get("answers", "votes")
-    if order not in selectors.ANSWER_ORDERS:
-        order = "votes"
-    answers = selectors.thread_answers(question, request.user, order)
+    answers = thread.answers()
     answer_form = BodyForm()
     answer_form.fields["body"].label = _("Your answer")
     # The same for every reader (moderators' extra answers are left out of it too).
