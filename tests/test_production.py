@@ -120,9 +120,10 @@ def test_every_page_carries_the_policy(client, db):
 
 def test_the_master_warms_what_every_worker_would_build():
     """gunicorn's master (preloaded) compiles every template before it forks, so the workers
-    start with the cached loader full; the only templates that cannot compile are allauth's
-    social-account ones, which this site does not install. Without preloading it does
-    nothing (the master has no Django then)."""
+    start with the cached loader full, and freezes its objects for the garbage collector. The
+    only templates that cannot compile are allauth's social-account ones, which this site does
+    not install. Without preloading it does nothing (the master has no Django then)."""
+    import gc
     import runpy
     from types import SimpleNamespace
 
@@ -139,9 +140,16 @@ def test_the_master_warms_what_every_worker_would_build():
         return SimpleNamespace(cfg=SimpleNamespace(preload_app=preload), log=log)
 
     loader.reset()
+    gc.unfreeze()
     config["when_ready"](server(preload=False))
     assert not loader.get_template_cache
-    config["when_ready"](server(preload=True))
+    assert gc.get_freeze_count() == 0
+    try:
+        config["when_ready"](server(preload=True))
+        # What it loaded is out of the collector's sight before the workers fork.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
     assert ours <= set(loader.get_template_cache)
     assert "questions/question_detail.html" in ours
     assert all(name.startswith("socialaccount/") for name in warm()["failed"])
