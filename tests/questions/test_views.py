@@ -489,6 +489,30 @@ def test_member_sees_the_answer_form(client):
     assert f'action="/questions/{question.pk}/answer/"' in html
 
 
+def test_the_answer_field_is_the_forms_own_in_each_language(client, compiled_translations):
+    """The body field is rendered once per process and language (threads.views.answer_field):
+    what each language's readers get is what the form renders in it."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from questions.forms import BodyForm
+
+    question = QuestionFactory()
+    client.force_login(UserFactory())
+    fields = []
+    for language in ("en", "zh-hans", "en"):
+        url = question.get_absolute_url()
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        with translation.override(language):
+            form = BodyForm()
+            form.fields["body"].label = translation.gettext("Your answer")
+            field = render_to_string("includes/field.html", {"field": form["body"]})
+        assert field in html
+        fields.append(field)
+    assert fields[0] == fields[2] != fields[1]
+    assert 'name="body"' in fields[1]
+
+
 # --- Asking -------------------------------------------------------------------------------
 
 
