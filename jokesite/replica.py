@@ -10,7 +10,10 @@ Read-your-writes: a request other than GET, HEAD or OPTIONS that succeeds sets t
 the primary until the replica has caught up; the cookie also keeps them off the anonymous page
 cache meanwhile. A page rendered from the replica is kept in the page cache for at most those
 seconds too (`request.page_cache_seconds`): the replica may lag behind a version the primary
-already moved, and the page must not outlive that lag by the whole cache time.
+already moved, and the page must not outlive that lag by the whole cache time. For the same
+reason such a request keeps no shared fragment (`request.reads_replica`): a post's parts kept
+under the new version but rendered from the replica's older rows would be served to members,
+the writer among them, who read the primary.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ class ReplicaMiddleware:
 
     def __call__(self, request):
         replica = reads_from_replica(request)
+        # Rows read from the replica may be older than the content versions the cache holds:
+        # nothing rendered from them is kept as a shared fragment (pagecache.fragments.stamp).
+        request.reads_replica = replica
         if replica:
             request.page_cache_seconds = min(
                 settings.REPLICA_STICKY_SECONDS, settings.JOKESITE_PAGE_CACHE_SECONDS

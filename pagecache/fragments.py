@@ -42,6 +42,9 @@ def stamp(request, keys: list[str], layout: int) -> str | None:
     before the rows the parts show."""
     if not settings.JOKESITE_FRAGMENT_CACHE_SECONDS:
         return None
+    if getattr(request, "reads_replica", False):
+        # jokesite.replica: its rows may be older than the versions; rendered, never kept.
+        return None
     # The page cache read them before this request's view ran (an anonymous visitor's miss):
     # no second read.
     known = getattr(request, "page_versions", None)

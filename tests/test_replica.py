@@ -51,6 +51,24 @@ def test_the_primary_otherwise(configured, request_):
     assert not hasattr(request_, "page_cache_seconds")
 
 
+def test_a_replica_read_keeps_no_shared_fragment(configured, settings):
+    """Its rows may be older than the versions in the cache: parts rendered from them must
+    not be kept under those versions, where members reading the primary would get them."""
+    from pagecache import fragments, versions
+
+    settings.JOKESITE_FRAGMENT_CACHE_SECONDS = 300
+    stamps = []
+
+    def view(request):
+        stamps.append(fragments.stamp(request, [versions.VERSION_KEY], 1))
+        return HttpResponse()
+
+    replica.ReplicaMiddleware(view)(factory.get("/questions/1/x/"))
+    replica.ReplicaMiddleware(view)(factory.get("/questions/1/x/", HTTP_COOKIE="sessionid=a"))
+    assert stamps[0] is None
+    assert stamps[1] is not None  # the primary's reads are kept as before
+
+
 def test_nothing_goes_to_a_replica_that_is_not_configured():
     db, _ = through_middleware(factory.get("/"))
     assert db is None
