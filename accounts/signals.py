@@ -15,12 +15,18 @@ from pagecache.versions import unshown
 MODERATORS = "Moderators"  # made by migration accounts.0002, granted by moderation.signals
 
 
-def _holding_moderate(permissions):
-    return permissions.filter(content_type__app_label="questions", codename="moderate")
+# The permission that makes a moderator (moderation.signals grants it to the group).
+MODERATE = {"content_type__app_label": "questions", "codename": "moderate"}
 
 
 def _make_staff(users) -> None:
     users.filter(is_staff=False).update(is_staff=True)
+
+
+def _make_member_staff(member, using) -> None:
+    """The member whose groups or permissions just changed, and their row."""
+    member.is_staff = True
+    _make_staff(type(member)._default_manager.using(using).filter(pk=member.pk))
 
 
 def moderators_are_staff(sender, instance, action, reverse, model, pk_set, using, **kwargs):
@@ -36,19 +42,15 @@ def moderators_are_staff(sender, instance, action, reverse, model, pk_set, using
     """
     if action != "post_add" or not pk_set:
         return
-    User = type(instance) if not reverse else model
     if reverse:  # group.user_set.add(...): instance is the group, pk_set holds users.
-        if instance.name == MODERATORS or _holding_moderate(instance.permissions.all()).exists():
-            _make_staff(User._default_manager.using(using).filter(pk__in=pk_set))
+        if instance.name == MODERATORS or instance.permissions.filter(**MODERATE).exists():
+            _make_staff(model._default_manager.using(using).filter(pk__in=pk_set))
         return
     # user.groups.add(...): instance is the user, pk_set holds groups.
     groups = model._default_manager.using(using).filter(pk__in=pk_set)
-    moderating = Q(name=MODERATORS) | Q(
-        permissions__content_type__app_label="questions", permissions__codename="moderate"
-    )
-    if not instance.is_staff and groups.filter(moderating).exists():
-        instance.is_staff = True
-        _make_staff(User._default_manager.using(using).filter(pk=instance.pk))
+    held = {f"permissions__{name}": value for name, value in MODERATE.items()}
+    if not instance.is_staff and groups.filter(Q(name=MODERATORS) | Q(**held)).exists():
+        _make_member_staff(instance, using)
 
 
 def moderate_makes_staff(sender, instance, action, reverse, model, pk_set, using, **kwargs):
@@ -56,29 +58,30 @@ def moderate_makes_staff(sender, instance, action, reverse, model, pk_set, using
     `questions.moderate`, directly or through a group they are in, becomes staff."""
     if action != "post_add" or not pk_set:
         return
-    if sender is Group.permissions.through:
-        if reverse:  # permission.group_set.add(...): instance is the permission.
-            groups = pk_set if _is_moderate(instance) else ()
-        else:  # group.permissions.add(...): instance is the group.
-            held = _holding_moderate(model._default_manager.using(using).filter(pk__in=pk_set))
-            groups = [instance.pk] if held.exists() else ()
-        if groups:
-            User = get_user_model()
-            _make_staff(User._default_manager.using(using).filter(groups__in=groups))
-        return
-    # User.user_permissions
-    if reverse:  # permission.user_set.add(...): instance is the permission.
-        if _is_moderate(instance):
+    if reverse:  # permission.user_set.add(...) or permission.group_set.add(...)
+        if not _is_moderate(instance):
+            return
+        if sender is Group.permissions.through:
+            model = get_user_model()
+            _make_staff(model._default_manager.using(using).filter(groups__in=pk_set))
+        else:
             _make_staff(model._default_manager.using(using).filter(pk__in=pk_set))
         return
-    held = _holding_moderate(model._default_manager.using(using).filter(pk__in=pk_set))
-    if not instance.is_staff and held.exists():
-        instance.is_staff = True
-        _make_staff(type(instance)._default_manager.using(using).filter(pk=instance.pk))
+    # group.permissions.add(...) or user.user_permissions.add(...): pk_set holds permissions.
+    if not model._default_manager.using(using).filter(pk__in=pk_set, **MODERATE).exists():
+        return
+    if sender is Group.permissions.through:
+        users = get_user_model()._default_manager.using(using).filter(groups=instance)
+        _make_staff(users)
+    elif not instance.is_staff:
+        _make_member_staff(instance, using)
 
 
 def _is_moderate(permission) -> bool:
-    return permission.codename == "moderate" and permission.content_type.app_label == "questions"
+    return (permission.content_type.app_label, permission.codename) == (
+        MODERATE["content_type__app_label"],
+        MODERATE["codename"],
+    )
 
 
 def update_last_login(sender, user, **kwargs):

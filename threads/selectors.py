@@ -40,26 +40,28 @@ def thread_answers(question, viewer, order: str = "votes"):
     question and each answer get their visible comments and the viewer's votes: one query
     each for the whole thread. Each answer's `question` is the one given: no query per
     answer."""
-    answers = question.answers.select_related("author").order_by(*ANSWER_ORDERS[order])
+    answers = question.answers.all()
     if not permissions.is_moderator(viewer):
         visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
         if viewer.is_authenticated:
             visible |= Q(author=viewer)
         answers = answers.filter(visible)
-    answers = list(answers)
-    for answer in answers:
-        answer.question = question
-    attach_comments(question, answers)
+    answers = _with_comments(question, answers, order)
     attach_viewer_votes(question, answers, viewer)
     return answers
 
 
 def every_answer(question, order: str = "votes") -> list:
-    """Every answer on `question`'s thread, deleted and hidden ones too, in the ANSWER_ORDERS
-    `order`, with its author, its `question` and its visible comments (the question gets its
-    own): what any reader's view of the thread is cut from (`visible_to`), so it can be kept
-    for all of them (threads.rows). No viewer's votes."""
-    answers = list(question.answers.select_related("author").order_by(*ANSWER_ORDERS[order]))
+    """Every answer on `question`'s thread, deleted and hidden ones too, as `thread_answers`
+    gives them but for the viewer's votes: what any reader's view of the thread is cut from
+    (`visible_to`), so it can be kept for all of them (threads.rows)."""
+    return _with_comments(question, question.answers.all(), order)
+
+
+def _with_comments(question, answers, order: str) -> list:
+    """`answers` in `order` with their authors, each with its `question` (no query per answer);
+    the question and each answer get their visible comments (one query for all)."""
+    answers = list(answers.select_related("author").order_by(*ANSWER_ORDERS[order]))
     for answer in answers:
         answer.question = question
     attach_comments(question, answers)

@@ -44,6 +44,15 @@ def test_given_through_the_permission_side():
     assert member.is_staff and permissions.is_moderator(member)
 
 
+def test_granting_it_from_the_permission_side_to_a_group():
+    member = UserFactory()
+    helpers = Group.objects.create(name="Helpers")
+    helpers.user_set.add(member)
+    moderate().group_set.add(helpers)
+    member.refresh_from_db()
+    assert member.is_staff and permissions.is_moderator(member)
+
+
 def test_granting_a_group_the_permission_makes_its_members_staff():
     members = UserFactory.create_batch(2)
     outsider = UserFactory()
