@@ -2,7 +2,24 @@
 
 from django.db.models import Prefetch, Q
 
+from core.statements import Statement
+
 from .models import Comment
+
+
+def _thread_comments(question_id, answer_ids=None):
+    where = Q(question_id=question_id)
+    if answer_ids is not None:
+        where |= Q(answer_id__in=answer_ids)
+    return (
+        Comment.objects.visible()
+        .filter(where)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+_THREAD_COMMENTS = Statement(Comment, _thread_comments)
 
 
 def with_comments(posts):
@@ -16,15 +33,10 @@ def attach_comments(question, answers) -> None:
     of its answers, from one query for the whole thread (a prefetch per kind of post would
     take two, and Django's prefetch machinery costs more than the rows)."""
     answers_by_pk = {answer.pk: answer for answer in answers}
-    where = Q(question=question)
     if answers_by_pk:
-        where |= Q(answer__in=list(answers_by_pk))
-    comments = (
-        Comment.objects.visible()
-        .filter(where)
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
+        comments = _THREAD_COMMENTS.rows(question.pk, list(answers_by_pk))
+    else:
+        comments = _THREAD_COMMENTS.rows(question.pk)
     question.visible_comments = []
     for answer in answers:
         answer.visible_comments = []

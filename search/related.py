@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.statements import Statement
 from pagecache import versions as page_versions
 from questions.models import Question
 
@@ -38,6 +39,22 @@ FALLBACK_CANDIDATES = 20
 TASK_BATCH = 100
 
 
+def _listed(ids):
+    return Question.objects.visible().filter(pk__in=ids).only(*LINK_FIELDS)
+
+
+def _sharing(tag_id, question_id, *, limit: int):
+    links = Question.tags.through.objects.filter(tag_id=tag_id).exclude(question_id=question_id)
+    newest = links.order_by("-question_id").values("question_id")[:FALLBACK_CANDIDATES]
+    shown = Question.objects.visible().filter(pk__in=newest).only(*LINK_FIELDS)
+    return shown.order_by("-pk")[:limit]
+
+
+# Compiled once per process (core.statements): compiling cost more than running them.
+_LISTED = Statement(Question, _listed)
+_SHARING = Statement(Question, _sharing)
+
+
 def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
     """Up to `limit` visible questions related to `question`, best first: one query.
 
@@ -50,7 +67,7 @@ def related_questions(question: Question, *, limit: int = 5) -> list[Question]:
     ids = stored.ids[:STORED]
     if not ids:
         return []
-    by_id = Question.objects.visible().only(*LINK_FIELDS).in_bulk(ids)
+    by_id = {found.pk: found for found in _LISTED.rows(ids)}
     return [by_id[pk] for pk in ids if pk in by_id][:limit]
 
 
@@ -58,10 +75,7 @@ def _sharing_first_tag(question: Question, limit: int) -> list[Question]:
     tags = list(question.tags.all())
     if not tags:
         return []
-    links = Question.tags.through.objects.filter(tag_id=tags[0].pk).exclude(question_id=question.pk)
-    newest = links.order_by("-question_id").values("question_id")[:FALLBACK_CANDIDATES]
-    shown = Question.objects.visible().filter(pk__in=newest).only(*LINK_FIELDS)
-    return list(shown.order_by("-pk")[:limit])
+    return _SHARING.rows(tags[0].pk, question.pk, limit=limit)
 
 
 def queue(question_ids: Iterable[int]) -> None:

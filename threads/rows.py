@@ -23,10 +23,10 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404
 
 from answers.models import Answer
 from comments.models import Comment
+from core.statements import Statement
 from pagecache import fragments as shared
 from questions.models import Question, Tag
 from votes.selectors import attach_viewer_votes
@@ -67,7 +67,7 @@ class ThreadRows:
             self.question, self.kept = kept
             _fresh_reputation([self.question, *self.kept])
         else:
-            self.question = get_object_or_404(selectors.thread_questions(), pk=question_id)
+            self.question = selectors.thread_question(question_id)
             self.kept = None
 
     def answers(self) -> list:
@@ -82,12 +82,16 @@ class ThreadRows:
         return answers
 
 
+_REPUTATION = Statement(
+    get_user_model(), lambda ids: get_user_model().objects.filter(pk__in=ids).only("reputation")
+)
+
+
 def _fresh_reputation(posts) -> None:
     """The authors' reputation as it is now (votes in other threads move it): one query."""
     authors = {}
     for post in posts:
         authors.setdefault(post.author_id, []).append(post.author)
-    now = get_user_model().objects.filter(pk__in=list(authors)).values_list("pk", "reputation")
-    for pk, reputation in now:
-        for author in authors[pk]:
-            author.reputation = reputation
+    for now in _REPUTATION.rows(list(authors)):
+        for author in authors[now.pk]:
+            author.reputation = now.reputation

@@ -5,10 +5,12 @@ above all of them, and the thread page and the JSON API share them.
 """
 
 from django.db.models import Prefetch, Q
+from django.http import Http404
 
 from answers.models import Answer
 from comments.selectors import attach_comments, with_comments
 from core import permissions
+from core.statements import Statement
 from questions.models import Question, Tag
 from votes.selectors import attach_viewer_votes
 
@@ -34,19 +36,55 @@ def thread_questions():
     )
 
 
+_QUESTION = Statement(
+    Question,
+    lambda pk: Question.objects.select_related("author", "category", "related_list").filter(pk=pk),
+)
+_TAGS = Statement(
+    Tag, lambda question_id: Tag.objects.filter(questions=question_id).order_by("name")
+)
+
+
+def thread_question(pk: int) -> Question:
+    """What `thread_questions().get(pk=pk)` gives (Http404 when there is no such question), from
+    statements compiled once per process (`core.statements`): the same two queries."""
+    found = _QUESTION.rows(pk)
+    if not found:
+        raise Http404("No question matches the given query.")
+    question = found[0]
+    tags = Tag.objects.all()  # as a prefetch leaves it: `question.tags.all()` reads no row
+    tags._result_cache = _TAGS.rows(pk)
+    tags._prefetch_done = True
+    question._prefetched_objects_cache = {"tags": tags}
+    return question
+
+
+def _answers_query(question_id, viewer_id=None, *, order: str, who: str):
+    answers = Answer.objects.filter(question_id=question_id)
+    public = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+    if who == "public":
+        answers = answers.filter(public)
+    elif who == "member":
+        answers = answers.filter(public | Q(author_id=viewer_id))
+    return answers.select_related("author").order_by(*ANSWER_ORDERS[order])
+
+
+_ANSWERS = Statement(Answer, _answers_query)
+
+
 def thread_answers(question, viewer, order: str = "votes"):
     """The answers `viewer` may see on `question`'s thread, in the ANSWER_ORDERS `order`: public
     ones, plus the viewer's own deleted or hidden ones, and every answer for moderators. The
     question and each answer get their visible comments and the viewer's votes: one query
     each for the whole thread. Each answer's `question` is the one given: no query per
     answer."""
-    answers = question.answers.all()
-    if not permissions.is_moderator(viewer):
-        visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
-        if viewer.is_authenticated:
-            visible |= Q(author=viewer)
-        answers = answers.filter(visible)
-    answers = _with_comments(question, answers, order)
+    if permissions.is_moderator(viewer):
+        answers = _ANSWERS.rows(question.pk, order=order, who="all")
+    elif viewer.is_authenticated:
+        answers = _ANSWERS.rows(question.pk, viewer.pk, order=order, who="member")
+    else:
+        answers = _ANSWERS.rows(question.pk, order=order, who="public")
+    _with_comments(question, answers)
     attach_viewer_votes(question, answers, viewer)
     return answers
 
@@ -55,17 +93,17 @@ def every_answer(question, order: str = "votes") -> list:
     """Every answer on `question`'s thread, deleted and hidden ones too, as `thread_answers`
     gives them but for the viewer's votes: what any reader's view of the thread is cut from
     (`visible_to`), so it can be kept for all of them (threads.rows)."""
-    return _with_comments(question, question.answers.all(), order)
+    answers = _ANSWERS.rows(question.pk, order=order, who="all")
+    _with_comments(question, answers)
+    return answers
 
 
-def _with_comments(question, answers, order: str) -> list:
-    """`answers` in `order` with their authors, each with its `question` (no query per answer);
-    the question and each answer get their visible comments (one query for all)."""
-    answers = list(answers.select_related("author").order_by(*ANSWER_ORDERS[order]))
+def _with_comments(question, answers: list) -> None:
+    """Each answer gets its `question` (no query per answer); the question and each answer
+    get their visible comments (one query for all)."""
     for answer in answers:
         answer.question = question
     attach_comments(question, answers)
-    return answers
 
 
 def visible_to(answers, viewer) -> list:

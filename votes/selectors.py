@@ -2,7 +2,19 @@
 
 from django.db.models import Q
 
+from core.statements import Statement
+
 from .models import Vote
+
+
+def _viewer_votes(voter_id, question_id, answer_ids=None):
+    where = Q(question_id=question_id)
+    if answer_ids is not None:
+        where |= Q(answer_id__in=answer_ids)
+    return Vote.objects.filter(where, voter_id=voter_id)
+
+
+_VIEWER_VOTES = Statement(Vote, _viewer_votes)  # compiled once per process
 
 
 def attach_viewer_votes(question, answers, user) -> None:
@@ -11,13 +23,11 @@ def attach_viewer_votes(question, answers, user) -> None:
     if not user.is_authenticated:
         return
     answers_by_pk = {answer.pk: answer for answer in answers}
-    where = Q(question=question)
-    if answers_by_pk:
-        where |= Q(answer__in=list(answers_by_pk))
+    ids = [list(answers_by_pk)] if answers_by_pk else []
     question.viewer_votes = []
     for answer in answers:
         answer.viewer_votes = []
-    for vote in Vote.objects.filter(where, voter=user):
+    for vote in _VIEWER_VOTES.rows(user.pk, question.pk, *ids):
         if vote.question_id is not None:
             question.viewer_votes.append(vote)
         else:
