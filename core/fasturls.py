@@ -18,7 +18,14 @@ import re
 from urllib.parse import quote
 
 from django.core.signals import setting_changed
-from django.urls import get_script_prefix, get_urlconf, resolve, reverse
+from django.urls import (
+    NoReverseMatch,
+    Resolver404,
+    get_script_prefix,
+    get_urlconf,
+    resolve,
+    reverse,
+)
 from django.utils.http import RFC3986_SUBDELIMS
 
 _SAFE = RFC3986_SUBDELIMS + "/~:@"  # what URLResolver._reverse_with_prefix leaves unquoted
@@ -34,8 +41,13 @@ def _parts(name: str, args: tuple[str, ...], prefix: str, urlconf) -> tuple | No
     """(the text before the first argument, ((argument, its converter, the text after it),
     ...)), or None when the route cannot be filled in by formatting."""
     markers = {arg: _marker(i) for i, arg in enumerate(args)}
-    url = reverse(name, urlconf=urlconf, kwargs=markers)
-    route = resolve("/" + url[len(prefix) :], urlconf=urlconf).route
+    try:
+        url = reverse(name, urlconf=urlconf, kwargs=markers)
+        route = resolve("/" + url[len(prefix) :], urlconf=urlconf).route
+    except (NoReverseMatch, Resolver404):
+        return None  # an argument's pattern refuses digits: only reverse() can tell
+    if "(" in route:
+        return None  # a regular expression's groups (re_path) may refuse what formatting takes
     converters = {m["name"]: m["converter"] or "str" for m in _CONVERTER.finditer(route)}
     if any(converters.get(arg) not in ("int", "str") for arg in args):
         return None

@@ -65,3 +65,100 @@ def test_follows_a_new_url_conf():
     with override_settings(ROOT_URLCONF="tests.core.fasturls_conf"):
         assert reverse_fast("answers:vote", pk=3) == "/elsewhere/3/"
     assert reverse_fast("answers:vote", pk=3) == "/answers/3/vote/"
+
+
+# -- `{% url %}` (core.templatetags.fasttags, a template builtin) -----------------------------
+
+
+def render_url(text: str, request=None, **context) -> str:
+    from django.template import engines
+
+    return engines["django"].from_string(text).render(context, request)
+
+
+def test_url_tag_is_the_fast_one():
+    from django.template import engines
+
+    from core.templatetags.fasttags import FastURLNode
+
+    template = engines["django"].from_string("{% url 'home' %}").template
+    assert isinstance(template.nodelist[0], FastURLNode)
+
+
+@given(
+    st.sampled_from(["a b", "x/y", "名字", "<b>&", ".", "", "ok"]),
+    st.integers(-3, 10**9),
+)
+def test_url_tag_writes_what_django_s_writes(name, pk):
+    assert render_url("{% url 'home' %}") == reverse("home")
+    assert render_url("{% url 'questions:tag' name=tag %}", tag="a<b") == (
+        reverse("questions:tag", kwargs={"name": "a<b"}).replace("<", "&lt;")
+    )
+    text = "{% url 'questions:tag' name=name as link %}[{{ link }}]"
+    expected = outcome(reverse, "questions:tag", {"name": name})
+    if expected is NoReverseMatch:
+        assert render_url(text, name=name) == "[]"
+        with pytest.raises(NoReverseMatch):
+            render_url("{% url 'questions:tag' name=name %}", name=name)
+    else:
+        assert render_url(text, name=name) == f"[{expected}]".replace("&", "&amp;").replace(
+            "<", "&lt;"
+        ).replace(">", "&gt;")
+    expected = outcome(reverse, "answers:vote", {"pk": pk})
+    if expected is NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            render_url("{% url 'answers:vote' pk=pk %}", pk=pk)
+    else:
+        assert render_url("{% url 'answers:vote' pk=pk %}", pk=pk) == expected
+    # Positional arguments: Django's own reverse().
+    assert render_url("{% url 'answers:vote' pk %}", pk=abs(pk)) == reverse(
+        "answers:vote", args=[abs(pk)]
+    )
+
+
+def test_url_tag_leaves_an_application_instance_to_django(rf):
+    from unittest import mock
+
+    request = rf.get("/")
+    request.current_app = "admin"
+    with mock.patch("core.templatetags.fasttags.reverse_fast") as fast:
+        assert render_url("{% url 'admin:index' %}", request) == reverse("admin:index")
+    fast.assert_not_called()
+    with mock.patch("core.templatetags.fasttags.reverse_fast", return_value="/x/") as fast:
+        assert render_url("{% url 'admin:index' %}", rf.get("/")) == "/x/"
+    fast.assert_called_once_with("admin:index")
+
+
+def test_static_tag_is_remembered_and_the_same_as_django_s(settings):
+    from django.templatetags.static import StaticNode
+
+    from core.templatetags.faststatic import FastStaticNode, static_url
+
+    text = "{% load static %}{% static 'css/site.css' %}|{% static path as u %}{{ u }}"
+    assert render_url(text, path="js/a b.js") == (
+        f"{StaticNode.handle_simple('css/site.css')}|{StaticNode.handle_simple('js/a b.js')}"
+    )
+    from django.template import engines
+
+    nodes = engines["django"].from_string("{% load static %}{% static 'x.css' %}").template.nodelist
+    assert isinstance(nodes[-1], FastStaticNode)
+    static_url("css/site.css")
+    assert static_url.cache_info().currsize
+    settings.STATIC_URL = "/elsewhere/"  # forgotten with the settings that made it
+    assert render_url("{% load static %}{% static 'x.css' %}").startswith("/elsewhere/")
+
+
+def test_routes_of_regular_expressions_are_left_to_reverse():
+    # The admin's app_list: a re_path whose group takes only the installed apps' labels.
+    assert reverse_fast("admin:app_list", app_label="questions") == reverse(
+        "admin:app_list", kwargs={"app_label": "questions"}
+    )
+    with pytest.raises(NoReverseMatch):
+        reverse_fast("admin:app_list", app_label="nothing")
+
+
+def test_static_is_the_only_library_name_shared():
+    from django.template import engines
+
+    shared = [e for e in engines["django"].check() if e.id == "templates.W003"]
+    assert [e.msg.split("'")[1] for e in shared] == ["static"]
