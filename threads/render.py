@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape as esc
@@ -30,6 +29,7 @@ from django.utils.translation import gettext
 
 from accounts.avatars import avatar_svg
 from core.fasturls import reverse_fast
+from core.humantime import naturaltime
 from core.protection import HONEYPOT, STARTED, TOKEN, started_value
 from core.views import anchor_of
 
