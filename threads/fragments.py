@@ -29,7 +29,7 @@ from pagecache import fragments as shared
 from pagecache import versions
 from search.related import related_questions
 
-from .render import shared_parts
+from .render import shared_parts, shared_words
 
 SIDEBAR_TEMPLATE = "questions/_related.html"
 EXCERPT_LENGTH = 70  # the jump list's
@@ -52,10 +52,11 @@ def _sidebar_key(question, stamp: str) -> str:
     return f"fragment:{stamp}:sidebar:{question.pk}"
 
 
-def render_parts(request, post) -> dict:
-    """The parts of `post` (with `visible_comments` and its author) every reader sees alike."""
+def render_parts(request, post, words: dict | None = None) -> dict:
+    """The parts of `post` (with `visible_comments` and its author) every reader sees alike
+    (`words`: `render.shared_words()`, translated once for the page's posts)."""
     url = post.get_absolute_url()
-    parts = shared_parts(post, url, request.build_absolute_uri(url))
+    parts = shared_parts(post, url, request.build_absolute_uri(url), words)
     comments = parts.pop("comments")
     return {
         **parts,
@@ -97,12 +98,14 @@ def prepare(
             made[name] = make()
             if stamp:
                 kept[whole_keys[name]] = made[name]
+    words = None
     for post in posts:
         key = _post_key(post, stamp) if stamp else None
         parts = found.get(key)
         comment_ids = {comment.pk for comment in post.visible_comments}
         if parts is None or set(parts["comments"]) != comment_ids:
-            parts = render_parts(request, post)
+            words = words or shared_words()
+            parts = render_parts(request, post, words)
             if key:
                 kept[key] = parts
         _attach(post, parts)

@@ -18,11 +18,12 @@ thread tests check its hooks for every kind of reader.
 
 from __future__ import annotations
 
+import html
 import secrets
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape as esc
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
@@ -32,6 +33,17 @@ from core.fasturls import reverse_fast
 from core.humantime import naturaltime
 from core.protection import HONEYPOT, STARTED, TOKEN, started_value
 from core.views import anchor_of
+
+
+def esc(text) -> SafeString:
+    """`django.utils.html.conditional_escape`, the same text without the lazy-argument wrapper
+    (`keep_lazy`) `escape` goes through: a 400-answer thread escapes some 5,000 values."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return SafeString(html.escape(str(text)))
+
 
 PLACED_TEMPLATE = "includes/placed_messages.html"
 MODERATOR_TEMPLATE = "questions/_moderator_actions.html"
@@ -306,26 +318,44 @@ def isotime(value) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S%z") if value else ""
 
 
-def shared_parts(post, url: str, share_url: str) -> dict:
+def shared_words() -> dict:
+    """The sentences every post's shared parts use, translated once for a page's posts."""
+    return {
+        "deleted": esc(gettext("This post is deleted: only its author and moderators see it.")),
+        "hidden": esc(
+            gettext(
+                "This post is hidden after flags from the community until a moderator reviews "
+                "it: only its author and moderators see it."
+            )
+        ),
+        "locked": esc(gettext("This post is locked by a moderator: no edits, votes or comments.")),
+        "link_question": esc(gettext("Link to this question")),
+        "link_answer": esc(gettext("Link to this answer")),
+        "share": esc(gettext("Share")),
+        "copied": esc(gettext("Link copied.")),
+        "copy": esc(gettext("Copy link")),
+        "edited": gettext("edited %(when)s"),
+        "asked": gettext('asked <time datetime="%(iso)s">%(when)s</time>'),
+        "answered": gettext('answered <time datetime="%(iso)s">%(when)s</time>'),
+        "reputation": esc(gettext("reputation")),
+    }
+
+
+def shared_parts(post, url: str, share_url: str, words: dict | None = None) -> dict:
     """The parts of `post` (with `visible_comments` and its author, and its tags for a
     question) every reader sees alike, as HTML: "head" (notes, body, tags), "share" (the share
     panel), "signature", and "comments" (each comment without its flag link, in order). What
     questions/_post_parts.html and _share.html wrote, kept in the shared cache by
-    `threads.fragments`."""
+    `threads.fragments`. `words`: `shared_words()`, when one page renders several posts."""
+    w = words or shared_words()
     question = post.kind == "question"
     head = []
     if post.is_deleted:
-        note = gettext("This post is deleted: only its author and moderators see it.")
-        head.append(f'<p class="deleted-note">{esc(note)}</p>\n')
+        head.append(f'<p class="deleted-note">{w["deleted"]}</p>\n')
     if post.is_hidden:
-        note = gettext(
-            "This post is hidden after flags from the community until a moderator reviews it: "
-            "only its author and moderators see it."
-        )
-        head.append(f'<p class="deleted-note">{esc(note)}</p>\n')
+        head.append(f'<p class="deleted-note">{w["hidden"]}</p>\n')
     if post.is_locked:
-        note = gettext("This post is locked by a moderator: no edits, votes or comments.")
-        head.append(f'<p class="lock-note">{esc(note)}</p>\n')
+        head.append(f'<p class="lock-note">{w["locked"]}</p>\n')
     head.append(f'<div class="post__body prose">{post.body_html}</div>')
     if question:
         tags = "".join(
@@ -334,34 +364,29 @@ def shared_parts(post, url: str, share_url: str) -> dict:
         )
         head.append(f'\n<ul class="tags">\n{tags}\n</ul>')
     field = f"share-{post.kind}-{post.pk}"
-    link = gettext("Link to this question") if question else gettext("Link to this answer")
-    summary, copied, copy = gettext("Share"), gettext("Link copied."), gettext("Copy link")
+    link = w["link_question"] if question else w["link_answer"]
     share = (
-        f'<details class="share">\n<summary>{esc(summary)}</summary>\n'
-        f'<div class="share__panel">\n<label for="{field}">{esc(link)}</label>\n'
+        f'<details class="share">\n<summary>{w["share"]}</summary>\n'
+        f'<div class="share__panel">\n<label for="{field}">{link}</label>\n'
         f'<input id="{field}" type="url" value="{esc(share_url)}" readonly>\n'
         f'<button type="button" class="button button--small" data-copy="{field}" '
-        f'data-copied="{esc(copied)}" hidden>{esc(copy)}'
+        f'data-copied="{w["copied"]}" hidden>{w["copy"]}'
         "</button>\n"
         '<span class="share__status small" role="status"></span>\n</div>\n</details>'
     )
     signature = ['<div class="signature">\n']
     if post.edited_at:
-        edited = gettext("edited %(when)s") % {"when": esc(naturaltime(_local(post.edited_at)))}
+        edited = w["edited"] % {"when": esc(naturaltime(_local(post.edited_at)))}
         signature.append(f'<span class="muted small">{edited}</span>\n')
     created = _local(post.created_at)
     when = {"iso": esc(isotime(created)), "when": esc(naturaltime(created))}
-    if question:
-        asked = gettext('asked <time datetime="%(iso)s">%(when)s</time>') % when
-    else:
-        asked = gettext('answered <time datetime="%(iso)s">%(when)s</time>') % when
+    asked = w["asked" if question else "answered"] % when
     author = post.author
-    reputation = gettext("reputation")
     signature.append(
         f'<span class="muted small"><a class="permalink" href="{esc(url)}">{asked}</a></span>\n'
         f'<a class="signature__user" href="{esc(author.get_absolute_url())}">'
         f"{avatar_svg(author, 24)} {esc(author.shown_name)}</a>\n"
-        f'<span class="rep" title="{esc(reputation)}">{author.reputation}</span>\n'
+        f'<span class="rep" title="{w["reputation"]}">{author.reputation}</span>\n'
         "</div>"
     )
     comments = []

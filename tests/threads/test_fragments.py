@@ -73,9 +73,9 @@ def read(client, url, **headers):
     made = []
     original = fragments.render_parts
 
-    def counting(request, post):
+    def counting(request, post, *args):
         made.append(post)
-        return original(request, post)
+        return original(request, post, *args)
 
     with mock.patch.object(fragments, "render_parts", counting):
         response = client.get(url, **headers)
