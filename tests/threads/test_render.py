@@ -36,10 +36,13 @@ def page(client, question) -> str:
     return response.content.decode()
 
 
-def test_each_comment_form_has_its_own_valid_single_use_guard(thread):
+def test_each_comment_form_has_its_own_valid_single_use_guard(thread, settings):
+    from django.utils import timezone
+
+    settings.JOKESITE_FORM_PROTECTION = True
     question, answers = thread
     client = Client()
-    client.force_login(UserFactory(reputation=500))
+    client.force_login(UserFactory(reputation=500, date_joined=timezone.now()))  # a new account
     html = page(client, question)
     forms = re.findall(r'<form method="post" action="[^"]*/comment/">(.*?)</form>', html, re.S)
     assert len(forms) == 4  # the question and its three answers
@@ -51,6 +54,33 @@ def test_each_comment_form_has_its_own_valid_single_use_guard(thread):
     for form in forms:
         assert 'name="csrfmiddlewaretoken"' in form
         assert 'name="website"' in form  # the honeypot
+
+
+def test_established_members_comment_forms_carry_only_their_own_token(thread, settings):
+    """The robot checks leave an established account alone (core.protection.is_checked): no
+    signed stamp or honeypot for it, but each form's token still spares a double submit."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.models import Comment
+
+    settings.JOKESITE_FORM_PROTECTION = True
+    question, answers = thread
+    client = Client()
+    client.force_login(UserFactory(reputation=500, date_joined=timezone.now() - timedelta(days=90)))
+    html = page(client, question)
+    forms = re.findall(r'<form method="post" action="([^"]*/comment/)">(.*?)</form>', html, re.S)
+    assert len(forms) == 4
+    tokens = [re.search(r'name="form_token" value="([^"]+)"', f).group(1) for _, f in forms]
+    assert len(set(tokens)) == 4
+    assert not any('name="form_started"' in f or 'name="website"' in f for _, f in forms)
+    action, _ = forms[1]
+    data = {"body": "A comment from an old hand, sent twice.", "form_token": tokens[1]}
+    before = Comment.objects.count()
+    first, second = client.post(action, data), client.post(action, data)
+    assert first.status_code == second.status_code == 302
+    assert Comment.objects.count() == before + 1
 
 
 def test_visitors_get_login_links_back_to_the_thread(thread):
