@@ -382,7 +382,7 @@ def test_a_stamp_without_a_nonce_is_out_of_date(client, protected, launch_mode, 
     assert Answer.objects.count() == 0
 
 
-def test_form_guard_tag_writes_what_the_guard_form_renders(monkeypatch):
+def test_form_guard_tag_writes_what_the_guard_form_renders(monkeypatch, protected):
     """The tag writes the fields out by hand (for speed): exactly the widgets' HTML."""
     from django.contrib.auth.models import AnonymousUser
     from django.template import Context, Template
@@ -404,3 +404,16 @@ def test_form_guard_tag_writes_what_the_guard_form_renders(monkeypatch):
             form = "".join(str(field) for field in protection.GuardForm(None))
             assert tag == form
             assert 'name="form_token" value="a-fixed-token-123"' in tag
+
+
+def test_established_members_forms_carry_only_the_token(client, protected, launch_mode, question):
+    """The checks leave them alone: no stamp to sign or honeypot, every form its token."""
+    client.force_login(old_member())
+    for kind in ("ask", "answer"):
+        page = client.get(POSTS[kind][0](question)).content.decode()
+        assert 'name="form_token"' in page
+        assert 'name="form_started"' not in page
+        assert 'name="website"' not in page
+    client.force_login(UserFactory())  # a new account: checked
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert 'name="form_started"' in page and 'name="website"' in page
