@@ -74,6 +74,23 @@ def started_value(user) -> str:
     return signing.dumps(stamp, salt=SALT)
 
 
+def guard_html(user, label: str, checked: bool | None = None) -> str:
+    """The guard fields of one rendered form as HTML, written out as their widgets render
+    them (tests/test_protection.py compares the two), fresh for each form: what `{% form_guard
+    %}` and a thread's comment forms (threads.render) write. `label`: the honeypot's,
+    translated and escaped. A reader the checks leave alone (`checked`, by default
+    `is_checked(user)`: an established account, or protection off) gets the token alone,
+    which still spares a double submit."""
+    token = f'<input type="hidden" name="{TOKEN}" value="{secrets.token_urlsafe(16)}">'
+    if not (is_checked(user) if checked is None else checked):
+        return token
+    return (
+        f'<div class="hp" aria-hidden="true"><label>{label} '
+        f'<input type="text" name="{HONEYPOT}" autocomplete="off" tabindex="-1"></label>'
+        f'</div><input type="hidden" name="{STARTED}" value="{started_value(user)}">{token}'
+    )
+
+
 def guard_fields(user) -> dict[str, forms.Field]:
     """Fresh honeypot, start time and token fields for one rendered form."""
     return {

@@ -389,10 +389,8 @@ def test_form_guard_tag_writes_what_the_guard_form_renders(monkeypatch, protecte
     from django.test import RequestFactory
 
     from core import protection
-    from core.templatetags import form_guard
 
     monkeypatch.setattr(protection, "started_value", lambda user: "signed:time")
-    monkeypatch.setattr(form_guard, "started_value", lambda user: "signed:time")
     monkeypatch.setattr(protection.secrets, "token_urlsafe", lambda n: "a-fixed-token-123")
     request = RequestFactory().get("/")
     request.user = AnonymousUser()

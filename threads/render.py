@@ -19,7 +19,6 @@ thread tests check its hooks for every kind of reader.
 from __future__ import annotations
 
 import html
-import secrets
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -31,7 +30,7 @@ from django.utils.translation import gettext
 from accounts.avatars import avatar_svg
 from core.fasturls import reverse_fast
 from core.humantime import naturaltime
-from core.protection import HONEYPOT, STARTED, TOKEN, is_checked, started_value
+from core.protection import guard_html, is_checked
 from core.views import anchor_of
 
 
@@ -252,20 +251,10 @@ class ThreadRenderer:
         return "\n".join(out)
 
     def guard(self) -> str:
-        """The honeypot, start time and token fields of `core.protection`, fresh for this
-        form (as `{% form_guard %}` writes them). A reader whose posts the robot checks leave
-        alone (an established account, `protection.is_checked`) gets only the token, which
-        spares them a double submit: signing a single-use stamp for each comment form was an
-        eighth of a 400-answer thread's view."""
-        token = f'<input type="hidden" name="{TOKEN}" value="{secrets.token_urlsafe(16)}">'
-        if not self.checked:
-            return token
-        return (
-            f'<div class="hp" aria-hidden="true"><label>{self.guard_label} '
-            f'<input type="text" name="{HONEYPOT}" autocomplete="off" tabindex="-1"></label>'
-            f'</div><input type="hidden" name="{STARTED}" value="{started_value(self.user)}">'
-            f"{token}"
-        )
+        """The guard fields of this form (`protection.guard_html`: the token alone for a reader
+        the robot checks leave alone; signing a single-use stamp for each comment form was an
+        eighth of a member's view of a 400-answer thread)."""
+        return guard_html(self.user, self.guard_label, self.checked)
 
     def comments(self, post, f) -> str:
         w = self.words

@@ -36,10 +36,8 @@ def thread_questions():
     )
 
 
-_QUESTION = Statement(
-    Question,
-    lambda pk: Question.objects.select_related("author", "category", "related_list").filter(pk=pk),
-)
+# `thread_questions()`'s joins; its tags come from _TAGS (a statement prefetches nothing).
+_QUESTION = Statement(Question, lambda pk: thread_questions().prefetch_related(None).filter(pk=pk))
 _TAGS = Statement(
     Tag, lambda question_id: Tag.objects.filter(questions=question_id).order_by("name")
 )
