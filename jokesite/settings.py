@@ -149,6 +149,9 @@ else:
     DATABASES["default"]["OPTIONS"]["options"] = (
         DATABASES["default"]["OPTIONS"].get("options", "") + " -c jit=off"
     ).strip()
+# core.statements prepares its statements on the server, once per connection; off behind a
+# pooler that shares server connections between clients (PgBouncer in transaction mode).
+JOKESITE_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") == "1"
 # An optional read replica for anonymous reads, with read-your-writes (jokesite/replica.py).
 REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
 if os.environ.get("DATABASE_REPLICA_URL"):

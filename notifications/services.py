@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from core.statements import Statement
+
 from .models import EmailPreferences, Follow, Notification, TagFollow
 
 if TYPE_CHECKING:
@@ -90,10 +92,17 @@ def unfollow(*, user: User, question: Question) -> None:
     Follow.objects.filter(user=user, question=question).delete()
 
 
+# Compiled once per process (core.statements): the thread page asks for every member.
+_FOLLOWS = Statement(
+    Follow,
+    lambda user_id, question_id: Follow.objects.filter(user_id=user_id, question_id=question_id),
+)
+
+
 def is_following(user: User, question: Question) -> bool:
     if not user.is_authenticated:
         return False
-    return Follow.objects.filter(user=user, question=question).exists()
+    return _FOLLOWS.count(user.pk, question.pk) > 0
 
 
 def tag_follower_ids(question: Question) -> list[int]:

@@ -2,13 +2,17 @@
 queryset gives, in one statement, and refuses what it cannot keep."""
 
 import threading
+from unittest import mock
 
 import pytest
+from django.db import DatabaseError, connection, connections
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from answers.models import Answer
-from core.statements import Statement, StatementError
+from core.statements import Statement, StatementError, _numbered, readable
 from questions.models import Question
 from tests.factories import AnswerFactory, QuestionFactory, TagFactory, UserFactory
 from threads import selectors
@@ -148,3 +152,101 @@ def test_thread_answers_match_the_rule_for_each_reader():
             a.pk for a in question.answers.filter(rule).order_by(*selectors.ANSWER_ORDER)
         ]
     assert {a.pk for a in selectors.thread_answers(question, author)} == {public.pk, own_deleted.pk}
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side prepared statements: PostgreSQL"
+)
+
+
+@pytest.fixture
+def new_names():
+    """Names the server session has not prepared, as on a new connection: the generation
+    moved past every name this process prepared on it."""
+    wrapper = connections["default"]  # `connection` is a proxy, with a __dict__ of its own
+    wrapper.ensure_connection()
+    kept = wrapper.__dict__.get("_jokesite_prepared")
+    generation = kept[2] + 1 if kept and kept[0] is wrapper.connection else 0
+    wrapper._jokesite_prepared = [wrapper.connection, set(), generation]
+    return generation
+
+
+def test_placeholders_are_numbered_and_percent_signs_kept():
+    sql = "SELECT a FROM t WHERE b = %s AND c LIKE 'x%%' AND d IN (%s, %s)"
+    assert _numbered(sql) == "SELECT a FROM t WHERE b = $1 AND c LIKE 'x%%' AND d IN ($2, $3)"
+
+
+@postgresql_only
+def test_prepared_once_per_connection_then_executed(new_names):
+    statement = Statement(Answer, answers_of)
+    question = QuestionFactory()
+    AnswerFactory.create_batch(2, question=question)
+    runs = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as captured:
+            kept = statement.rows(question.pk, newest=True)
+        assert len(captured) == 1  # the PREPARE rides with the first EXECUTE
+        same(kept, list(answers_of(question.pk, newest=True)))
+        runs.append(captured[0]["sql"])
+    assert runs[0].startswith("PREPARE jokesite_")
+    assert runs[1].startswith("EXECUTE jokesite_") and runs[2] == runs[1]
+    # What an EXECUTE ran can be read back.
+    assert 'FROM "answers_answer"' in readable(runs[1])
+    assert readable("SELECT 1") == "SELECT 1"
+
+
+@postgresql_only
+def test_after_an_error_the_statements_are_prepared_again_under_new_names(new_names):
+    statement = Statement(Question, lambda pk: Question.objects.filter(pk=pk))
+    question = QuestionFactory()
+    assert statement.rows(question.pk) == [question]
+    failing = mock.patch.object(
+        CursorWrapper, "execute", side_effect=DatabaseError("the server went away")
+    )
+    with failing, pytest.raises(DatabaseError):
+        statement.rows(question.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert statement.rows(question.pk) == [question]
+    # Whether the failed round trip prepared it is unknown: a new name, prepared again.
+    assert captured[0]["sql"].startswith("PREPARE jokesite_")
+    assert f"_{new_names + 1} AS " in captured[0]["sql"]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_new_server_connection_prepares_again():
+    statement = Statement(Question, lambda pk: Question.objects.filter(pk=pk))
+    question = QuestionFactory()
+    statement.rows(question.pk)
+    with CaptureQueriesContext(connection) as captured:
+        statement.rows(question.pk)
+    assert captured[0]["sql"].startswith("EXECUTE jokesite_")
+    connection.close()  # the next statement opens a new server session, which has none
+    with CaptureQueriesContext(connection) as captured:
+        assert statement.rows(question.pk) == [question]
+    assert captured[0]["sql"].startswith("PREPARE jokesite_")
+
+
+def test_off_the_plain_sql_runs(settings):
+    settings.JOKESITE_PREPARED_STATEMENTS = False
+    statement = Statement(Question, lambda pk: Question.objects.filter(pk=pk))
+    question = QuestionFactory()
+    with CaptureQueriesContext(connection) as captured:
+        assert statement.rows(question.pk) == [question]
+    assert captured[0]["sql"].startswith("SELECT ")
+
+
+def test_counts_what_the_queryset_counts(django_assert_num_queries):
+    statement = Statement(
+        Answer, lambda question_id: Answer.objects.filter(question_id=question_id)
+    )
+    busy, quiet = QuestionFactory(), QuestionFactory()
+    AnswerFactory.create_batch(3, question=busy)
+    for question, expected in ((busy, 3), (quiet, 0), (busy, 3)):
+        with django_assert_num_queries(1):
+            assert statement.count(question.pk) == expected
+    # Rows and counts are kept apart: the same statement gives both.
+    assert len(statement.rows(busy.pk)) == 3
+    # A list would be padded by repeating its last id: counted by the ORM instead.
+    by_ids = Statement(Question, lambda ids: Question.objects.filter(pk__in=ids))
+    assert by_ids.count([busy.pk, quiet.pk, busy.pk]) == 2
