@@ -34,7 +34,8 @@ from .index import CJK_CONFIG, WORDS_CONFIG
 from .models import SearchEntry, TitleTerm
 
 PER_SOURCE = 40
-# What similar and related questions are ranked by and shown with (_question_links.html).
+# What similar and related questions are ranked by and shown with (the `question_links` tag,
+# core/templatetags/posts.py).
 LINK_FIELDS = ("id", "title", "slug", "score", "answer_count", "last_activity_at")
 MAX_QUERY_TERMS = 8
 # PostgreSQL: how many candidates, the best by the statement's estimate, are ranked exactly

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import empty
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import permissions
+from core import permissions, textrules
 from core.protection import protect_form
 from core.ratelimits import limit
 from core.views import anchor_of, is_preview, place_messages, preview_html
@@ -157,6 +158,8 @@ def question_detail(request, pk, slug=None):
         "answer_field": answer_field(),
         "json_ld": shared[f"json-ld-{order}"],
         "canonical_url": request.build_absolute_uri(question.get_absolute_url()),
+        # The meta and Open Graph description: the question's text, cut to 155 characters.
+        "description": Truncator(textrules.html_to_plain(question.body_html)).chars(155),
         "words": words,
         "answers_html": renderer.answers(answers),
         "jump_list": renderer.jump_list(answers) if len(answers) >= 3 else "",

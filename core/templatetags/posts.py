@@ -2,18 +2,14 @@
 A thread's per-post controls come from `threads.readers` instead."""
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import permissions, textrules
 
 register = template.Library()
-
-
-@register.filter
-def plaintext(value):
-    """Rendered HTML as plain text, for meta descriptions: tags dropped, entities decoded (the
-    template escapes the result once), whitespace collapsed."""
-    return textrules.html_to_plain(value)
 
 
 @register.filter
@@ -51,3 +47,23 @@ def is_suspended(user):
 @register.filter
 def can_decide_review(user):
     return permissions.can_decide_review(user)
+
+
+@register.simple_tag
+def question_links(questions, new_tab=False):
+    """A short list of questions by title, with their answer counts: a thread's related
+    questions and the ask form's similar ones. Written here rather than in a template: five
+    rows through the template engine took 1.2 ms, an eighth of a visitor's first view of a
+    thread (bench/README.md)."""
+    target = ' target="_blank" rel="noopener"' if new_tab else ""
+    rows = []
+    for question in questions:
+        count = question.answer_count
+        answered = " score-pill--answered" if count else ""
+        title = ngettext("%(n)s answer", "%(n)s answers", count) % {"n": count}
+        rows.append(
+            f'<li>\n<span class="score-pill{answered}" title="{escape(title)}">{count}</span>\n'
+            f'<a href="{escape(question.get_absolute_url())}"{target}>{escape(question.title)}'
+            "</a>\n</li>\n"
+        )
+    return mark_safe(f'<ul class="question-links">\n{"".join(rows)}</ul>')
