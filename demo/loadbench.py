@@ -237,10 +237,11 @@ class Loader(SearchIndexLoad):
         first = self.users.next_id
         style = get_user_model().avatar_style.field.default
         for _ in range(self.n_users):
+            # "reader", not tests.factories' "member<n>": a test's members and these may meet.
             pk = self.users.new_id()
             joined = self.start + timedelta(seconds=rng.random() * YEARS * 365 * 86400 * 0.5)
             self.users.add_row(
-                (pk, "!", f"member{pk}", f"member{pk}@example.com", "", "", False, False, True,
+                (pk, "!", f"reader{pk}", f"reader{pk}@example.com", "", "", False, False, True,
                  joined, 1, "", "", "", style, "")
             )  # fmt: skip
         self.users.flush()
