@@ -185,7 +185,8 @@ def _run_prepared(wrapper, cursor, compiled: _Compiled, params: list) -> None:
     Django's connection object, for the driver connection it holds now: a new one (after a
     reconnect) starts with none. After an error nobody knows which were prepared (PREPARE
     is not undone by a rollback; the EXECUTE after it may have failed), so the names get a new
-    generation and are prepared again."""
+    generation and are prepared again; the old ones stay on the server until the connection
+    closes (`DB_CONN_MAX_AGE`, 60 seconds by default)."""
     kept = wrapper.__dict__.get("_jokesite_prepared")
     if kept is None or kept[0] is not wrapper.connection:
         kept = wrapper._jokesite_prepared = [wrapper.connection, set(), 0]
