@@ -67,6 +67,7 @@ def count(views: int, who: str, seed: int) -> tuple[int, int]:
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
              __file__, "--child", str(views), "--who", who, "--seed", str(seed)],
             capture_output=True, text=True, check=True, cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": "0"},  # the same dict and set orders each run
         )  # fmt: skip
         shown = int(done.stdout.strip().splitlines()[-1])
         for line in out.read_text().splitlines():
