@@ -3,14 +3,14 @@ rendered once per process for each language and theme and reused with the page's
 
 The site's header and footer are the same for every visitor who is not signed in, but for the
 page's own path (the login link's `next`, the theme and language forms' `next`): about 80
-template nodes, a third of a visitor's thread page (bench/README.md, session 9). So the part is
-rendered once with a marker in place of `request.get_full_path` and kept as a skeleton; each
-page puts its path where the marker stands, quoted where the template URL-quoted it
-(`|urlencode`), HTML-escaped where it was printed, in one pass, so nothing put in is read
-again. The skeleton is kept only when, filled in, it gives what rendering the part gives, for
-the first page's path and for a long one full of what quoting and escaping change; a part that
-transforms the path otherwise (another filter) is rendered for every page, as is any part for
-a signed-in member, and the header of a page that shows a search query.
+template nodes, a third of the template time of a visitor's thread page (bench/README.md,
+session 9). So the part is rendered once with a marker in place of `request.get_full_path` and
+kept as a skeleton; each page puts its path where the marker stands, quoted where the template
+URL-quoted it (`|urlencode`), HTML-escaped where it was printed, in one pass, so nothing put in
+is read again. The skeleton is kept only when, filled in, it gives what rendering the part
+gives, for the first page's path and for a long one full of what quoting and escaping change;
+a part that transforms the path otherwise (another filter) is rendered for every page, as is
+any part for a signed-in member, and the header of a page that shows a search query.
 
 A skeleton depends on nothing but the code, the language and the theme: nothing another
 process must see. Changed settings (in tests) forget them all.
