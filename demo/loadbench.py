@@ -139,23 +139,25 @@ class Loader(SearchIndexLoad):
         self._lap("rows", started)
         self.stats.events = self.stats.events or self.events.written
         self._search(started)
-        # One queue, two connections: the search vectors' GIN index (the longest step) on one;
-        # on the other the list buckets, the other indexes, the search slices' (search.slices).
+        # One queue, two connections, the longest steps first: the search vectors' GIN indexes.
+        # With a cut of the search index into slices (search.slices), theirs replace the full
+        # one, the oldest and biggest first, so the two connections build them side by side
+        # (PostgreSQL builds one GIN index in one process); then the list buckets, the other
+        # indexes, the totals.
         searched = [sql for table, sql in dropped if table in (search, terms)]
-        gin = [sql for sql in searched if "(vector)" in sql]
+        full = [sql for sql in searched if "(vector)" in sql]
         unique = [c for c in constraints if c[2] == "u" and c[0] != search]
         loaded = by_size([*tables, self.users.table, self.tags.table])
         cut = None if alone else slices.plan(concurrently=False)
         run_parallel(
-            gin
+            (cut.statements if cut else full)
             + ([] if alone else bucket_statements())
             + [
                 f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {sql}'
                 for table, name, _, sql in unique
             ]
             + [sql for table in loaded for t, sql in dropped if t == table]
-            + [sql for sql in searched if sql not in gin]
-            + (cut.statements if cut else [])
+            + [sql for sql in searched if sql not in full]
             + self._totals()
             + self._vacuum(loaded)
         )

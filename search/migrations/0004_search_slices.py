@@ -16,9 +16,16 @@ def make_slices(apps, schema_editor):
 
 
 def drop_slices(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    # The full index first (the first split dropped it), so searches never lack one.
+    schema_editor.execute(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS questions_searchentry_vector_gin"
+        " ON questions_searchentry USING gin (vector)"
+    )
     SearchSlice = apps.get_model("search", "SearchSlice")
     for name in SearchSlice.objects.values_list("index_name", flat=True):
-        if name and schema_editor.connection.vendor == "postgresql":
+        if name:
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 

@@ -150,15 +150,38 @@ def test_search_slices_command_splits(twelve, capsys):
     assert "nothing to split" in capsys.readouterr().out
 
 
-def test_first_split_leaves_the_oldest_posts_to_the_full_index(twelve, monkeypatch):
+def full_index_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [slices.FULL_INDEX])
+        return cursor.fetchone() is not None
+
+
+def test_first_split_puts_the_oldest_posts_in_bigger_slices(db, monkeypatch):
+    """Past FIRST_SLICES slices, the older posts go into slices as big as the newest ones
+    together, each with its own index; the full index is dropped, as any replaced slice's."""
     monkeypatch.setattr("search.slices.FIRST_SLICES", 2)
-    assert slices.split(rows=3, concurrently=False) == 3
-    pieces = slices.newest_first()
-    assert [SearchEntry.objects.filter(p.condition()).count() for p in pieces] == [3, 3, 6]
-    assert [bool(p.index_name) for p in pieces] == [True, True, False]
+    posts = [dated(f"Question number {n} about otters", 30 * n) for n in range(14)]
     if connection.vendor == "postgresql":
-        assert slice_indexes() == {p.index_name for p in pieces[:2]}
-    assert ids("otters", sort="newest") == [q.pk for q in reversed(twelve)]
+        assert full_index_exists()
+    assert slices.split(rows=2, concurrently=False) == 5
+    pieces = slices.newest_first()
+    assert [SearchEntry.objects.filter(p.condition()).count() for p in pieces] == [2, 2, 4, 4, 2]
+    assert pieces[-1].starts_at is None and pieces[0].ends_at is None
+    for newer, older in zip(pieces, pieces[1:], strict=False):
+        assert older.ends_at == newer.starts_at
+    assert all(p.index_name for p in pieces)
+    if connection.vendor == "postgresql":
+        assert slice_indexes() == {p.index_name for p in pieces}
+        assert not full_index_exists()
+    assert ids("otters", sort="newest") == [q.pk for q in reversed(posts)]
+    assert ids('otters "number 1"') == [posts[1].pk]
+
+
+def test_a_split_never_leaves_a_slice_without_an_index(twelve):
+    slices.split(rows=3, concurrently=False)
+    assert all(p.index_name for p in slices.newest_first())
+    if connection.vendor == "postgresql":
+        assert not full_index_exists()
 
 
 @pytest.mark.parametrize("walk", [100, 1])
