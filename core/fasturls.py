@@ -14,6 +14,7 @@ exactly as it always did.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from urllib.parse import quote
 
@@ -88,6 +89,34 @@ def reverse_fast(name: str, /, **kwargs) -> str:
         out.append(text)
         out.append(tail)
     return "".join(out)
+
+
+class PkUrls:
+    """For one request: the URLs of routes whose only argument is an integer `pk`, escaped for
+    HTML. Each route is reversed once (through `reverse_fast`, with a marker for the pk) and
+    then only formatted: a member's view of a 50-answer thread links some 260 of them, and each
+    `reverse_fast` call still asks the request's script prefix and URL conf (two context-local
+    lookups) and hashes its cache key. Within one request neither changes."""
+
+    _MARK = 9182736450123
+
+    def __init__(self):
+        self._routes: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, name: str, pk) -> str:
+        try:
+            route = self._routes[name]
+        except KeyError:
+            route = self._routes[name] = self._split(name)
+        if route is None or type(pk) is not int or pk < 0:
+            return html.escape(reverse_fast(name, pk=pk))
+        return f"{route[0]}{pk}{route[1]}"
+
+    def _split(self, name: str) -> tuple[str, str] | None:
+        parts = reverse_fast(name, pk=self._MARK).split(str(self._MARK))
+        if len(parts) != 2:
+            return None
+        return html.escape(parts[0]), html.escape(parts[1])
 
 
 def _forget(*, setting, **kwargs):

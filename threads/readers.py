@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import permissions
+from core.sentences import per_catalogue
 
 
 @dataclass(slots=True, frozen=True)
@@ -120,9 +121,10 @@ class Reader:
         )
 
 
+@per_catalogue
 def words() -> dict[str, str]:
-    """The sentences every post of a thread shows alike, translated once per page rather than
-    once per post."""
+    """The sentences every post of a thread shows alike, translated once per catalogue
+    (`core.sentences`) rather than once per post."""
     return {
         "edit": _("Edit"),
         "suggest_edit": _("Suggest an edit"),

@@ -28,9 +28,10 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from accounts.avatars import avatar_svg
-from core.fasturls import reverse_fast
+from core.fasturls import PkUrls
 from core.humantime import naturaltime
 from core.protection import guard_html, is_checked
+from core.sentences import per_catalogue
 from core.views import anchor_of
 
 
@@ -60,6 +61,7 @@ class ThreadRenderer:
         self.placed = placed or {}
         self.login_next_url = esc(login_next_url)
         self.privileges_url = esc(privileges_url)
+        self.urls = PkUrls()  # escaped
         # What the rare parts' templates need besides the post (close reasons, votes needed).
         self.extra = extra
         if self.signed_in:
@@ -69,6 +71,10 @@ class ThreadRenderer:
             )
             self.guard_label = esc(gettext("Leave this field empty"))
             self.checked = is_checked(user)
+
+    def url(self, post, action: str) -> str:
+        """`post.get_<action>_url()`, escaped."""
+        return self.urls(f"{post._meta.app_label}:{action}", post.pk)
 
     # -- the page's pieces -------------------------------------------------------------------
 
@@ -147,7 +153,7 @@ class ThreadRenderer:
             url = self.login_next_url
             title = w["log_in_to_vote"]
             return (
-                f'<div class="votes" data-vote-url="{esc(post.get_vote_url())}">\n'
+                f'<div class="votes" data-vote-url="{self.url(post, "vote")}">\n'
                 f'<a class="vote vote--up" href="{url}" title="{title}"><span aria-hidden="true">'
                 f'▲</span><span class="visually-hidden">{w["log_in_to_vote_up"]}</span></a>\n'
                 f'<span class="votes__score"><span class="visually-hidden">{w["score"]} </span>'
@@ -156,7 +162,7 @@ class ThreadRenderer:
                 f'▼</span><span class="visually-hidden">{w["log_in_to_vote_down"]}</span></a>\n'
                 "</div>"
             )
-        url = esc(post.get_vote_url())
+        url = self.url(post, "vote")
         mine = post.viewer_vote
         described = f' aria-describedby="vote-reason-{post.kind}-{post.pk}"' if f.vote_why else ""
         if f.up:
@@ -208,21 +214,21 @@ class ThreadRenderer:
         w = self.words
         history = ""
         if post.edited_at:
-            history = f'<a href="{esc(post.get_revisions_url())}">{w["history"]}</a>'
+            history = f'<a href="{self.url(post, "revisions")}">{w["history"]}</a>'
         if not self.signed_in:
             return history
         out = []
         if f.edit:
-            out.append(f'<a href="{esc(post.get_edit_url())}">{w["edit"]}</a>')
+            out.append(f'<a href="{self.url(post, "edit")}">{w["edit"]}</a>')
         elif f.suggest:
             out.append(
-                f'<a href="{esc(post.get_edit_url())}" class="suggest-edit">{w["suggest_edit"]}</a>'
+                f'<a href="{self.url(post, "edit")}" class="suggest-edit">{w["suggest_edit"]}</a>'
             )
         if f.retag:
-            out.append(f'<a href="{esc(post.get_retag_url())}">{w["retag"]}</a>')
+            out.append(f'<a href="{self.url(post, "retag")}">{w["retag"]}</a>')
         out.append(history)
         if f.flag:
-            out.append(f'<a href="{esc(post.get_flag_url())}">{w["flag"]}</a>')
+            out.append(f'<a href="{self.url(post, "flag")}">{w["flag"]}</a>')
         elif f.flag_off:
             out.append(
                 f'<a class="muted" href="{self.privileges_url}#privilege-flag" '
@@ -230,7 +236,7 @@ class ThreadRenderer:
             )
         if f.delete:
             out.append(
-                f'<form method="post" action="{esc(post.get_delete_url())}" class="inline">\n'
+                f'<form method="post" action="{self.url(post, "delete")}" class="inline">\n'
                 f"{self.csrf}\n"
                 f'<button type="submit" class="link link--danger">{w["delete"]}</button>\n'
                 "</form>"
@@ -240,11 +246,11 @@ class ThreadRenderer:
             context = {"post": post, "f": f, "csrf_token": self.csrf_token, **self.extra}
             out.append(render_to_string(template, context))
         if f.accept:
-            url = reverse_fast("answers:accept", pk=post.pk)
+            url = self.urls("answers:accept", post.pk)
             ghost = " button--ghost" if post.is_accepted else ""
             label = w["unaccept"] if post.is_accepted else w["accept"]
             out.append(
-                f'<form method="post" action="{esc(url)}" class="inline">\n{self.csrf}\n'
+                f'<form method="post" action="{url}" class="inline">\n{self.csrf}\n'
                 f'<button type="submit" class="button button--small{ghost}">{label}</button>\n'
                 "</form>"
             )
@@ -264,8 +270,9 @@ class ThreadRenderer:
             out.append('<ul class="comments__list">\n')
             for comment in comments:
                 if comment.pk in f.flaggable:
+                    url = self.urls("questions:comment_flag", comment.pk)
                     flag = (
-                        f'<a class="comment__flag" href="{esc(comment.get_flag_url())}" '
+                        f'<a class="comment__flag" href="{url}" '
                         f'title="{w["flag_comment"]}">{w["flag_lower"]}</a>'
                     )
                 else:
@@ -281,7 +288,7 @@ class ThreadRenderer:
                 out.append(
                     '<details class="comments__add">\n'
                     f"<summary>{w['add_a_comment']}</summary>\n"
-                    f'<form method="post" action="{esc(post.get_comment_url())}">\n'
+                    f'<form method="post" action="{self.url(post, "comment")}">\n'
                     f"{self.csrf}\n{self.guard()}\n"
                     f'<label class="visually-hidden" for="{field}">{w["comment"]}</label>\n'
                     f'<textarea id="{field}" name="body" rows="2" maxlength="600" required>'
@@ -314,8 +321,10 @@ def isotime(value) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S%z") if value else ""
 
 
+@per_catalogue
 def shared_words() -> dict:
-    """The sentences every post's shared parts use, translated once for a page's posts."""
+    """The sentences every post's shared parts use, translated (and escaped) once per
+    catalogue (`core.sentences`)."""
     return {
         "deleted": esc(gettext("This post is deleted: only its author and moderators see it.")),
         "hidden": esc(

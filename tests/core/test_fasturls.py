@@ -1,12 +1,14 @@
 """`reverse_fast` gives what `reverse` gives, for every value, or leaves the call to it."""
 
+import html
+
 import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.fasturls import reverse_fast
+from core.fasturls import PkUrls, reverse_fast
 
 ROUTES = [
     ("questions:detail", {"pk": st.integers(-5, 10**12), "slug": st.text(max_size=30)}),
@@ -45,6 +47,40 @@ def test_awkward_values(kwargs):
     assert outcome(reverse_fast, "questions:detail", kwargs) == outcome(
         reverse, "questions:detail", kwargs
     )
+
+
+PK_ROUTES = [
+    "questions:vote",
+    "answers:vote",
+    "answers:accept",
+    "questions:edit",
+    "questions:comment_flag",
+    "answers:revisions",
+]
+
+
+@pytest.mark.parametrize("name", PK_ROUTES)
+def test_pk_urls_are_reverse_escaped(name):
+    @given(st.one_of(st.integers(-5, 10**15), st.text(max_size=10)))
+    def check(pk):
+        urls = PkUrls()
+        urls(name, 1)  # the route split once, then formatted
+        expected = outcome(reverse, name, {"pk": pk})
+        if expected is NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                urls(name, pk)
+        else:
+            assert urls(name, pk) == html.escape(expected)
+
+    check()
+
+
+def test_pk_urls_follow_the_script_prefix_of_their_request():
+    set_script_prefix("/a&b/")
+    try:
+        assert PkUrls()("answers:vote", 3) == "/a&amp;b/answers/3/vote/"
+    finally:
+        set_script_prefix("/")
 
 
 def test_follows_the_script_prefix():
