@@ -203,12 +203,16 @@ def build_index() -> None:
     print(f"  {made} time slices made in {time.monotonic() - started:.0f}s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would, in time, on a live site
+        # The GIN indexes of the post vectors: the full one, or the slices' once split.
         cursor.execute(
-            "SELECT pg_size_pretty(pg_total_relation_size('questions_searchentry')),"
-            " pg_size_pretty(pg_relation_size('questions_searchentry_vector_gin'))"
+            """SELECT pg_size_pretty(pg_total_relation_size('questions_searchentry')),
+                      pg_size_pretty(sum(pg_relation_size(indexrelid))), count(*)
+               FROM pg_index
+               WHERE indrelid = 'questions_searchentry'::regclass
+                 AND pg_get_indexdef(indexrelid) LIKE '%%USING gin (vector)%%'"""
         )
-        table, gin = cursor.fetchone()
-    print(f"  questions_searchentry: {table} in all, GIN index {gin}")
+        table, gin, count = cursor.fetchone()
+    print(f"  questions_searchentry: {table} in all, {count} GIN indexes of the vectors: {gin}")
 
 
 def make_queries(count: int, rng: random.Random) -> list[tuple[str, str]]:

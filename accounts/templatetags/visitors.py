@@ -12,6 +12,11 @@ gives, for the first page's path and for a long one full of what quoting and esc
 a part that transforms the path otherwise (another filter) is rendered for every page, as is
 any part for a signed-in member, and the header of a page that shows a search query.
 
+`{% shared_include %}` keeps a part that shows nothing of the reader (the footer, the header's
+site navigation and tools) the same way for every reader, members included: it is made as a
+visitor sees it, and tests/accounts/test_visitors.py checks that each such part renders the
+same for a member. A member's header is then only its account menu, rendered.
+
 A skeleton depends on nothing but the code, the language and the theme: nothing another
 process must see. Changed settings (in tests) forget them all.
 """
@@ -22,6 +27,7 @@ import re
 from urllib.parse import quote
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.core.signals import setting_changed
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -86,6 +92,21 @@ def visitor_include(context, name: str) -> SafeString:
     engine = context.template.engine
     visitor = request is not None and user is not None and not user.is_authenticated
     html = _skeleton(engine, name, request, user) if visitor and not context.get("query") else None
+    if html is not None:
+        return mark_safe(_fill(html, request.get_full_path()))
+    with context.push():
+        return mark_safe(engine.get_template(name).render(context))
+
+
+@register.simple_tag(takes_context=True)
+def shared_include(context, name: str) -> SafeString:
+    """`{% include name %}`, from the kept skeleton, for a part that reads nothing of the
+    reader: kept for members too, made as a visitor sees it."""
+    request = context.get("request")
+    engine = context.template.engine
+    html = None
+    if request is not None and not context.get("query"):
+        html = _skeleton(engine, name, request, AnonymousUser())
     if html is not None:
         return mark_safe(_fill(html, request.get_full_path()))
     with context.push():

@@ -1,5 +1,8 @@
-"""`{% visitor_include %}`: the header and footer from a skeleton kept per language and theme
-are the HTML the include writes, whatever the path, and a member's are never kept."""
+"""`{% visitor_include %}` and `{% shared_include %}`: the header and footer from a skeleton kept
+per language and theme are the HTML the include writes, whatever the path; a member's header is
+never kept, only its parts that read nothing of the reader, which render the same for members."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -22,6 +25,8 @@ PATHS = [
     "/a b/?c=d e",
 ]
 PARTS = ["includes/header.html", "includes/footer.html"]
+# Kept for every reader (`shared_include`): they must read nothing of the reader.
+SHARED = ["includes/header_site.html", "includes/header_tools.html", "includes/footer.html"]
 
 
 def render(source: str, request, **context) -> str:
@@ -55,7 +60,9 @@ def test_the_skeleton_gives_what_the_include_gives(language, theme):
                 included = render(f'{{% include "{part}" %}}', request)
                 assert kept == included, (path, part)
                 assert "jokesite-page-path\x01" not in kept
-    assert len(visitors._SKELETONS) == len(PARTS)  # one per part, in this language and theme
+    # one per part (the header's shared parts too), in this language and theme
+    assert {key[0] for key in visitors._SKELETONS} == {*PARTS, *SHARED}
+    assert len(visitors._SKELETONS) == len({*PARTS, *SHARED})
     assert all(html is not None for html in visitors._SKELETONS.values())
 
 
@@ -72,8 +79,49 @@ def test_a_member_s_header_is_rendered_each_time():
     request = request_for("/", member)
     header = render('{% visitor_include "includes/header.html" %}', request, user=member)
     assert "skeleton-keeper" in header
-    assert ("includes/header.html", "en", "") not in {k[:3] for k in visitors._SKELETONS}
-    assert not visitors._SKELETONS
+    assert {key[0] for key in visitors._SKELETONS} == {
+        "includes/header_site.html",
+        "includes/header_tools.html",
+    }
+    assert "skeleton-keeper" not in "".join(visitors._SKELETONS.values())
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("theme", ["", "dark"])
+def test_shared_parts_read_nothing_of_the_reader(language, theme):
+    """What makes keeping them for members right: a member, a moderator and a visitor get the
+    same HTML from each part rendered."""
+    readers = [  # a member's theme is their own setting, a visitor's the cookie's
+        AnonymousUser(),
+        UserFactory(username="shared-reader", reputation=5000, theme=theme),
+        UserFactory(username="shared-moderator", is_staff=True, theme=theme),
+    ]
+    with translation.override(language):
+        for path in PATHS[:4]:
+            for part in SHARED:
+                seen = {
+                    render(f'{{% include "{part}" %}}', request_for(path, user, theme), user=user)
+                    for user in readers
+                }
+                assert len(seen) == 1, (path, part)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_member_s_page_parts_are_what_rendering_gives(path, monkeypatch):
+    member = UserFactory(username="part-reader")
+    source = (
+        '{% visitor_include "includes/header.html" %}{% shared_include "includes/footer.html" %}'
+    )
+
+    def page():  # each request its own CSRF token
+        html = render(source, request_for(path, member), user=member)
+        return re.sub(r'(name="csrfmiddlewaretoken" value=)"[^"]+"', r"\1", html)
+
+    kept = [page(), page()]
+    monkeypatch.setattr(visitors, "_skeleton", lambda *args: None)
+    rendered = page()
+    assert kept == [rendered, rendered]
+    assert "part-reader" in rendered
 
 
 def test_a_search_query_in_the_header_is_rendered_each_time():
