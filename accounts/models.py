@@ -1,9 +1,10 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fasturls import reverse_fast
+from core.statements import Statement
 
 
 class Theme(models.TextChoices):
@@ -19,6 +20,24 @@ class AvatarStyle(models.TextChoices):
 
     INITIAL = "initial", _("Initial on a colour")
     PATTERN = "pattern", _("Pattern")
+
+
+class Members(UserManager):
+    """`User.objects`: Django's, with `get(pk=<int>)` through a statement compiled once
+    (`core.statements`). The authentication backends read the signed-in member that way on
+    every request (`ModelBackend.get_user`), and the ORM compiled the same query each time.
+    Any other `get` is Django's."""
+
+    def get(self, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int:
+            return super().get(*args, **kwargs)
+        rows = _BY_PK.rows(pk)
+        if not rows:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        return rows[0]
 
 
 class User(AbstractUser):
@@ -48,6 +67,8 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     suspension_reason = models.CharField(_("suspension reason"), max_length=500, blank=True)
 
+    objects = Members()
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         indexes = [models.Index(fields=["-reputation"], name="user_reputation_idx")]
@@ -69,3 +90,6 @@ class User(AbstractUser):
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > timezone.now()
+
+
+_BY_PK = Statement(User, lambda pk: User._default_manager.filter(pk=pk))

@@ -179,7 +179,31 @@ class Statement:
         return _Compiled(queryset, self.build(*args, **fixed), db, marks, counting)
 
 
-def _run_prepared(wrapper, cursor, compiled: _Compiled, params: list) -> None:
+class PreparedSQL:
+    """Plain SQL (with `%s` placeholders) for reads too small for the ORM's compilation to be
+    worth it: run as a prepared statement on PostgreSQL, as `Statement` runs its SQL, and as
+    it is elsewhere or with `DB_PREPARED_STATEMENTS=0`."""
+
+    def __init__(self, sql: str):
+        self.sql = sql
+        digest = hashlib.md5(sql.encode(), usedforsecurity=False).hexdigest()[:16]
+        self.name = f"jokesite_{digest}"
+        _PREPARED_SQL[self.name] = sql
+        self.numbered = _numbered(sql)
+        count = len(_PLACEHOLDER.findall(sql)) - sql.count("%%")
+        self.execute = "(" + ", ".join(["%s"] * count) + ")" if count else ""
+
+    def fetch(self, db: str, params: list) -> list[tuple]:
+        wrapper = connections[db]
+        with wrapper.cursor() as cursor:
+            if wrapper.vendor == "postgresql" and settings.JOKESITE_PREPARED_STATEMENTS:
+                _run_prepared(wrapper, cursor, self, params)
+            else:
+                cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+def _run_prepared(wrapper, cursor, compiled: _Compiled | PreparedSQL, params: list) -> None:
     """EXECUTE the statement prepared on this server connection, PREPAREing it first (in the
     same round trip) when this connection has not. What a connection has prepared is kept on
     Django's connection object, for the driver connection it holds now: a new one (after a

@@ -206,7 +206,7 @@ JOKESITE_PAGE_CACHE_IGNORED_TABLES = ["django_session", "django_tasks_database",
 
 # Sessions live in the database only: a cache that restarts, or misses a logout while it is
 # down and then comes back, must not sign anyone out or in again.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read prepared
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
