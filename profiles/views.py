@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import themes
 from accounts.models import Theme
 from core import permissions
+from core.statements import Statement
 from pagecache.fragments import lists_fragments
 from votes import reputation
-from votes.models import ReputationReason
+from votes.models import ReputationEvent, ReputationReason
 
 from . import charts, selectors
 from .forms import ProfileForm
@@ -28,6 +29,26 @@ RECENT_EVENTS = 20
 # Rows in which the member's own post (or the question they asked) is the subject; the others
 # (the cost of downvoting, refunds of it) would tell everyone how the member voted.
 _PUBLIC_POST_REASONS = set(ReputationReason) - {ReputationReason.DOWNVOTED_ANSWER}
+# The ledger rows' posts are shown as links: their bodies (kilobytes each, compressed out of
+# line) are not read.
+_POST_BODIES = [
+    f"{post}__{field}"
+    for post in ("question", "answer", "answer__question")
+    for field in ("body", "body_html")
+]
+
+
+# The latest ledger rows with their posts: compiled once (core.statements), and prepared on
+# PostgreSQL, which spent 3.6 ms planning this five-table join and 1.6 ms running it at 1 M.
+_LEDGER = Statement(
+    ReputationEvent,
+    lambda user_id: (
+        ReputationEvent.objects.filter(user_id=user_id)
+        .select_related("question", "answer__question")
+        .defer(*_POST_BODIES)
+        .order_by("-created_at", "-pk")[:RECENT_EVENTS]
+    ),
+)
 
 
 def _shown_post(event, profile, viewer):
@@ -96,11 +117,7 @@ def profile(request, username):
         reached = selectors.first_days_reaching(user, (100, 1000))
         return milestones(firsts=selectors.firsts(user), reached=reached)
 
-    events = list(
-        user.reputation_events.select_related("question", "answer__question").order_by(
-            "-created_at", "-pk"
-        )[:RECENT_EVENTS]
-    )
+    events = _LEDGER.rows(user.pk)
     for event in events:
         event.shown_post = _shown_post(event, user, request.user)
     questions = user.questions.visible()

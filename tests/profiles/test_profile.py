@@ -213,3 +213,34 @@ def test_reaching_a_reputation_reads_a_long_ledger_in_batches(monkeypatch):
     reached = selectors.first_days_reaching(member, (100, 1000))
     assert reached == {100: date(2026, 3, 4), 1000: date(2026, 3, 5)}
     assert selectors.first_days_reaching(member, (5000,)) == {5000: None}
+
+
+def test_the_ledger_statement_reads_what_the_orm_reads(django_assert_num_queries):
+    """The latest rows with their posts (and an answer's question), in one statement, the
+    bodies left out: nothing the page shows reads the database again."""
+    from profiles.views import _LEDGER
+
+    member = UserFactory()
+    question = QuestionFactory(author=member, title="Which joke did the bank tell?")
+    answer = AnswerFactory(author=member, question=QuestionFactory(title="Asked elsewhere"))
+    voter = UserFactory()
+    cast_vote(voter=voter, post=question, value=1)
+    cast_vote(voter=voter, post=answer, value=1)
+    reputation.award_bonus(user=member, amount=3)
+    expected = list(
+        member.reputation_events.select_related("question", "answer__question").order_by(
+            "-created_at", "-pk"
+        )
+    )
+
+    def shown(event):
+        post = event.post
+        if post is None:
+            return (event.pk, event.delta, None)
+        title = post.title if event.question_id else post.question.title
+        return (event.pk, event.delta, post.get_absolute_url(), title, post.is_deleted)
+
+    with django_assert_num_queries(1):
+        rows = _LEDGER.rows(member.pk)
+        assert [shown(e) for e in rows] == [shown(e) for e in expected]
+    assert len(rows) == 3
