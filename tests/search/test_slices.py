@@ -2,8 +2,10 @@
 with bounded candidates. Runs on SQLite (slices are ranges) and PostgreSQL (partial indexes)."""
 
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
@@ -202,3 +204,20 @@ def test_capped_walk_keeps_every_filter(db, monkeypatch, walk, cap):
         results = search.search(search.parse_query(q), sort="newest")
         assert results.capped
         assert [e.question_id for e in results.entries] == [q.pk for q in mine[::-1][:cap]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partial indexes: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_unmigrating_the_slices_brings_the_full_index_back(twelve):
+    """The migration's reverse (search 0004): the full index first, then the slices' dropped,
+    so a search never meets a table without a GIN index."""
+    slices.split(rows=3, concurrently=False)
+    assert not full_index_exists() and slice_indexes()
+    migration = import_module("search.migrations.0004_search_slices")
+    with connection.schema_editor(atomic=False) as editor:
+        migration.drop_slices(apps, editor)
+    assert full_index_exists()
+    assert not slice_indexes()
+    SearchSlice.objects.all().delete()
+    slices.cache.delete(slices.CACHE_KEY)
+    assert ids("otters", sort="newest") == [q.pk for q in reversed(twelve)]
