@@ -139,11 +139,8 @@ class Loader(SearchIndexLoad):
         self._lap("rows", started)
         self.stats.events = self.stats.events or self.events.written
         self._search(started)
-        # One queue, two connections, the longest steps first: the search vectors' GIN indexes.
-        # With a cut of the search index into slices (search.slices), theirs replace the full
-        # one, the oldest and biggest first, so the two connections build them side by side
-        # (PostgreSQL builds one GIN index in one process); then the list buckets, the other
-        # indexes, the totals.
+        # One queue, two connections, the longest first: the search vectors' GIN indexes (a cut's
+        # slices replace the full one, oldest first: search.slices), then the rest.
         searched = [sql for table, sql in dropped if table in (search, terms)]
         full = [sql for sql in searched if "(vector)" in sql]
         unique = [c for c in constraints if c[2] == "u" and c[0] != search]
