@@ -92,10 +92,7 @@ def visitor_include(context, name: str) -> SafeString:
     engine = context.template.engine
     visitor = request is not None and user is not None and not user.is_authenticated
     html = _skeleton(engine, name, request, user) if visitor and not context.get("query") else None
-    if html is not None:
-        return mark_safe(_fill(html, request.get_full_path()))
-    with context.push():
-        return mark_safe(engine.get_template(name).render(context))
+    return _included(context, name, html)
 
 
 @register.simple_tag(takes_context=True)
@@ -107,10 +104,15 @@ def shared_include(context, name: str) -> SafeString:
     html = None
     if request is not None and not context.get("query"):
         html = _skeleton(engine, name, request, AnonymousUser())
-    if html is not None:
-        return mark_safe(_fill(html, request.get_full_path()))
+    return _included(context, name, html)
+
+
+def _included(context, name: str, skeleton: str | None) -> SafeString:
+    """The skeleton filled with the page's path, or, without one, the part rendered."""
+    if skeleton is not None:
+        return mark_safe(_fill(skeleton, context["request"].get_full_path()))
     with context.push():
-        return mark_safe(engine.get_template(name).render(context))
+        return mark_safe(context.template.engine.get_template(name).render(context))
 
 
 def _forget(**kwargs):
