@@ -3,7 +3,6 @@ from datetime import UTC
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -99,22 +98,25 @@ def profile(request, username):
     """A member's reputation and where it came from (a 90-day chart and the latest ledger
     rows), their posts and milestones: a fixed number of queries, none of which reads the
     member's whole history (`profiles.selectors`)."""
-    user = get_object_or_404(get_user_model(), username=username, is_active=True)
-    totals = selectors.post_totals(user)
+    user = get_object_or_404(selectors.members_with_totals(), username=username)
     today = timezone.now().astimezone(UTC).date()
 
     # The chart and the milestones are the same for every reader: `{% shared %}` blocks, so
     # their rows are read only when a block is rendered (the template calls these once).
     @functools.cache
+    def ledger():  # the chart's days and the milestones' first ledger rows: one query
+        return selectors.ledger_reads(user, today, HISTORY_DAYS)
+
+    @functools.cache
     def chart():
-        daily = selectors.reputation_days(user, today, HISTORY_DAYS)
+        daily = ledger()[0]
         return charts.line_chart(
             charts.last_days(charts.running_totals(daily), today, HISTORY_DAYS)
         )
 
     @functools.cache
     def shown_milestones():
-        reached = selectors.first_days_reaching(user, (100, 1000))
+        reached = selectors.first_days_reaching(user, (100, 1000), first=ledger()[1])
         return milestones(firsts=selectors.firsts(user), reached=reached)
 
     events = _LEDGER.rows(user.pk)
@@ -125,10 +127,10 @@ def profile(request, username):
     context = {
         "profile": user,
         "questions": questions.order_by("-created_at")[:20],
-        "question_count": totals["questions"],
+        "question_count": user.n_questions,
         "answers": answers.select_related("question").order_by("-created_at")[:20],
-        "answer_count": totals["answers"],
-        "accepted_count": totals["accepted"],
+        "answer_count": user.n_answers,
+        "accepted_count": user.n_accepted,
         "chart": chart,
         "history_days": HISTORY_DAYS,
         "events": events,

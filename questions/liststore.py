@@ -137,18 +137,15 @@ def count(list_key: str) -> int:
         return cursor.fetchone()[0]
 
 
-def member_counts(user_id: int) -> dict[str, int]:
-    """A member's shown "questions", "answers" and "accepted" answers, in one query."""
-    prefix = f"user:{user_id}:"
-    names = ("questions", "answers", "accepted")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT list, sum(n) FROM questions_listbucket
-               WHERE list IN (%s, %s, %s) AND sort = 'count' GROUP BY list""",
-            [prefix + name for name in names],
-        )
-        found = dict(cursor.fetchall())
-    return {name: int(found.get(prefix + name, 0)) for name in names}
+MEMBER_LISTS = ("questions", "answers", "accepted")
+
+
+def member_count_sql(member_pk: str, name: str) -> str:
+    """SQL for the count of the list `name` (of `MEMBER_LISTS`) of the member whose primary
+    key is the SQL `member_pk` (a column of the outer query): a subquery of one index range."""
+    assert name in MEMBER_LISTS
+    return f"""SELECT COALESCE(sum(n), 0) FROM questions_listbucket
+               WHERE list = 'user:' || {member_pk} || ':{name}' AND sort = 'count'"""
 
 
 @dataclass(frozen=True)

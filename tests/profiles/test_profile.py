@@ -11,7 +11,7 @@ from moderation.services import delete_post
 from profiles import charts
 from tests.factories import AnswerFactory, ModeratorFactory, QuestionFactory, UserFactory
 from votes import reputation
-from votes.models import ReputationReason
+from votes.models import ReputationEvent, ReputationReason
 from votes.services import accept_answer, cast_vote
 
 pytestmark = pytest.mark.django_db
@@ -147,10 +147,10 @@ def test_milestones_are_worked_out_from_the_data(client):
 
 
 @pytest.mark.parametrize("size", [1, 12])
-@pytest.mark.parametrize(("viewer", "queries"), [("visitor", 8), ("member", 11)])
+@pytest.mark.parametrize(("viewer", "queries"), [("visitor", 6), ("member", 9)])
 def test_profile_query_count_is_flat(client, django_assert_num_queries, size, viewer, queries):
-    """user, post totals, the chart's days, the ledger up to 1,000 reputation, recent rows,
-    the milestones' firsts, questions, answers;
+    """user with the post totals, the chart's days with the ledger's first rows (up to 1,000
+    reputation), recent rows, the milestones' firsts, questions, answers;
     a signed-in viewer adds their session, their user row and their unread notifications (not
     whether they moderate, which only staff are)."""
     member = UserFactory()
@@ -200,6 +200,64 @@ def test_a_bonus_shows_as_such(client):
     member = UserFactory()
     reputation.award_bonus(user=member, amount=50)
     assert str(ReputationReason.BONUS.label) in page(client, member)
+
+
+def test_the_ledger_is_read_for_chart_and_milestones_in_one_query(django_assert_num_queries):
+    """`ledger_reads` gives the chart's daily sums and the ledger's first rows (oldest first,
+    ties broken by id) that two queries gave, in one."""
+    from profiles import selectors
+
+    member = UserFactory()
+    for moment, amount in (
+        ("2026-01-01 10:00", 40),
+        ("2026-03-01 09:00", 30),
+        ("2026-03-01 09:00", -5),  # the same moment: the id decides
+        ("2026-03-02 23:59", 80),
+        ("2026-03-03 00:01", 1),
+    ):
+        with freeze_time(moment):
+            reputation.award_bonus(user=member, amount=amount)
+    member.refresh_from_db()
+    today = date(2026, 3, 3)
+    with django_assert_num_queries(1):
+        daily, first = selectors.ledger_reads(member, today, 5, first_rows=3)
+    assert daily == [
+        (date(2026, 2, 26), 40),  # all before the chart's days, from the stored reputation
+        (date(2026, 3, 1), 25),
+        (date(2026, 3, 2), 80),
+        (date(2026, 3, 3), 1),
+    ]
+    ledger = ReputationEvent.objects.filter(user=member).order_by("created_at", "id")
+    assert first == list(ledger.values_list("created_at", "id", "delta")[:3])
+    # The second row shares its moment with the third, which is read and left out.
+    assert selectors.ledger_reads(member, today, 5, first_rows=2)[1] == first[:2]
+    assert selectors.reputation_days(member, today, 5) == daily
+    with django_assert_num_queries(0):
+        reached = selectors.first_days_reaching(member, (50, 100), first=first)
+    assert reached == {50: date(2026, 3, 1), 100: None}  # 1 + 40 + 30 - 5, then the rest
+    assert selectors.first_days_reaching(member, (50, 100)) == {
+        50: date(2026, 3, 1),
+        100: date(2026, 3, 2),
+    }
+
+
+def test_a_member_read_with_the_post_totals(django_assert_num_queries):
+    """The profile reads the member and their shown totals in one query, on SQLite counted
+    and on PostgreSQL from the stored lists, alike."""
+    from profiles import selectors
+
+    member = UserFactory()
+    question = QuestionFactory(author=member)
+    answers = AnswerFactory.create_batch(2, author=member)
+    accept_answer(answer=answers[0])
+    delete_post(actor=member, post=AnswerFactory(author=member))
+    QuestionFactory()
+    with django_assert_num_queries(1):
+        found = selectors.members_with_totals().get(username=member.username)
+    assert found == member and question.author == member
+    assert (found.n_questions, found.n_answers, found.n_accepted) == (1, 2, 1)
+    inactive = UserFactory(is_active=False)
+    assert not selectors.members_with_totals().filter(pk=inactive.pk).exists()
 
 
 def test_reaching_a_reputation_reads_a_long_ledger_in_batches(monkeypatch):
