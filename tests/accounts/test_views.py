@@ -137,9 +137,9 @@ def test_profile_queries_do_not_grow_with_posts(client, django_assert_num_querie
     for _ in range(posts):
         QuestionFactory(author=member)
         AnswerFactory(author=member)
-    # member, post totals, the chart's days, the ledger up to 1,000 reputation, latest ledger
-    # rows, the milestones' firsts, questions, answers
-    with django_assert_num_queries(8):
+    # member with the post totals, the chart's days with the ledger up to 1,000 reputation,
+    # latest ledger rows, the milestones' firsts, questions, answers
+    with django_assert_num_queries(6):
         response = client.get("/users/ada/")
     assert response.status_code == 200
     assert not response.cookies
