@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from core import textrules
+from core.fasturls import Absolute
 from pagecache import fragments as shared
 from pagecache import versions
 from search.related import related_questions
@@ -52,11 +53,12 @@ def _sidebar_key(question, stamp: str) -> str:
     return f"fragment:{stamp}:sidebar:{question.pk}"
 
 
-def render_parts(request, post, words: dict | None = None) -> dict:
+def render_parts(request, post, words: dict | None = None, absolute: Absolute | None = None):
     """The parts of `post` (with `visible_comments` and its author) every reader sees alike
-    (`words`: `render.shared_words()`, translated once for the page's posts)."""
+    (`words`: `render.shared_words()`, translated once for the page's posts; `absolute`: the
+    request's `Absolute`, made once for them)."""
     url = post.get_absolute_url()
-    parts = shared_parts(post, url, request.build_absolute_uri(url), words)
+    parts = shared_parts(post, url, (absolute or Absolute(request))(url), words)
     comments = parts.pop("comments")
     return {
         **parts,
@@ -98,14 +100,15 @@ def prepare(
             made[name] = make()
             if stamp:
                 kept[whole_keys[name]] = made[name]
-    words = None
+    words = absolute = None
     for post in posts:
         key = _post_key(post, stamp) if stamp else None
         parts = found.get(key)
         comment_ids = {comment.pk for comment in post.visible_comments}
         if parts is None or set(parts["comments"]) != comment_ids:
             words = words or shared_words()
-            parts = render_parts(request, post, words)
+            absolute = absolute or Absolute(request)
+            parts = render_parts(request, post, words, absolute)
             if key:
                 kept[key] = parts
         _attach(post, parts)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import permissions, textrules
+from core.fasturls import Absolute
 from core.protection import protect_form
 from core.ratelimits import limit
 from core.views import anchor_of, is_preview, place_messages, preview_html
@@ -36,10 +37,10 @@ RELATED_LIMIT = 5
 
 def qa_page_json_ld(request, question, answers) -> str:
     """schema.org QAPage for a thread, escaped for a <script> element."""
+    absolute = Absolute(request)
 
     def person(user):
-        url = request.build_absolute_uri(user.get_absolute_url())
-        return {"@type": "Person", "name": user.username, "url": url}
+        return {"@type": "Person", "name": user.username, "url": absolute(user.get_absolute_url())}
 
     def answer_ld(answer):
         return {
@@ -47,7 +48,7 @@ def qa_page_json_ld(request, question, answers) -> str:
             "text": answer.body,
             "dateCreated": answer.created_at.isoformat(),
             "upvoteCount": answer.score,
-            "url": request.build_absolute_uri(answer.get_absolute_url()),
+            "url": absolute(answer.get_absolute_url()),
             "author": person(answer.author),
         }
 
@@ -61,7 +62,7 @@ def qa_page_json_ld(request, question, answers) -> str:
         "upvoteCount": question.score,
         "dateCreated": question.created_at.isoformat(),
         "author": person(question.author),
-        "url": request.build_absolute_uri(question.get_absolute_url()),
+        "url": absolute(question.get_absolute_url()),
     }
     if accepted:
         main["acceptedAnswer"] = answer_ld(accepted[0])

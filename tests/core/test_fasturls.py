@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.fasturls import PkUrls, reverse_fast
+from core.fasturls import Absolute, PkUrls, reverse_fast
 
 ROUTES = [
     ("questions:detail", {"pk": st.integers(-5, 10**12), "slug": st.text(max_size=30)}),
@@ -198,3 +198,42 @@ def test_static_is_the_only_library_name_shared():
 
     shared = [e for e in engines["django"].check() if e.id == "templates.W003"]
     assert [e.msg.split("'")[1] for e in shared] == ["static"]
+
+
+def test_a_url_made_before_is_given_again_and_only_for_the_same_values():
+    """The memo of URLs made: asked again, the same URL; never the URL of an equal value of
+    another type (True == 1 == 1.0, which reverse() treats apart)."""
+    first = reverse_fast("questions:detail", pk=5, slug="标题")
+    assert reverse_fast("questions:detail", pk=5, slug="标题") == first
+    assert first == reverse("questions:detail", kwargs={"pk": 5, "slug": "标题"})
+    for odd in (True, 5.0):
+        assert outcome(reverse_fast, "answers:vote", {"pk": odd}) == outcome(
+            reverse, "answers:vote", {"pk": odd}
+        )
+    reverse_fast("answers:vote", pk=1)
+    assert outcome(reverse_fast, "answers:vote", {"pk": True}) == outcome(
+        reverse, "answers:vote", {"pk": True}
+    )
+
+
+PATHS = st.one_of(
+    st.text(max_size=40).map(lambda text: "/" + text),
+    st.text(max_size=40),
+    st.sampled_from(["/", "//evil.example/x", "/a/./b", "/a/../b", "/q?x=1#answer-2", "x/y"]),
+)
+
+
+@pytest.mark.parametrize("secure", [False, True])
+@override_settings(ALLOWED_HOSTS=["xn--fsqu00a.example"])
+def test_absolute_is_build_absolute_uri(rf, secure):
+    """`Absolute(request)(path)` is `request.build_absolute_uri(path)`, for every path."""
+    request = rf.get("/questions/", secure=secure, HTTP_HOST="xn--fsqu00a.example:8000")
+    absolute = Absolute(request)
+
+    @given(PATHS)
+    def check(path):
+        assert absolute(path) == request.build_absolute_uri(path)
+
+    check()
+    url = reverse_fast("questions:detail", pk=5, slug="中文 标题?#%")
+    assert absolute(url) == request.build_absolute_uri(url)
