@@ -33,25 +33,21 @@ _THREAD_COMMENT_IDS = (
 )
 
 
+def _shown(where: Q | None = None):
+    """The visible comments (those matching `where`), oldest first, with their authors."""
+    comments = Comment.objects.visible().select_related("author").order_by("created_at", "pk")
+    return comments if where is None else comments.filter(where)
+
+
 def _thread_comments(question_id, answer_ids=None):
     where = Q(question_id=question_id)
     if answer_ids is not None:
         where |= Q(answer_id__in=answer_ids)
-    return (
-        Comment.objects.visible()
-        .filter(where)
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
+    return _shown(where)
 
 
 def _long_thread_comments(question_id):
-    return (
-        Comment.objects.visible()
-        .filter(pk__in=RawSQL(_THREAD_COMMENT_IDS, (question_id, question_id)))
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
+    return _shown(Q(pk__in=RawSQL(_THREAD_COMMENT_IDS, (question_id, question_id))))
 
 
 _THREAD_COMMENTS = Statement(Comment, _thread_comments)
@@ -60,8 +56,7 @@ _LONG_THREAD_COMMENTS = Statement(Comment, _long_thread_comments)
 
 def with_comments(posts):
     """Attach `visible_comments` (oldest first, authors joined) to every post: one query."""
-    comments = Comment.objects.visible().select_related("author").order_by("created_at", "pk")
-    return posts.prefetch_related(Prefetch("comments", comments, to_attr="visible_comments"))
+    return posts.prefetch_related(Prefetch("comments", _shown(), to_attr="visible_comments"))
 
 
 def attach_comments(question, answers) -> None:
