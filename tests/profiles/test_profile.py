@@ -42,6 +42,26 @@ def test_the_profile_shows_reputation_posts_and_accepted_count(client):
     assert "Why do jokes about banks never land?" in html
 
 
+def test_big_totals_are_grouped_like_the_reputation(client, monkeypatch):
+    """A busy member's counts read as their reputation does: 147,237, not 147237."""
+    from django.db.models import Value
+
+    from profiles import selectors
+
+    member = UserFactory()
+    totals = {"n_questions": 49704, "n_answers": 147237, "n_accepted": 12626}
+    with_totals = selectors.members_with_totals
+    monkeypatch.setattr(
+        selectors,
+        "members_with_totals",
+        lambda: with_totals().annotate(**{k: Value(v) for k, v in totals.items()}),
+    )
+    html = page(client, member)
+    assert "<dt>Questions</dt><dd>49,704</dd>" in html
+    assert "<dt>Answers</dt><dd>147,237</dd>" in html
+    assert "<dt>Accepted answers</dt><dd>12,626</dd>" in html
+
+
 def test_recent_changes_list_the_ledger_newest_first_with_posts(client):
     member = UserFactory()
     question = QuestionFactory(author=member, title="What makes a pun land well?")
