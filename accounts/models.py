@@ -22,6 +22,16 @@ class AvatarStyle(models.TextChoices):
     PATTERN = "pattern", _("Pattern")
 
 
+# What a page showing members as authors never reads of them. Threads keep their rows, authors
+# included, in the shared cache (threads.rows): no password hashes or email addresses there.
+PRIVATE_FIELDS = ("password", "email", "last_login", "first_name", "last_name")
+
+
+def private_fields(relation: str) -> list[str]:
+    """`PRIVATE_FIELDS` of the member at `relation` ("author"), for `QuerySet.defer`."""
+    return [f"{relation}__{name}" for name in PRIVATE_FIELDS]
+
+
 class Members(UserManager):
     """`User.objects`: Django's, with `get(pk=<int>)` through a statement compiled once
     (`core.statements`). The authentication backends read the signed-in member that way on

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
 
+from accounts.models import private_fields
 from answers.models import Answer
 from core.statements import Statement
 
@@ -35,7 +36,12 @@ _THREAD_COMMENT_IDS = (
 
 def _shown(where: Q | None = None):
     """The visible comments (those matching `where`), oldest first, with their authors."""
-    comments = Comment.objects.visible().select_related("author").order_by("created_at", "pk")
+    comments = (
+        Comment.objects.visible()
+        .select_related("author")
+        .defer(*private_fields("author"))
+        .order_by("created_at", "pk")
+    )
     return comments if where is None else comments.filter(where)
 
 

@@ -125,3 +125,27 @@ def test_a_404_and_a_redirect_read_no_answer(django_assert_num_queries):
     with django_assert_num_queries(3):
         assert client.get(f"/questions/{question.pk}/not-its-slug/").status_code == 301
     assert client.get("/questions/999999/nothing/").status_code == 404
+
+
+def test_the_kept_rows_hold_no_password_hash_or_email():
+    """What a member's view keeps in the shared cache has the authors it shows, without what
+    it never shows of them (accounts.models.PRIVATE_FIELDS); the page reads none of it."""
+    import pickle
+
+    from django.contrib.auth import get_user_model
+
+    question = build_thread(3)
+    with mock.patch.object(shared, "set_many", wraps=shared.set_many) as keeps:
+        page = member().get(question.get_absolute_url()).content.decode()
+    kept = [value for call in keeps.call_args_list for key, value in call.args[0].items()
+            if key.startswith("rows:")]  # fmt: skip
+    assert len(kept) == 1
+    blob = pickle.dumps(kept[0])
+    kept_question, answers = kept[0]
+    authors = {kept_question.author, *(a.author for a in answers)}
+    authors |= {c.author for post in (kept_question, *answers) for c in post.visible_comments}
+    assert len(authors) == 4  # build_thread(3): the asker, answerers and commenters
+    for author in get_user_model().objects.filter(pk__in=[a.pk for a in authors]):
+        assert author.password and author.password.encode() not in blob
+        assert author.email and author.email.encode() not in blob
+        assert author.username in page
