@@ -20,7 +20,8 @@ the same SQL and parameters (a `timezone.now()` inside would not, and is refused
 A list value is for an `__in` lookup: it is padded to the next power of two by repeating its
 last item, so there are few shapes to keep. Each thread keeps its own compilations (a
 compiler holds its thread's connection). No `prefetch_related`, `values()`, annotations or
-`only()` of related fields: a model's rows with their `select_related` objects.
+`only()` of related fields: a model's rows with their `select_related` objects, of which some
+fields may be deferred (the thread's statements leave their authors' private fields out).
 
 On PostgreSQL each kept statement is also prepared on the server (PREPARE, then EXECUTE with
 the values), once per connection: PostgreSQL then plans it once rather than on every run.
