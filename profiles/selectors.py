@@ -95,19 +95,20 @@ def firsts(user) -> dict:
     )
 
 
-def reputation_days(user, today: date, days: int) -> list[tuple[date, int]]:
-    """Daily ledger sums, oldest first, for a chart of the last `days` days up to `today`:
-    the sums of those days, after one row (the day before them) holding all earlier ones when
-    the stored reputation tells it; the whole ledger for a member at the floor. One query."""
-    return ledger_reads(user, today, days, first_rows=0)[0]
+_DAYS, _FIRST = 0, 1
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def ledger_reads(
     user, today: date, days: int, *, first_rows: int | None = None
 ) -> tuple[list[tuple[date, int]], list[tuple[datetime, int, int]]]:
-    """What the profile's chart and milestones read of the ledger, in one query: the daily
-    sums of `reputation_days`, and the ledger's first `first_rows` rows (`LEDGER_BATCH` by
-    default) as (created_at, id, delta), oldest first, for `first_days_reaching`."""
+    """What the profile's chart and milestones read of the ledger, in one query:
+
+    - the daily ledger sums, oldest first, for a chart of the last `days` days up to `today`:
+      the sums of those days, after one row (the day before them) holding all earlier ones
+      when the stored reputation tells it; the whole ledger for a member at the floor;
+    - the ledger's first `first_rows` rows (`LEDGER_BATCH` by default; 0 for none) as
+      (created_at, id, delta), oldest first, for `first_days_reaching`."""
     first_rows = LEDGER_BATCH if first_rows is None else first_rows
     start = today - timedelta(days=days - 1)
     events = ReputationEvent.objects.filter(user=user)
@@ -152,10 +153,6 @@ def ledger_reads(
         earlier = user.reputation - 1 - sum(delta for _, delta in daily)
         daily.insert(0, (start - timedelta(days=1), earlier))
     return daily, first
-
-
-_DAYS, _FIRST = 0, 1
-_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def first_days_reaching(

@@ -251,7 +251,7 @@ def test_the_ledger_is_read_for_chart_and_milestones_in_one_query(django_assert_
     assert first == list(ledger.values_list("created_at", "id", "delta")[:3])
     # The second row shares its moment with the third, which is read and left out.
     assert selectors.ledger_reads(member, today, 5, first_rows=2)[1] == first[:2]
-    assert selectors.reputation_days(member, today, 5) == daily
+    assert selectors.ledger_reads(member, today, 5, first_rows=0) == (daily, [])
     with django_assert_num_queries(0):
         reached = selectors.first_days_reaching(member, (50, 100), first=first)
     assert reached == {50: date(2026, 3, 1), 100: None}  # 1 + 40 + 30 - 5, then the rest
